@@ -1,0 +1,329 @@
+//! `seam.toml`: where the docs repo is, and every setting with its default.
+//!
+//! The root is the folder holding `seam.toml`, found by walking up from the
+//! current folder; every setting is optional. Per-kind tables change the
+//! folders a kind lives in and its required sections.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::model::Kind;
+
+/// The settings of one docs repository.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// The organisation's name, shown in every page header.
+    pub title: String,
+    /// Where the site is published; links are made under its path.
+    pub base_url: String,
+    /// A one-line description for the home page and feeds.
+    pub description: String,
+    /// The folder holding the documents, relative to the root.
+    pub content_dir: PathBuf,
+    /// The folder the site is written to, relative to the root.
+    pub output_dir: PathBuf,
+    /// Pass raw HTML in Markdown through instead of escaping it.
+    pub unsafe_html: bool,
+    /// A fixed build date, for examples and tests that must not age.
+    pub today: Option<NaiveDate>,
+    /// Largest document read, in bytes.
+    pub max_file_size: u64,
+    /// Settings per kind, keyed by kind name (`adr`, `team`, ...).
+    pub kinds: BTreeMap<String, KindConfig>,
+    /// Digest settings (read by `seam digest`).
+    pub digest: toml::Table,
+    /// SMTP settings (read by `seam digest --send`).
+    pub smtp: toml::Table,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Engineering".into(),
+            base_url: "/".into(),
+            description: String::new(),
+            content_dir: "content".into(),
+            output_dir: "public".into(),
+            unsafe_html: false,
+            today: None,
+            max_file_size: 10 * 1024 * 1024,
+            kinds: BTreeMap::new(),
+            digest: toml::Table::new(),
+            smtp: toml::Table::new(),
+        }
+    }
+}
+
+/// Settings for one kind of document.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConfig {
+    /// Folders under the content folder whose documents are of this kind.
+    pub dirs: Option<Vec<String>>,
+    /// Level-2 headings every document of this kind must have.
+    pub required_sections: Option<Vec<String>>,
+    /// Level-2 headings that are warned about when missing.
+    pub recommended_sections: Option<Vec<String>>,
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `seam.toml` could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// `seam.toml` is not valid, with the parser's line and column.
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The name of the configuration file that marks a docs repo's root.
+pub const CONFIG_FILE: &str = "seam.toml";
+
+impl Config {
+    /// Parses `seam.toml` text; `path` is only used in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_column(text, s.start))
+                .unwrap_or((1, 1));
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: e.message().to_string(),
+            }
+        })?;
+        for name in config.kinds.keys() {
+            if name.parse::<Kind>().is_err() {
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    column: 1,
+                    message: format!(
+                        "unknown kind `{name}` in [kinds.{name}]; expected one of team, adr, alignment, rotation, update, page"
+                    ),
+                });
+            }
+        }
+        if !config.base_url.ends_with('/') {
+            config.base_url.push('/');
+        }
+        Ok(config)
+    }
+
+    /// Reads `seam.toml` in `root`, or the defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, ConfigError> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+            Err(source) => Err(ConfigError::Read { path, source }),
+        }
+    }
+
+    /// The folders (relative to the content folder) whose documents are of `kind`.
+    pub fn dirs_for(&self, kind: Kind) -> Vec<String> {
+        if let Some(dirs) = self.kinds.get(kind.as_str()).and_then(|k| k.dirs.clone()) {
+            return dirs
+                .into_iter()
+                .map(|d| d.trim_matches('/').to_string())
+                .collect();
+        }
+        kind.default_dirs().iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Required level-2 sections of `kind`.
+    pub fn required_sections(&self, kind: Kind) -> Vec<String> {
+        self.kinds
+            .get(kind.as_str())
+            .and_then(|k| k.required_sections.clone())
+            .unwrap_or_else(|| {
+                kind.default_required_sections()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+    }
+
+    /// Recommended level-2 sections of `kind`.
+    pub fn recommended_sections(&self, kind: Kind) -> Vec<String> {
+        self.kinds
+            .get(kind.as_str())
+            .and_then(|k| k.recommended_sections.clone())
+            .unwrap_or_else(|| {
+                kind.default_recommended_sections()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            })
+    }
+
+    /// The path part of `base_url` (`/wiki/` for `https://example.com/wiki/`), used for links.
+    pub fn base_path(&self) -> String {
+        let url = self.base_url.as_str();
+        let after_scheme = match url.find("://") {
+            Some(i) => &url[i + 3..],
+            None => return normalise_base_path(url),
+        };
+        match after_scheme.find('/') {
+            Some(i) => normalise_base_path(&after_scheme[i..]),
+            None => "/".into(),
+        }
+    }
+}
+
+fn normalise_base_path(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    if trimmed.is_empty() {
+        "/".into()
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The docs repo root: the nearest folder at or above `start` holding `seam.toml`, else `start`.
+pub fn find_root(start: &Path) -> PathBuf {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(CONFIG_FILE).is_file() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    start.to_path_buf()
+}
+
+/// Where the build's date came from, for the summary line and `--today` docs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TodaySource {
+    /// `--today`.
+    Flag,
+    /// The `SOURCE_DATE_EPOCH` environment variable.
+    SourceDateEpoch,
+    /// `today` in `seam.toml`.
+    Config,
+    /// The system clock.
+    Clock,
+}
+
+/// The build's date: `--today`, else `SOURCE_DATE_EPOCH`, else `today` in `seam.toml`, else the clock.
+pub fn resolve_today(
+    flag: Option<NaiveDate>,
+    source_date_epoch: Option<&str>,
+    config: &Config,
+) -> Result<(NaiveDate, TodaySource), String> {
+    if let Some(d) = flag {
+        return Ok((d, TodaySource::Flag));
+    }
+    if let Some(epoch) = source_date_epoch.filter(|s| !s.trim().is_empty()) {
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            format!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`")
+        })?;
+        let date = chrono::DateTime::from_timestamp(secs, 0)
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))?
+            .date_naive();
+        return Ok((date, TodaySource::SourceDateEpoch));
+    }
+    if let Some(d) = config.today {
+        return Ok((d, TodaySource::Config));
+    }
+    Ok((chrono::Local::now().date_naive(), TodaySource::Clock))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_keys_are_missing() {
+        let c = Config::parse("title = \"Acme\"", Path::new("seam.toml")).unwrap();
+        assert_eq!(c.title, "Acme");
+        assert_eq!(c.output_dir, PathBuf::from("public"));
+        assert_eq!(c.base_path(), "/");
+        assert_eq!(c.dirs_for(Kind::Adr), vec!["adrs", "adr", "decisions"]);
+    }
+
+    #[test]
+    fn kind_tables_override_dirs_and_sections() {
+        let c = Config::parse(
+            "[kinds.adr]\ndirs = [\"architecture/decisions/\"]\nrequired_sections = [\"Why\"]",
+            Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.dirs_for(Kind::Adr), vec!["architecture/decisions"]);
+        assert_eq!(c.required_sections(Kind::Adr), vec!["Why"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_a_position() {
+        let e = Config::parse("title = \"x\"\ntitel = 1\n", Path::new("seam.toml")).unwrap_err();
+        match e {
+            ConfigError::Invalid { line, .. } => assert_eq!(line, 2),
+            other => panic!("{other}"),
+        }
+        assert!(Config::parse("[kinds.memo]\n", Path::new("seam.toml")).is_err());
+    }
+
+    #[test]
+    fn base_path_is_taken_from_the_url() {
+        let mut c = Config::default();
+        for (url, path) in [
+            ("https://example.com/wiki/", "/wiki/"),
+            ("https://example.com/wiki", "/wiki/"),
+            ("https://example.com", "/"),
+            ("/docs", "/docs/"),
+        ] {
+            c.base_url = url.into();
+            assert_eq!(c.base_path(), path, "{url}");
+        }
+    }
+
+    #[test]
+    fn today_prefers_flag_then_epoch_then_config() {
+        let mut c = Config::default();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        c.today = Some(d("2026-01-01"));
+        assert_eq!(
+            resolve_today(Some(d("2026-05-05")), Some("0"), &c).unwrap(),
+            (d("2026-05-05"), TodaySource::Flag)
+        );
+        assert_eq!(
+            resolve_today(None, Some("86400"), &c).unwrap(),
+            (d("1970-01-02"), TodaySource::SourceDateEpoch)
+        );
+        assert_eq!(
+            resolve_today(None, None, &c).unwrap(),
+            (d("2026-01-01"), TodaySource::Config)
+        );
+        assert!(resolve_today(None, Some("soon"), &c).is_err());
+    }
+}

@@ -1,0 +1,12 @@
+//! Seam turns a docs repository of team pages, ADRs, alignments, rotations
+//! and weekly updates into a validated, cross-linked static wiki.
+//!
+//! The library is a pipeline: [`load`] → [`model`] → [`check`] → [`link`] →
+//! [`render`] → [`write`]. Each stage owns its data and passes it forward;
+//! [`site`] runs the stages in order for the commands.
+#![warn(missing_docs, unreachable_pub)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;

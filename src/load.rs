@@ -1,0 +1,780 @@
+//! Stage 1: walk the content folder and parse every file, in parallel.
+//!
+//! Owns reading bytes, splitting YAML front matter from the Markdown body,
+//! parsing both, and remembering where things are (front matter keys,
+//! headings, references) so later stages can point at file, line and column.
+//! Problems that stop a file from being read at all (not UTF-8, unclosed
+//! front matter, bad YAML) are diagnostics here; the file is left out and
+//! every other document goes on.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde_yaml::{Mapping, Value};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Span, codes};
+
+/// Everything read from a docs repository, before it is typed.
+#[derive(Debug)]
+pub struct Corpus {
+    /// The docs repository root.
+    pub root: PathBuf,
+    /// Its settings.
+    pub config: Config,
+    /// Every Markdown file that could be read, sorted by path.
+    pub sources: Vec<Source>,
+    /// Every other file under the content folder, copied to the output unchanged.
+    pub assets: Vec<Asset>,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A non-Markdown file under the content folder.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Asset {
+    /// Absolute path of the file.
+    pub source: PathBuf,
+    /// Path relative to the content folder, with `/`; also its output path.
+    pub rel: String,
+}
+
+/// One Markdown file, split and parsed.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Path relative to the root, e.g. `content/teams/payments.md`.
+    pub file: PathBuf,
+    /// Path relative to the content folder with `/`, e.g. `teams/payments.md`.
+    pub rel: String,
+    /// The whole file.
+    pub text: String,
+    /// The front matter, when the file has one.
+    pub front_matter: Option<FrontMatter>,
+    /// Byte offset where the Markdown body starts.
+    pub body_start: usize,
+    /// Headings, references and counts found in the body.
+    pub outline: Outline,
+}
+
+impl Source {
+    /// The Markdown body (the file without its front matter).
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// The file stem: `0007-use-postgres` for `adrs/0007-use-postgres.md`.
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+
+    /// The text of a 1-based line, for quoting under a diagnostic.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        self.text.lines().nth(line.saturating_sub(1) as usize)
+    }
+}
+
+/// Parsed front matter with the position of every key.
+#[derive(Clone, Debug, Default)]
+pub struct FrontMatter {
+    /// The top-level mapping.
+    pub fields: Mapping,
+    /// Where each key is, by dotted path (`depends_on.0.need_by`).
+    pub positions: FieldPositions,
+}
+
+/// Line and column of front matter keys and list items, by dotted path.
+#[derive(Clone, Debug, Default)]
+pub struct FieldPositions(BTreeMap<String, (u32, u32)>);
+
+impl FieldPositions {
+    /// Line and column of `path`, else of its nearest recorded parent, else line 1.
+    pub fn find(&self, path: &str) -> (u32, u32) {
+        let mut p = path;
+        loop {
+            if let Some(&pos) = self.0.get(p) {
+                return pos;
+            }
+            match p.rfind('.') {
+                Some(i) => p = &p[..i],
+                None => return (1, 1),
+            }
+        }
+    }
+
+    /// Whether `path` itself was found in the text.
+    pub fn contains(&self, path: &str) -> bool {
+        self.0.contains_key(path)
+    }
+}
+
+/// What the Markdown body holds that checks and links need.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Every reference to another document, in order.
+    pub references: Vec<BodyReference>,
+    /// Number of words of prose (code excluded).
+    pub words: usize,
+}
+
+impl Outline {
+    /// The text of the first level-1 heading.
+    pub fn first_h1(&self) -> Option<&str> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.as_str())
+    }
+}
+
+/// A heading in the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its plain text.
+    pub text: String,
+    /// The `id` given to it in HTML, unique within the page.
+    pub anchor: String,
+    /// 1-based line in the file.
+    pub line: u32,
+}
+
+/// How a body reference was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceForm {
+    /// `[[id]]` or `[[id|label]]`.
+    WikiLink,
+    /// `[text](../adrs/0007-x.md)`: a relative link to a source file.
+    RelativeLink,
+}
+
+/// A reference in the body to another document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyReference {
+    /// The id (wiki links) or the content-relative path of the target file (relative links).
+    pub target: String,
+    /// A `#fragment` after the target, if any.
+    pub fragment: Option<String>,
+    /// How it was written.
+    pub form: ReferenceForm,
+    /// What the author wrote, for messages.
+    pub written: String,
+    /// 1-based line in the file.
+    pub line: u32,
+    /// 1-based column in the file.
+    pub column: u32,
+}
+
+/// Why the docs repo could not be loaded at all.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The content folder does not exist.
+    #[error("no content folder at {0}: create it, or set `content_dir` in seam.toml")]
+    NoContentDir(PathBuf),
+    /// Walking the folder failed.
+    #[error("cannot walk {path}: {message}")]
+    Walk {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        message: String,
+    },
+}
+
+/// The Markdown extensions Seam enables everywhere.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Reads every file under the content folder of `root`.
+pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
+    let content = root.join(&config.content_dir);
+    if !content.is_dir() {
+        return Err(LoadError::NoContentDir(content));
+    }
+    let skip: Vec<PathBuf> = [
+        root.join(&config.output_dir),
+        root.join("templates"),
+        root.join("theme"),
+        root.join("target"),
+    ]
+    .into_iter()
+    .filter(|p| p != &content)
+    .collect();
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walker = walkdir::WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            !hidden && !skip.iter().any(|s| e.path() == s) && e.file_name() != "node_modules"
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| LoadError::Walk {
+            path: e.path().unwrap_or(&content).to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
+        let rel = crate::diagnostic::display_path(rel_path);
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            markdown.push((entry.path().to_path_buf(), rel));
+        } else if entry.file_name() != crate::config::CONFIG_FILE || entry.depth() > 1 {
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                rel,
+            });
+        }
+    }
+    let results: Vec<(Option<Source>, Vec<Diagnostic>)> = markdown
+        .par_iter()
+        .map(|(path, rel)| {
+            let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            match read_file(path, &file, config.max_file_size) {
+                Ok(text) => parse_source(file, rel.clone(), text),
+                Err(d) => (None, vec![d]),
+            }
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (source, diags) in results {
+        sources.extend(source);
+        diagnostics.extend(diags);
+    }
+    Ok(Corpus {
+        root: root.to_path_buf(),
+        config,
+        sources,
+        assets,
+        diagnostics,
+    })
+}
+
+/// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
+fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Diagnostic> {
+    let unreadable = |e: std::io::Error| {
+        Diagnostic::error(
+            codes::UNREADABLE,
+            Span::file_start(file),
+            format!("cannot read this file: {e}"),
+        )
+        .with_hint("check its permissions")
+    };
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > max_size {
+        return Err(Diagnostic::error(
+            codes::FILE_TOO_LARGE,
+            Span::file_start(file),
+            format!(
+                "this file is {:.1} MB; Seam reads documents up to {:.1} MB",
+                size as f64 / 1e6,
+                max_size as f64 / 1e6
+            ),
+        )
+        .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml"));
+    }
+    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if bytes.is_empty() {
+        return Err(Diagnostic::error(
+            codes::EMPTY_FILE,
+            Span::file_start(file),
+            "this file is empty",
+        )
+        .with_hint("write the document, or delete the file"));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let (line, column) = crate::config::line_column(valid, valid.len());
+        Diagnostic::error(
+            codes::NOT_UTF8,
+            Span::new(file, line as u32, column as u32),
+            format!(
+                "this file is not UTF-8: byte 0x{:02x} cannot start a character",
+                e.as_bytes()[e.utf8_error().valid_up_to()]
+            ),
+        )
+        .with_hint("save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+    })
+}
+
+/// Splits and parses one file's text. Returns no source when the file cannot be used.
+pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>, Vec<Diagnostic>) {
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    let mut diagnostics = Vec::new();
+    let (front_matter, body_start) = match split_front_matter(&text) {
+        FrontMatterSplit::None => (None, 0),
+        FrontMatterSplit::Unclosed => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::UNCLOSED_FRONT_MATTER,
+                    Span::file_start(&file),
+                    "the front matter opened on line 1 is never closed",
+                )
+                .with_hint("end the front matter with a line holding only `---`"),
+            );
+            return (None, diagnostics);
+        }
+        FrontMatterSplit::Found { yaml, body_start } => match parse_yaml(yaml, &file) {
+            Ok(fm) => (Some(fm), body_start),
+            Err(d) => {
+                diagnostics.push(d);
+                return (None, diagnostics);
+            }
+        },
+    };
+    let outline = outline(&text, body_start, &rel);
+    (
+        Some(Source {
+            file,
+            rel,
+            text,
+            front_matter,
+            body_start,
+            outline,
+        }),
+        diagnostics,
+    )
+}
+
+enum FrontMatterSplit<'a> {
+    None,
+    Unclosed,
+    Found { yaml: &'a str, body_start: usize },
+}
+
+fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return FrontMatterSplit::None;
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        if text[pos..end].trim_end() == "---" {
+            return FrontMatterSplit::Found {
+                yaml: &text[yaml_start..pos],
+                body_start: (end + 1).min(text.len()),
+            };
+        }
+        pos = end + 1;
+    }
+    FrontMatterSplit::Unclosed
+}
+
+/// The front matter starts on line 2 of the file (after the opening `---`).
+const FRONT_MATTER_FIRST_LINE: u32 = 2;
+
+fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic> {
+    let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as u32, l.column() as u32))
+            .unwrap_or((1, 1));
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message);
+        let hint = if message.contains("repetition limit") || message.contains("recursion limit")
+        {
+            "the front matter expands too much (deeply nested or repeated YAML aliases); write the values out"
+        } else {
+            "fix the YAML syntax; quote values that contain `: ` or start with `[`, `{`, `*`, `&` or `#`"
+        };
+        Diagnostic::error(
+            codes::INVALID_YAML,
+            Span::new(file, line + FRONT_MATTER_FIRST_LINE - 1, column),
+            format!("invalid YAML in the front matter: {message}"),
+        )
+        .with_hint(hint)
+    })?;
+    let fields = match value {
+        Value::Mapping(m) => m,
+        Value::Null => Mapping::new(),
+        other => {
+            let what = match other {
+                Value::Sequence(_) => "a list",
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                _ => "not a mapping",
+            };
+            return Err(Diagnostic::error(
+                codes::FRONT_MATTER_NOT_A_MAP,
+                Span::new(file, FRONT_MATTER_FIRST_LINE, 1),
+                format!("the front matter is {what}, not a set of `key: value` fields"),
+            )
+            .with_hint("write one `key: value` field per line"));
+        }
+    };
+    Ok(FrontMatter {
+        fields,
+        positions: locate_fields(yaml, FRONT_MATTER_FIRST_LINE),
+    })
+}
+
+/// Finds the line and column of each block-style key and list item in YAML text.
+///
+/// Flow-style values (`{ on: x }`) are not entered; lookups fall back to the
+/// nearest enclosing key or item, which is still the right line.
+fn locate_fields(yaml: &str, first_line: u32) -> FieldPositions {
+    struct Frame {
+        indent: usize,
+        path: String,
+    }
+    let mut positions = BTreeMap::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut item_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let line_no = first_line + i as u32;
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut indent = line.len() - trimmed.len();
+        let mut rest = trimmed;
+        while rest == "-" || rest.starts_with("- ") {
+            while stack
+                .last()
+                .is_some_and(|f| f.indent > indent || (f.indent == indent && f.path.ends_with(']')))
+            {
+                stack.pop();
+            }
+            let parent = stack.last().map(|f| f.path.clone()).unwrap_or_default();
+            let count = item_counts.entry(parent.clone()).or_insert(0);
+            let path = format!("{parent}.{count}]");
+            *count += 1;
+            let key = path.trim_end_matches(']').trim_start_matches('.').to_string();
+            positions.insert(key, (line_no, indent as u32 + 1));
+            stack.push(Frame { indent, path });
+            let after = rest[1..].trim_start_matches(' ');
+            indent += rest.len() - after.len();
+            rest = after;
+        }
+        if let Some(key) = leading_key(rest) {
+            while stack.last().is_some_and(|f| f.indent >= indent) {
+                stack.pop();
+            }
+            let parent = stack
+                .last()
+                .map(|f| f.path.trim_end_matches(']').to_string())
+                .unwrap_or_default();
+            let path = if parent.is_empty() {
+                key.to_string()
+            } else {
+                format!("{}.{key}", parent.trim_start_matches('.'))
+            };
+            positions.entry(path.clone()).or_insert((line_no, indent as u32 + 1));
+            stack.push(Frame { indent, path });
+        }
+    }
+    FieldPositions(positions)
+}
+
+fn leading_key(s: &str) -> Option<&str> {
+    let (key, rest) = if let Some(q) = s.strip_prefix('"') {
+        let end = q.find('"')?;
+        (&q[..end], &q[end + 1..])
+    } else if let Some(q) = s.strip_prefix('\'') {
+        let end = q.find('\'')?;
+        (&q[..end], &q[end + 1..])
+    } else {
+        let end = s.find(':')?;
+        let key = &s[..end];
+        if key.is_empty() || key.contains([' ', '{', '[', '#', ',']) && !key.contains('-') {
+            return None;
+        }
+        if key.starts_with(['{', '[', '"', '\'', '&', '*', '!', '|', '>']) {
+            return None;
+        }
+        (key, &s[end..])
+    };
+    let rest = rest.strip_prefix(':')?;
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then_some(key)
+}
+
+/// Byte offsets of line starts, to turn offsets into 1-based lines and columns.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.starts[line - 1];
+        let column = text
+            .get(start..offset.min(text.len()))
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line as u32, column as u32 + 1)
+    }
+}
+
+/// Turns heading text into an HTML id: lowercase words joined by `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            slug.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() { "section".into() } else { slug }
+}
+
+/// Whether a link destination is a relative link to a Markdown source file.
+pub fn relative_markdown_target(dest: &str) -> Option<(&str, Option<&str>)> {
+    if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') || dest.starts_with("mailto:") {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    path.ends_with(".md").then_some((path, fragment))
+}
+
+/// Resolves a relative path against the folder of `from` (both content-relative).
+/// Returns `None` when it climbs out of the content folder.
+pub fn resolve_relative(from: &str, target: &str) -> Option<String> {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
+    let body = &text[body_start..];
+    let lines = LineIndex::new(text);
+    let mut outline = Outline::default();
+    let mut heading: Option<(u8, usize, String)> = None;
+    let mut anchors: BTreeMap<String, usize> = BTreeMap::new();
+    let mut in_code = false;
+    let mut wiki: Option<(usize, String, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((heading_level(level), range.start, String::new()));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start, text_)) = heading.take() {
+                    let text_ = text_.trim().to_string();
+                    let anchor = unique_anchor(&mut anchors, slugify(&text_));
+                    let (line, _) = lines.position(text, body_start + start);
+                    outline.headings.push(Heading {
+                        level,
+                        text: text_,
+                        anchor,
+                        line,
+                    });
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) => {
+                wiki = Some((range.start, dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((start, dest, _)) = wiki.take() {
+                    let (target, fragment) = match dest.split_once('#') {
+                        Some((t, f)) => (t.trim().to_string(), Some(f.to_string())),
+                        None => (dest.trim().to_string(), None),
+                    };
+                    let (line, column) = lines.position(text, body_start + start);
+                    let end = body[start..].find("]]").map(|i| start + i + 2).unwrap_or(start);
+                    outline.references.push(BodyReference {
+                        target,
+                        fragment,
+                        form: ReferenceForm::WikiLink,
+                        written: body[start..end].to_string(),
+                        line,
+                        column,
+                    });
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                if let Some((path, fragment)) = relative_markdown_target(&dest_url) {
+                    let (line, column) = lines.position(text, body_start + range.start);
+                    let target = resolve_relative(rel, path).unwrap_or_else(|| format!("../{path}"));
+                    outline.references.push(BodyReference {
+                        target,
+                        fragment: fragment.map(str::to_string),
+                        form: ReferenceForm::RelativeLink,
+                        written: dest_url.to_string(),
+                        line,
+                        column,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, h)) = heading.as_mut() {
+                    h.push_str(&t);
+                }
+                if !in_code {
+                    outline.words += t.split_whitespace().count();
+                }
+            }
+            _ => {}
+        }
+    }
+    outline
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Makes `slug` unique among the anchors already given on one page.
+pub fn unique_anchor(seen: &mut BTreeMap<String, usize>, slug: String) -> String {
+    let n = seen.entry(slug.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 { slug } else { format!("{slug}-{}", *n - 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Source>, Vec<Diagnostic>) {
+        parse_source("content/x/doc.md".into(), "x/doc.md".into(), text.to_string())
+    }
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let (s, d) = parse("---\ntitle: Hi\n---\n# Body\n");
+        let s = s.unwrap();
+        assert!(d.is_empty());
+        assert_eq!(s.body(), "# Body\n");
+        assert_eq!(s.front_matter.unwrap().fields.len(), 1);
+        assert_eq!(s.outline.first_h1(), Some("Body"));
+        assert_eq!(s.outline.headings[0].line, 4);
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_reported_on_line_1() {
+        let (s, d) = parse("---\ntitle: Hi\n# Body\n");
+        assert!(s.is_none());
+        assert_eq!(d[0].code, codes::UNCLOSED_FRONT_MATTER);
+        assert_eq!(d[0].span.line, 1);
+    }
+
+    #[test]
+    fn yaml_errors_point_at_the_file_line() {
+        let (_, d) = parse("---\ntitle: Hi\nteams: [a, b\nstatus: x\n---\n");
+        assert_eq!(d[0].code, codes::INVALID_YAML);
+        assert!(d[0].span.line >= 3, "{:?}", d[0]);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut yaml = String::from("---\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            yaml.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        yaml.push_str("---\n");
+        let (s, d) = parse(&yaml);
+        assert!(s.is_none());
+        assert_eq!(d[0].code, codes::INVALID_YAML);
+    }
+
+    #[test]
+    fn scalar_front_matter_is_not_a_map() {
+        let (_, d) = parse("---\n- a\n- b\n---\n");
+        assert_eq!(d[0].code, codes::FRONT_MATTER_NOT_A_MAP);
+    }
+
+    #[test]
+    fn keys_and_list_items_are_located() {
+        let yaml = "name: A\ndepends_on:\n  - on: b\n    what: x\n    need_by: 2026-01-01\n  - { on: c }\ntags:\n- a\n- b\nnested:\n  inner: 1\n";
+        let p = locate_fields(yaml, 2);
+        assert_eq!(p.find("name"), (2, 1));
+        assert_eq!(p.find("depends_on"), (3, 1));
+        assert_eq!(p.find("depends_on.0"), (4, 3));
+        assert_eq!(p.find("depends_on.0.on"), (4, 5));
+        assert_eq!(p.find("depends_on.0.need_by"), (6, 5));
+        assert_eq!(p.find("depends_on.1"), (7, 3));
+        assert_eq!(p.find("depends_on.1.what"), (7, 3));
+        assert_eq!(p.find("tags.1"), (10, 1));
+        assert_eq!(p.find("nested.inner"), (12, 3));
+        assert_eq!(p.find("missing"), (1, 1));
+    }
+
+    #[test]
+    fn references_keep_their_positions() {
+        let (s, _) = parse("---\na: 1\n---\nSee [[payments]] and\n  [[ADR-7|the ADR]], [x](../adrs/0001-a.md#ctx), [y](https://e.com/a.md).\n");
+        let refs = s.unwrap().outline.references;
+        assert_eq!(refs.len(), 3);
+        assert_eq!((refs[0].target.as_str(), refs[0].line, refs[0].column), ("payments", 4, 5));
+        assert_eq!((refs[1].target.as_str(), refs[1].line, refs[1].column), ("ADR-7", 5, 3));
+        assert_eq!(refs[1].written, "[[ADR-7|the ADR]]");
+        assert_eq!(refs[2].target, "adrs/0001-a.md");
+        assert_eq!(refs[2].fragment.as_deref(), Some("ctx"));
+        assert_eq!(refs[2].form, ReferenceForm::RelativeLink);
+    }
+
+    #[test]
+    fn anchors_are_unique_and_code_is_not_counted() {
+        let (s, _) = parse("## Context\ntext here\n## Context\n```\nlots of code words\n```\n");
+        let s = s.unwrap();
+        let anchors: Vec<_> = s.outline.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(anchors, ["context", "context-1"]);
+        assert_eq!(s.outline.words, 4);
+    }
+
+    #[test]
+    fn relative_paths_resolve_inside_content() {
+        assert_eq!(resolve_relative("teams/a.md", "../adrs/1.md").as_deref(), Some("adrs/1.md"));
+        assert_eq!(resolve_relative("a.md", "./b.md").as_deref(), Some("b.md"));
+        assert_eq!(resolve_relative("a.md", "../../b.md"), None);
+        assert_eq!(slugify("Looking for Input On?"), "looking-for-input-on");
+    }
+}
