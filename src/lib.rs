@@ -3,10 +3,20 @@
 //!
 //! The library is a pipeline: [`load`] → [`model`] → [`check`] → [`link`] →
 //! [`render`] → [`write`]. Each stage owns its data and passes it forward;
-//! [`site`] runs the stages in order for the commands.
+//! [`site`] runs the stages in order for the commands, and [`init`] and
+//! [`serve`] are thin commands over it.
 #![warn(missing_docs, unreachable_pub)]
 
+pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod init;
+pub mod link;
 pub mod load;
 pub mod model;
+pub mod render;
+pub mod risk;
+pub mod schedule;
+pub mod serve;
+pub mod site;
+pub mod write;

@@ -1,1 +1,343 @@
-fn main() {}
+//! The `seam` command: parses arguments, runs the library, prints, and picks the exit code.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use seam::diagnostic::{Counts, Diagnostic};
+use seam::model::Kind;
+use seam::site::{self, Options, Stage};
+
+/// Seam: a validated, cross-linked wiki of teams, decisions, alignments and rotations.
+#[derive(Parser)]
+#[command(name = "seam", version, about, propagate_version = true)]
+struct Cli {
+    /// The docs repo root (default: the nearest folder holding seam.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Print only problems and errors.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site.
+    Build {
+        /// Output folder (default: `output_dir` in seam.toml, else public/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Where the site will be published, e.g. https://example.com/wiki/.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// The build's date, for risk, staleness and rotations.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+        /// Exit 0 even when documents have errors.
+        #[arg(long)]
+        allow_errors: bool,
+    },
+    /// Check every document without writing anything.
+    Check {
+        /// How to print problems.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        /// The build's date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Build the site into memory and serve it locally.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// The build's date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Create a new docs repo with seam.toml and one example of each kind.
+    Init {
+        /// Where to create it (default: the current folder).
+        dir: Option<PathBuf>,
+    },
+    /// List every document: id, kind, title, status, date, team, file, references.
+    List {
+        /// Only documents of this kind.
+        #[arg(long, value_parser = parse_kind)]
+        kind: Option<Kind>,
+        /// Table for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+        /// The build's date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Table,
+    Json,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    seam::model::parse_date(s).map_err(|why| format!("{why} (expected YYYY-MM-DD)"))
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+        .map_err(|()| "expected one of team, adr, alignment, rotation, update, page".to_string())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn options(cli_root: &Option<PathBuf>, today: Option<NaiveDate>, base_url: Option<String>) -> Result<Options> {
+    let root = match cli_root {
+        Some(r) => r.clone(),
+        None => seam::config::find_root(&std::env::current_dir().context("cannot read the current folder")?),
+    };
+    Ok(Options {
+        root,
+        today,
+        base_url,
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+    })
+}
+
+/// Shows what stage a long build is in, on a terminal, after a second.
+struct Progress {
+    stage: Arc<Mutex<Option<&'static str>>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(enabled: bool) -> Progress {
+        let stage = Arc::new(Mutex::new(Some("starting")));
+        let handle = enabled.then(|| {
+            let stage = Arc::clone(&stage);
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut shown = false;
+                loop {
+                    std::thread::sleep(Duration::from_millis(100));
+                    let Some(name) = *stage.lock().expect("progress lock") else { break };
+                    if started.elapsed() >= Duration::from_secs(1) {
+                        eprint!("\r\x1b[2K  {name}… {:.1}s", started.elapsed().as_secs_f64());
+                        let _ = std::io::stderr().flush();
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress { stage, handle }
+    }
+
+    fn set(&self, s: Stage) {
+        let name = match s {
+            Stage::Load => "reading documents",
+            Stage::Check => "checking",
+            Stage::Render => "rendering",
+            Stage::Write => "writing",
+        };
+        *self.stage.lock().expect("progress lock") = Some(name);
+    }
+
+    fn finish(mut self) {
+        *self.stage.lock().expect("progress lock") = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn print_problems(diagnostics: &[Diagnostic], format: Format) {
+    let mut out = std::io::stdout().lock();
+    for d in diagnostics {
+        let _ = match format {
+            Format::Human => write!(out, "{}\n", d.to_human()),
+            Format::Json => writeln!(out, "{}", d.to_json()),
+            Format::Github => writeln!(out, "{}", d.to_github()),
+        };
+    }
+}
+
+fn summary_counts(c: Counts) -> String {
+    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
+    format!("{}, {}", plural(c.errors, "error"), plural(c.warnings, "warning"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Build { out, base_url, today, allow_errors } => {
+            let started = Instant::now();
+            let opts = options(&cli.root, today, base_url)?;
+            let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
+            let result = (|| -> Result<_> {
+                let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
+                progress.set(Stage::Render);
+                let files = site::render(&site)?;
+                progress.set(Stage::Write);
+                let out_dir = out.unwrap_or_else(|| site.root.join(&site.config.output_dir));
+                seam::write::write_site(&out_dir, &files, &site.assets)?;
+                Ok((site, files.len(), out_dir))
+            })();
+            progress.finish();
+            let (site, pages, out_dir) = result?;
+            print_problems(&site.diagnostics, Format::Human);
+            let counts = Counts::of(&site.diagnostics);
+            eprintln!(
+                "Built {} documents into {} files in {} ({}) in {:.2}s",
+                site.documents.len(),
+                pages + site.assets.len(),
+                out_dir.display(),
+                summary_counts(counts),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(if counts.errors > 0 && !allow_errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Check { format, deny_warnings, today } => {
+            let started = Instant::now();
+            let opts = options(&cli.root, today, None)?;
+            let (site, _) = site::assemble(&opts, &|_| {})?;
+            // Rendering is part of checking: a broken template is a problem too.
+            site::render(&site)?;
+            print_problems(&site.diagnostics, format);
+            let counts = Counts::of(&site.diagnostics);
+            if !quiet {
+                eprintln!(
+                    "Checked {} documents at {}: {} in {:.2}s",
+                    site.documents.len(),
+                    site.today,
+                    summary_counts(counts),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Serve { bind, port, open, today } => {
+            let url = format!("http://{}:{port}/", if bind.contains(':') { format!("[{bind}]") } else { bind.clone() });
+            let opts = options(&cli.root, today, Some(url.clone()))?;
+            let (site, _) = site::assemble(&opts, &|_| {})?;
+            let files = site::render(&site)?;
+            print_problems(&site.diagnostics, Format::Human);
+            let server = tiny_http::Server::http((bind.as_str(), port))
+                .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+            eprintln!(
+                "Serving {} documents ({}) at {url} — press Ctrl-C to stop",
+                site.documents.len(),
+                summary_counts(Counts::of(&site.diagnostics))
+            );
+            if open {
+                let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+                if std::process::Command::new(opener).arg(&url).spawn().is_err() {
+                    eprintln!("could not open a browser; visit {url}");
+                }
+            }
+            let memory = seam::serve::MemorySite::new(files, &site);
+            seam::serve::serve(server, memory);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Init { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+            let written = seam::init::init(&dir)?;
+            if !quiet {
+                for p in &written {
+                    println!("created {}", p.display());
+                }
+                println!("Next: cd {} && seam serve", dir.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { kind, format, today } => {
+            let opts = options(&cli.root, today, None)?;
+            let (site, _) = site::assemble(&opts, &|_| {})?;
+            let rows = site::document_rows(&site, kind);
+            match format {
+                ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                ListFormat::Table => print_table(&rows),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_table(rows: &[site::DocumentRow]) {
+    let header = ["ID", "KIND", "TITLE", "STATUS", "DATE", "TEAM", "FILE", "REFERENCES"];
+    let cells: Vec<[String; 8]> = rows
+        .iter()
+        .map(|r| {
+            let mut title = r.title.clone();
+            if title.chars().count() > 48 {
+                title = title.chars().take(47).collect::<String>() + "…";
+            }
+            [
+                r.id.clone(),
+                r.kind.to_string(),
+                title,
+                r.status.clone().unwrap_or_default(),
+                r.date.clone().unwrap_or_default(),
+                r.team.clone().unwrap_or_default(),
+                r.file.clone(),
+                r.references.join(","),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.len());
+    for row in &cells {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let line = |out: &mut std::io::StdoutLock, cols: Vec<&str>| {
+        let s: Vec<String> = cols
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(i, (c, w))| if i == 7 { c.to_string() } else { format!("{c:<w$}") })
+            .collect();
+        let _ = writeln!(out, "{}", s.join("  ").trim_end());
+    };
+    line(&mut out, header.to_vec());
+    for row in &cells {
+        line(&mut out, row.iter().map(String::as_str).collect());
+    }
+}

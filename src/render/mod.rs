@@ -1,0 +1,205 @@
+//! Stage 5: the linked site to output files, through tera templates.
+//!
+//! Templates never see domain types: each page gets small serialisable view
+//! structs (documented in `docs/templates.md`). Built-in templates and theme
+//! files are compiled in; files of the same name in the docs repo's
+//! `templates/` and `theme/` folders replace them.
+
+pub mod assets;
+pub mod markdown;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::link::Site;
+use crate::model::Kind;
+use markdown::Highlighter;
+use views::*;
+
+/// One file of the built site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output folder, with `/`.
+    pub path: String,
+    /// Its bytes.
+    pub contents: Vec<u8>,
+}
+
+/// Why pages could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not parse.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template's name.
+        name: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A template failed while rendering a page.
+    #[error("rendering {page} with {template}: {message}")]
+    Render {
+        /// The output page.
+        page: String,
+        /// The template.
+        template: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A file in `templates/` or `theme/` could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Loads the built-in templates, then the docs repo's `templates/` over them.
+pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
+    let mut templates: BTreeMap<String, String> = assets::TEMPLATES
+        .iter()
+        .map(|(name, body)| (name.to_string(), body.to_string()))
+        .collect();
+    for (name, path) in assets::local_files(&root.join("templates")) {
+        let body = std::fs::read_to_string(&path).map_err(|source| RenderError::Read { path, source })?;
+        templates.insert(name, body);
+    }
+    let mut tera = Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(templates.iter().map(|(n, b)| (n.as_str(), b.as_str())))
+        .map_err(|e| RenderError::Template {
+            name: "templates".into(),
+            message: e.to_string(),
+        })?;
+    Ok(tera)
+}
+
+fn render_page(tera: &Tera, template: &str, path: &str, context: &Context) -> Result<OutputFile, RenderError> {
+    let html = tera.render(template, context).map_err(|e| RenderError::Render {
+        page: path.into(),
+        template: template.into(),
+        message: e.to_string(),
+    })?;
+    Ok(OutputFile {
+        path: path.into(),
+        contents: html.into_bytes(),
+    })
+}
+
+fn context(site_view: &SiteView, section: &str, title: &str, url: &str) -> Context {
+    let mut c = Context::new();
+    c.insert("site", site_view);
+    c.insert("section", section);
+    c.insert("title", title);
+    c.insert("url", url);
+    c
+}
+
+fn index_path(url: &str) -> String {
+    format!("{url}index.html")
+}
+
+/// Every page, feed and asset of the site.
+pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
+    let highlighter = Highlighter::default();
+    let site_view = SiteView::new(site);
+    let views = Views::new(site);
+    let mut files: Vec<OutputFile> = site
+        .documents
+        .par_iter()
+        .enumerate()
+        .filter(|(_, d)| !d.url.is_empty())
+        .map(|(i, doc)| {
+            let page = views.document(i, &highlighter);
+            let mut c = context(&site_view, doc.kind.url_dir(), &doc.title, &doc.url);
+            c.insert("page", &page);
+            render_page(tera, &format!("{}.html", doc.kind.as_str()), &index_path(&doc.url), &c)
+        })
+        .collect::<Result<_, _>>()?;
+
+    let home_intro = site
+        .documents
+        .iter()
+        .position(|d| d.url.is_empty())
+        .map(|i| markdown::render_body(&site.documents[i], site, &highlighter));
+    let mut c = context(&site_view, "home", &site.config.title, "");
+    c.insert("home", &views.home(home_intro, &highlighter));
+    files.push(render_page(tera, "home.html", "index.html", &c)?);
+
+    for kind in Kind::ALL {
+        let listing = views.listing(kind, &highlighter);
+        if kind == Kind::Page && listing.items.is_empty() {
+            continue;
+        }
+        let url = format!("{}/", kind.url_dir());
+        let mut c = context(&site_view, kind.url_dir(), kind.plural_title(), &url);
+        c.insert("listing", &listing);
+        files.push(render_page(tera, &format!("{}_index.html", kind.as_str()), &index_path(&url), &c)?);
+    }
+
+    let tags = views.tags();
+    let mut c = context(&site_view, "tags", "Tags", "tags/");
+    c.insert("tags", &tags);
+    files.push(render_page(tera, "tags.html", "tags/index.html", &c)?);
+    for tag in &tags {
+        let mut c = context(&site_view, "tags", &format!("Tagged “{}”", tag.name), &tag.url);
+        c.insert("tag", tag);
+        files.push(render_page(tera, "tag.html", &index_path(&tag.url), &c)?);
+    }
+
+    let mut c = context(&site_view, "health", "Doc health", "health/");
+    c.insert("health", &views.health());
+    files.push(render_page(tera, "health.html", "health/index.html", &c)?);
+
+    let c = context(&site_view, "", "Page not found", "404.html");
+    files.push(render_page(tera, "404.html", "404.html", &c)?);
+
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        contents: sitemap(site, &files).into_bytes(),
+    });
+    files.extend(assets::theme_files(&site.root)?);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn sitemap(site: &Site, files: &[OutputFile]) -> String {
+    #[derive(Serialize)]
+    struct Entry {
+        loc: String,
+    }
+    let absolute = absolute_base(&site.config.base_url);
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for f in files.iter().filter(|f| f.path.ends_with("index.html")) {
+        let url = f.path.trim_end_matches("index.html");
+        let lastmod = site
+            .documents
+            .iter()
+            .find(|d| d.url == url)
+            .and_then(|d| d.date)
+            .map(|d| format!("<lastmod>{d}</lastmod>"))
+            .unwrap_or_default();
+        let entry = Entry {
+            loc: format!("{absolute}{url}"),
+        };
+        out.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", markdown::escape(&entry.loc)));
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+/// `base_url` as written when it is absolute, else the path alone.
+fn absolute_base(base_url: &str) -> String {
+    if base_url.ends_with('/') {
+        base_url.to_string()
+    } else {
+        format!("{base_url}/")
+    }
+}

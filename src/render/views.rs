@@ -1,0 +1,956 @@
+//! View models: what templates see. Small, serialisable, and documented in `docs/templates.md`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::markdown::{Highlighter, page_href, render_body};
+use crate::diagnostic::display_path;
+use crate::link::Site;
+use crate::model::{AdrStatus, AdrStatusWord, Committed, Details, Kind, Risk};
+use crate::schedule;
+
+/// Site-wide values every template gets as `site`.
+#[derive(Serialize)]
+pub struct SiteView {
+    /// The organisation's name.
+    pub title: String,
+    /// The site's description.
+    pub description: String,
+    /// The path prefix of every link (`/` or `/wiki/`).
+    pub base: String,
+    /// The build's date.
+    pub today: String,
+    /// Main navigation.
+    pub nav: Vec<NavItem>,
+    /// Errors and warnings in the whole site.
+    pub problems: ProblemCounts,
+}
+
+/// A navigation entry.
+#[derive(Serialize)]
+pub struct NavItem {
+    /// Its label.
+    pub title: String,
+    /// Its section key (compared with `section` to mark the current one).
+    pub section: String,
+    /// Its href.
+    pub url: String,
+}
+
+/// Counts of problems.
+#[derive(Serialize, Default, Clone, Copy)]
+pub struct ProblemCounts {
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+}
+
+impl SiteView {
+    /// The site-wide values.
+    pub fn new(site: &Site) -> Self {
+        let base = site.config.base_path();
+        let mut nav: Vec<NavItem> = [Kind::Team, Kind::Adr, Kind::Alignment, Kind::Rotation, Kind::Update]
+            .into_iter()
+            .map(|k| NavItem {
+                title: k.plural_title().into(),
+                section: k.url_dir().into(),
+                url: format!("{base}{}/", k.url_dir()),
+            })
+            .collect();
+        if site.documents.iter().any(|d| d.kind == Kind::Page && !d.url.is_empty()) {
+            nav.push(NavItem {
+                title: "Pages".into(),
+                section: "pages".into(),
+                url: format!("{base}pages/"),
+            });
+        }
+        nav.push(NavItem {
+            title: "Doc health".into(),
+            section: "health".into(),
+            url: format!("{base}health/"),
+        });
+        let c = crate::diagnostic::Counts::of(&site.diagnostics);
+        SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base,
+            today: site.today.to_string(),
+            nav,
+            problems: ProblemCounts {
+                errors: c.errors,
+                warnings: c.warnings,
+            },
+        }
+    }
+}
+
+/// A link to a document.
+#[derive(Serialize, Clone)]
+pub struct LinkView {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its href.
+    pub url: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Its status word, if any (ADRs, alignments).
+    pub status: Option<String>,
+    /// Its date, if any.
+    pub date: Option<String>,
+}
+
+/// A reference that may not resolve: linked when it does, shown as written when not.
+#[derive(Serialize, Clone)]
+pub struct RefView {
+    /// What was written.
+    pub id: String,
+    /// The document, when it resolves.
+    pub link: Option<LinkView>,
+}
+
+/// A dependency row, as the tracker and team pages show it.
+#[derive(Serialize, Clone)]
+pub struct DependencyView {
+    /// The depending team.
+    pub from: LinkView,
+    /// The team depended on.
+    pub on: RefView,
+    /// What is needed.
+    pub what: String,
+    /// Its type.
+    pub kind: Option<String>,
+    /// Need-by date.
+    pub need_by: Option<String>,
+    /// Committed date, or `TBD`.
+    pub committed: String,
+    /// Status word.
+    pub status: Option<String>,
+    /// The owner's risk.
+    pub owner_risk: Option<String>,
+    /// The computed risk.
+    pub risk: String,
+    /// Computed flags (`late`, `stale`, ...).
+    pub flags: Vec<String>,
+    /// Whether the owner's risk is lower than the computed risk.
+    pub optimistic: bool,
+    /// The fallback plan.
+    pub fallback: Option<String>,
+    /// The governing alignment.
+    pub alignment: Option<RefView>,
+    /// When it was last confirmed.
+    pub updated: Option<String>,
+}
+
+/// A heading for the table of contents.
+#[derive(Serialize)]
+pub struct TocEntry {
+    /// 2 or 3.
+    pub level: u8,
+    /// Its text.
+    pub text: String,
+    /// Its anchor.
+    pub anchor: String,
+}
+
+/// A problem shown on a document's page or the health page.
+#[derive(Serialize, Clone)]
+pub struct ProblemView {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// Its code.
+    pub code: &'static str,
+    /// File, line and column.
+    pub location: String,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: Option<String>,
+    /// The document, when the file became one.
+    pub document: Option<LinkView>,
+}
+
+/// Everything a document's page shows, as `page`.
+#[derive(Serialize)]
+pub struct DocumentView {
+    /// The document as a link.
+    #[serde(flatten)]
+    pub link: LinkView,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its body as HTML.
+    pub html: String,
+    /// Level-2 and level-3 headings.
+    pub toc: Vec<TocEntry>,
+    /// Its tags.
+    pub tags: Vec<TagLink>,
+    /// Documents that reference it.
+    pub backlinks: Vec<LinkView>,
+    /// Its source file, relative to the root.
+    pub file: String,
+    /// Number of words.
+    pub words: usize,
+    /// Problems in its file.
+    pub problems: Vec<ProblemView>,
+    /// Kind-specific values.
+    pub team: Option<TeamView>,
+    /// Kind-specific values.
+    pub adr: Option<AdrView>,
+    /// Kind-specific values.
+    pub alignment: Option<AlignmentView>,
+    /// Kind-specific values.
+    pub rotation: Option<RotationView>,
+    /// Kind-specific values.
+    pub update: Option<UpdateView>,
+}
+
+/// A tag with its page.
+#[derive(Serialize, Clone)]
+pub struct TagLink {
+    /// The tag.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+}
+
+/// A team member.
+#[derive(Serialize)]
+pub struct MemberView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Option<String>,
+}
+
+/// A way to reach a team.
+#[derive(Serialize)]
+pub struct ChannelView {
+    /// `slack`, `email`, ...
+    pub name: String,
+    /// The handle.
+    pub value: String,
+    /// A link, for emails and URLs.
+    pub href: Option<String>,
+}
+
+/// Who is on duty for a rotation.
+#[derive(Serialize, Clone)]
+pub struct DutyView {
+    /// The rotation.
+    pub rotation: LinkView,
+    /// The person (or team) on duty.
+    pub member: String,
+    /// When their shift ends, in the rotation's time zone.
+    pub until: String,
+}
+
+/// The computed parts of a team page.
+#[derive(Serialize)]
+pub struct TeamView {
+    /// Display name.
+    pub name: String,
+    /// Mission.
+    pub mission: Option<String>,
+    /// Lead.
+    pub lead: Option<String>,
+    /// Members.
+    pub members: Vec<MemberView>,
+    /// Channels.
+    pub channels: Vec<ChannelView>,
+    /// Office hours.
+    pub office_hours: Option<String>,
+    /// Coordination model.
+    pub coordination_model: Option<String>,
+    /// Owned services.
+    pub owns: Vec<String>,
+    /// Last reviewed.
+    pub updated: Option<String>,
+    /// What it depends on.
+    pub depends_on: Vec<DependencyView>,
+    /// Who depends on it.
+    pub depended_on_by: Vec<DependencyView>,
+    /// Its ADRs (owned or affecting it).
+    pub adrs: Vec<LinkView>,
+    /// Alignments it is party to.
+    pub alignments: Vec<LinkView>,
+    /// Who is on duty in its rotations.
+    pub on_duty: Vec<DutyView>,
+    /// Rotations without anyone on duty now.
+    pub rotations: Vec<LinkView>,
+    /// Its latest update.
+    pub latest_update: Option<LinkView>,
+}
+
+/// The computed parts of an ADR page.
+#[derive(Serialize)]
+pub struct AdrView {
+    /// Its number.
+    pub number: Option<u32>,
+    /// Status word as shown.
+    pub status: Option<String>,
+    /// A CSS-safe status class.
+    pub status_class: String,
+    /// Whether the status word is one Seam knows.
+    pub status_known: bool,
+    /// Decision date.
+    pub date: Option<String>,
+    /// Owning team.
+    pub team: Option<RefView>,
+    /// Deciders.
+    pub deciders: Vec<String>,
+    /// Consulted.
+    pub consulted: Vec<String>,
+    /// Informed.
+    pub informed: Vec<String>,
+    /// Teams affected.
+    pub affects: Vec<RefView>,
+    /// ADRs it replaces.
+    pub supersedes: Vec<LinkView>,
+    /// ADRs that replace it.
+    pub superseded_by: Vec<LinkView>,
+    /// Whether it is superseded only because a successor says so.
+    pub superseded_inferred: bool,
+    /// Comment deadline.
+    pub comment_by: Option<String>,
+    /// Whether it is still open for comments at the build's date.
+    pub open_for_comment: bool,
+}
+
+/// A commitment row.
+#[derive(Serialize)]
+pub struct CommitmentView {
+    /// The committing team.
+    pub team: RefView,
+    /// What.
+    pub deliverable: String,
+    /// By when.
+    pub date: Option<String>,
+    /// Confidence, 0–100.
+    pub confidence: Option<u8>,
+    /// Whether the date has passed.
+    pub past: bool,
+}
+
+/// The computed parts of an alignment page.
+#[derive(Serialize)]
+pub struct AlignmentView {
+    /// Parties.
+    pub teams: Vec<RefView>,
+    /// Coordinator.
+    pub owner: Option<String>,
+    /// Status.
+    pub status: Option<String>,
+    /// Review date.
+    pub review_by: Option<String>,
+    /// Whether the review date has passed.
+    pub review_overdue: bool,
+    /// Commitments, by date.
+    pub commitments: Vec<CommitmentView>,
+    /// Related ADRs.
+    pub adrs: Vec<RefView>,
+    /// Dependencies that name this alignment.
+    pub dependencies: Vec<DependencyView>,
+}
+
+/// A handoff row.
+#[derive(Serialize)]
+pub struct ShiftView {
+    /// Who takes over.
+    pub member: String,
+    /// When, in the rotation's zone.
+    pub start: String,
+}
+
+/// The computed parts of a rotation page.
+#[derive(Serialize)]
+pub struct RotationView {
+    /// Kind of rotation.
+    pub kind: Option<String>,
+    /// Teams.
+    pub teams: Vec<RefView>,
+    /// Members, in order.
+    pub members: Vec<String>,
+    /// Period, e.g. `every 7 days`.
+    pub every: Option<String>,
+    /// Handoff as written.
+    pub handoff: Option<String>,
+    /// Time zone name.
+    pub timezone: String,
+    /// Start date.
+    pub start: Option<String>,
+    /// On duty at the build's date.
+    pub on_duty: Option<DutyView>,
+    /// The next handoffs.
+    pub next: Vec<ShiftView>,
+}
+
+/// The computed parts of an update page.
+#[derive(Serialize)]
+pub struct UpdateView {
+    /// The team.
+    pub team: RefView,
+    /// The week, `2026-W47`.
+    pub week: String,
+}
+
+/// An index page's content, as `listing`.
+#[derive(Serialize)]
+pub struct ListingView {
+    /// Kind.
+    pub kind: Kind,
+    /// Rows.
+    pub items: Vec<ListingItem>,
+    /// Distinct statuses among the items (for filters).
+    pub statuses: Vec<String>,
+    /// Distinct teams among the items.
+    pub teams: Vec<String>,
+    /// Distinct tags among the items.
+    pub tags: Vec<String>,
+    /// An introduction (an ADR folder's README or index), as HTML.
+    pub intro: Option<String>,
+}
+
+/// One row of an index page.
+#[derive(Serialize)]
+pub struct ListingItem {
+    /// The document.
+    #[serde(flatten)]
+    pub link: LinkView,
+    /// Its team.
+    pub team: Option<RefView>,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// A one-line summary (mission, description).
+    pub summary: Option<String>,
+    /// Count of dependencies (teams) or commitments (alignments).
+    pub count: usize,
+    /// Count of reverse dependencies (teams).
+    pub reverse_count: usize,
+    /// The week (updates).
+    pub week: Option<String>,
+}
+
+/// A tag page.
+#[derive(Serialize)]
+pub struct TagView {
+    /// The tag.
+    pub name: String,
+    /// Its page.
+    pub url: String,
+    /// Documents with it.
+    pub documents: Vec<LinkView>,
+}
+
+/// Problems grouped by team.
+#[derive(Serialize)]
+pub struct HealthView {
+    /// One group per team with problems, then `Other`.
+    pub groups: Vec<HealthGroup>,
+    /// Totals.
+    pub counts: ProblemCounts,
+}
+
+/// The problems of one team's documents.
+#[derive(Serialize)]
+pub struct HealthGroup {
+    /// The team, or none for documents without a team.
+    pub team: Option<LinkView>,
+    /// Name shown.
+    pub name: String,
+    /// Counts.
+    pub counts: ProblemCounts,
+    /// Problems.
+    pub problems: Vec<ProblemView>,
+}
+
+/// The home page.
+#[derive(Serialize)]
+pub struct HomeView {
+    /// Introduction from `content/index.md`, as HTML.
+    pub intro: Option<String>,
+    /// Teams.
+    pub teams: Vec<ListingItem>,
+    /// Latest ADRs.
+    pub recent_decisions: Vec<LinkView>,
+    /// Proposed ADRs open for comment.
+    pub open_for_comment: Vec<LinkView>,
+    /// Highest-risk dependencies.
+    pub risks: Vec<DependencyView>,
+    /// Who is on duty.
+    pub on_duty: Vec<DutyView>,
+    /// The latest week with updates.
+    pub latest_week: Option<String>,
+    /// That week's updates.
+    pub latest_updates: Vec<LinkView>,
+    /// Counts of documents per kind.
+    pub counts: BTreeMap<String, usize>,
+}
+
+/// Builds views from the linked site.
+pub struct Views<'a> {
+    site: &'a Site,
+    base: String,
+    problems_by_file: BTreeMap<String, Vec<ProblemView>>,
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+impl<'a> Views<'a> {
+    /// Prepares views of `site`.
+    pub fn new(site: &'a Site) -> Self {
+        let mut views = Views {
+            site,
+            base: site.config.base_path(),
+            problems_by_file: BTreeMap::new(),
+        };
+        let by_file: BTreeMap<String, usize> = site
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (display_path(d.file()), i))
+            .collect();
+        for d in &site.diagnostics {
+            let file = d.span.file_display();
+            let problem = ProblemView {
+                severity: d.severity.as_str(),
+                code: d.code,
+                location: format!("{}:{}:{}", file, d.span.line, d.span.column),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+                document: by_file.get(&file).map(|&i| views.link(i)),
+            };
+            views.problems_by_file.entry(file).or_default().push(problem);
+        }
+        views
+    }
+
+    /// A link to document `i`.
+    pub fn link(&self, i: usize) -> LinkView {
+        let d = &self.site.documents[i];
+        LinkView {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            url: page_href(&self.base, &d.url, None),
+            kind: d.kind,
+            status: d.status(),
+            date: date(d.date),
+        }
+    }
+
+    fn reference(&self, id: &str, kind: Kind) -> RefView {
+        RefView {
+            id: id.to_string(),
+            link: self.site.resolve(id, Some(kind)).map(|i| self.link(i)),
+        }
+    }
+
+    fn links(&self, ids: &[usize]) -> Vec<LinkView> {
+        ids.iter().map(|&i| self.link(i)).collect()
+    }
+
+    fn dependency(&self, d: &crate::link::DependencyLink) -> DependencyView {
+        let Details::Team(team) = &self.site.documents[d.from].details else {
+            unreachable!("dependencies come from teams")
+        };
+        let dep = &team.depends_on[d.entry];
+        DependencyView {
+            from: self.link(d.from),
+            on: RefView {
+                id: dep.on.id.clone(),
+                link: d.to.map(|t| self.link(t)),
+            },
+            what: dep.what.clone(),
+            kind: dep.kind.map(|k| k.to_string()),
+            need_by: date(dep.need_by),
+            committed: match dep.committed {
+                Committed::Date(c) => c.to_string(),
+                Committed::Tbd => "TBD".into(),
+            },
+            status: dep.status.map(|s| s.to_string()),
+            owner_risk: dep.risk.map(|r| r.to_string()),
+            risk: d.assessment.computed.to_string(),
+            flags: d.assessment.flags.iter().map(|f| f.as_str().to_string()).collect(),
+            optimistic: d.assessment.optimistic,
+            fallback: dep.fallback.clone(),
+            alignment: dep.alignment.as_ref().map(|a| RefView {
+                id: a.id.clone(),
+                link: d.alignment.map(|i| self.link(i)),
+            }),
+            updated: date(dep.updated),
+        }
+    }
+
+    /// Dependencies sorted by computed risk (highest first), then need-by date.
+    fn sorted_dependencies<'b>(&self, deps: impl Iterator<Item = &'b crate::link::DependencyLink>) -> Vec<DependencyView> {
+        let mut deps: Vec<_> = deps.collect();
+        deps.sort_by_key(|d| {
+            let Details::Team(t) = &self.site.documents[d.from].details else { unreachable!() };
+            (
+                std::cmp::Reverse(d.assessment.computed),
+                t.depends_on[d.entry].need_by,
+                self.site.documents[d.from].id.clone(),
+            )
+        });
+        deps.into_iter().map(|d| self.dependency(d)).collect()
+    }
+
+    fn duty(&self, i: usize) -> Option<DutyView> {
+        let Details::Rotation(r) = &self.site.documents[i].details else { return None };
+        let at = schedule::noon(r, self.site.today);
+        let shift = schedule::on_duty(r, at)?;
+        let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+        Some(DutyView {
+            rotation: self.link(i),
+            member: shift.member,
+            until: shift.end.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+        })
+    }
+
+    /// The page of document `i`.
+    pub fn document(&self, i: usize, highlighter: &Highlighter) -> DocumentView {
+        let site = self.site;
+        let doc = &site.documents[i];
+        let file = display_path(doc.file());
+        let mut view = DocumentView {
+            link: self.link(i),
+            description: doc.description.clone(),
+            html: render_body(doc, site, highlighter),
+            toc: doc
+                .source
+                .outline
+                .headings
+                .iter()
+                .filter(|h| h.level == 2 || h.level == 3)
+                .map(|h| TocEntry {
+                    level: h.level,
+                    text: h.text.clone(),
+                    anchor: h.anchor.clone(),
+                })
+                .collect(),
+            tags: doc.tags.iter().map(|t| self.tag_link(t)).collect(),
+            backlinks: self.links(site.links.backlinks.get(&i).map(Vec::as_slice).unwrap_or(&[])),
+            problems: self.problems_by_file.get(&file).cloned().unwrap_or_default(),
+            file,
+            words: doc.source.outline.words,
+            team: None,
+            adr: None,
+            alignment: None,
+            rotation: None,
+            update: None,
+        };
+        let get = |m: &BTreeMap<usize, Vec<usize>>| m.get(&i).cloned().unwrap_or_default();
+        match &doc.details {
+            Details::Team(t) => {
+                let rotations = get(&site.links.rotations_by_team);
+                let on_duty: Vec<DutyView> = rotations.iter().filter_map(|&r| self.duty(r)).collect();
+                view.team = Some(TeamView {
+                    name: t.name.clone(),
+                    mission: t.mission.clone(),
+                    lead: t.lead.clone(),
+                    members: t.members.iter().map(|m| MemberView { name: m.name.clone(), role: m.role.clone() }).collect(),
+                    channels: t
+                        .channels
+                        .iter()
+                        .map(|(name, value)| ChannelView {
+                            name: name.clone(),
+                            value: value.clone(),
+                            href: if value.contains('@') && !value.contains(' ') {
+                                Some(format!("mailto:{value}"))
+                            } else if value.starts_with("https://") || value.starts_with("http://") {
+                                Some(value.clone())
+                            } else {
+                                None
+                            },
+                        })
+                        .collect(),
+                    office_hours: t.office_hours.clone(),
+                    coordination_model: t.coordination_model.map(|c| c.to_string()),
+                    owns: t.owns.clone(),
+                    updated: date(t.updated),
+                    depends_on: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.from == i)),
+                    depended_on_by: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.to == Some(i))),
+                    adrs: {
+                        let mut adrs = self.links(&get(&site.links.adrs_by_team));
+                        adrs.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+                        adrs
+                    },
+                    alignments: self.links(&get(&site.links.alignments_by_team)),
+                    rotations: rotations
+                        .iter()
+                        .filter(|r| !on_duty.iter().any(|d| d.rotation.id == site.documents[**r].id))
+                        .map(|&r| self.link(r))
+                        .collect(),
+                    on_duty,
+                    latest_update: get(&site.links.updates_by_team).first().map(|&u| self.link(u)),
+                });
+            }
+            Details::Adr(a) => {
+                let status_class = match &a.status {
+                    Some(AdrStatus::Known(w)) => w.as_str().to_string(),
+                    Some(AdrStatus::Other(_)) => "other".into(),
+                    None => "none".into(),
+                };
+                let superseded_by = get(&site.links.superseded_by);
+                let superseded_inferred = !superseded_by.is_empty() && a.superseded_by.is_none();
+                let status = match (&a.status, superseded_inferred) {
+                    (_, true) => Some("superseded".to_string()),
+                    (s, false) => s.as_ref().map(|s| s.label().to_string()),
+                };
+                view.adr = Some(AdrView {
+                    number: a.number,
+                    status_known: !matches!(a.status, Some(AdrStatus::Other(_))),
+                    status_class: if superseded_inferred { "superseded".into() } else { status_class },
+                    status,
+                    date: date(a.date),
+                    team: a.team.as_ref().map(|t| self.reference(&t.id, Kind::Team)),
+                    deciders: a.deciders.clone(),
+                    consulted: a.consulted.clone(),
+                    informed: a.informed.clone(),
+                    affects: a.affects.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    supersedes: self.links(&get(&site.links.supersedes)),
+                    superseded_by: self.links(&superseded_by),
+                    superseded_inferred,
+                    comment_by: date(a.comment_by),
+                    open_for_comment: a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed))
+                        && a.comment_by.is_some_and(|c| c >= site.today),
+                });
+            }
+            Details::Alignment(al) => {
+                let mut commitments: Vec<CommitmentView> = al
+                    .commitments
+                    .iter()
+                    .map(|c| CommitmentView {
+                        team: self.reference(&c.team.id, Kind::Team),
+                        deliverable: c.deliverable.clone(),
+                        date: date(c.date),
+                        confidence: c.confidence,
+                        past: c.date.is_some_and(|d| d < site.today),
+                    })
+                    .collect();
+                commitments.sort_by(|a, b| a.date.cmp(&b.date));
+                view.alignment = Some(AlignmentView {
+                    teams: al.teams.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    owner: al.owner.clone(),
+                    status: al.status.map(|s| s.to_string()),
+                    review_by: date(al.review_by),
+                    review_overdue: al.review_by.is_some_and(|r| r < site.today),
+                    commitments,
+                    adrs: al.adrs.iter().map(|a| self.reference(&a.id, Kind::Adr)).collect(),
+                    dependencies: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.alignment == Some(i))),
+                });
+            }
+            Details::Rotation(r) => {
+                let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+                let at = schedule::noon(r, site.today);
+                view.rotation = Some(RotationView {
+                    kind: r.kind.map(|k| k.to_string()),
+                    teams: r.teams.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    members: r.members.clone(),
+                    every: r.every.map(|p| match p.days {
+                        d if d % 7 == 0 && d > 7 => format!("every {} weeks", d / 7),
+                        7 => "every week".into(),
+                        1 => "every day".into(),
+                        d => format!("every {d} days"),
+                    }),
+                    handoff: r.handoff.map(|h| match h.weekday {
+                        Some(w) => format!("{w} {}", h.time.format("%H:%M")),
+                        None => h.time.format("%H:%M").to_string(),
+                    }),
+                    timezone: tz.name().to_string(),
+                    start: date(r.start),
+                    on_duty: self.duty(i),
+                    next: schedule::next_handoffs(r, at, 8)
+                        .into_iter()
+                        .map(|s| ShiftView {
+                            member: s.member,
+                            start: s.start.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+                        })
+                        .collect(),
+                });
+            }
+            Details::Update(u) => {
+                view.update = Some(UpdateView {
+                    team: self.reference(&u.team.id, Kind::Team),
+                    week: u.week.to_string(),
+                });
+            }
+            Details::Page => {}
+        }
+        view
+    }
+
+    fn tag_link(&self, tag: &str) -> TagLink {
+        TagLink {
+            name: tag.to_string(),
+            url: format!("{}tags/{}/", self.base, crate::load::slugify(tag)),
+        }
+    }
+
+    /// Every tag with its documents.
+    pub fn tags(&self) -> Vec<TagView> {
+        self.site
+            .links
+            .tags
+            .iter()
+            .map(|(name, docs)| TagView {
+                name: name.clone(),
+                url: format!("tags/{}/", crate::load::slugify(name)),
+                documents: self.links(docs),
+            })
+            .collect()
+    }
+
+    /// The index page of one kind.
+    pub fn listing(&self, kind: Kind, highlighter: &Highlighter) -> ListingView {
+        let site = self.site;
+        let mut items: Vec<ListingItem> = site
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
+            .map(|(i, d)| ListingItem {
+                link: self.link(i),
+                team: d.team().filter(|_| kind != Kind::Team).map(|t| self.reference(t, Kind::Team)),
+                tags: d.tags.clone(),
+                summary: match &d.details {
+                    Details::Team(t) => t.mission.clone(),
+                    _ => d.description.clone(),
+                },
+                count: match &d.details {
+                    Details::Team(t) => t.depends_on.len(),
+                    Details::Alignment(a) => a.commitments.len(),
+                    _ => 0,
+                },
+                reverse_count: site.links.dependencies.iter().filter(|x| x.to == Some(i)).count(),
+                week: match &d.details {
+                    Details::Update(u) => Some(u.week.to_string()),
+                    _ => None,
+                },
+            })
+            .collect();
+        match kind {
+            Kind::Adr => items.sort_by(|a, b| b.link.id.cmp(&a.link.id)),
+            Kind::Update => items.sort_by(|a, b| b.week.cmp(&a.week).then(a.link.title.cmp(&b.link.title))),
+            _ => items.sort_by(|a, b| a.link.title.to_lowercase().cmp(&b.link.title.to_lowercase())),
+        }
+        let mut statuses: Vec<String> = items.iter().filter_map(|i| i.link.status.clone()).collect();
+        statuses.sort();
+        statuses.dedup();
+        let mut teams: Vec<String> = items.iter().filter_map(|i| i.team.as_ref().map(|t| t.id.clone())).collect();
+        teams.sort();
+        teams.dedup();
+        let mut tags: Vec<String> = items.iter().flat_map(|i| i.tags.clone()).collect();
+        tags.sort();
+        tags.dedup();
+        let intro = (kind == Kind::Adr)
+            .then(|| {
+                site.documents.iter().find(|d| {
+                    let dirs = site.config.dirs_for(Kind::Adr);
+                    dirs.iter().any(|dir| {
+                        d.source.rel == format!("{dir}/README.md") || d.source.rel == format!("{dir}/index.md")
+                    })
+                })
+            })
+            .flatten()
+            .map(|d| render_body(d, site, highlighter));
+        ListingView {
+            kind,
+            items,
+            statuses,
+            teams,
+            tags,
+            intro,
+        }
+    }
+
+    /// Problems grouped by the team that owns each file.
+    pub fn health(&self) -> HealthView {
+        let site = self.site;
+        let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
+        for (file, problems) in &self.problems_by_file {
+            let doc = site.documents.iter().position(|d| display_path(d.file()) == *file);
+            let team = doc.and_then(|i| site.documents[i].team()).and_then(|t| site.team(t));
+            let key = match team {
+                Some(t) => (0, site.documents[t].title.clone()),
+                None => (1, "Other documents".into()),
+            };
+            let group = groups.entry(key.clone()).or_insert_with(|| HealthGroup {
+                team: team.map(|t| self.link(t)),
+                name: key.1.clone(),
+                counts: ProblemCounts::default(),
+                problems: Vec::new(),
+            });
+            for p in problems {
+                match p.severity {
+                    "error" => group.counts.errors += 1,
+                    _ => group.counts.warnings += 1,
+                }
+                group.problems.push(p.clone());
+            }
+        }
+        let c = crate::diagnostic::Counts::of(&site.diagnostics);
+        HealthView {
+            groups: groups.into_values().collect(),
+            counts: ProblemCounts {
+                errors: c.errors,
+                warnings: c.warnings,
+            },
+        }
+    }
+
+    /// The home page.
+    pub fn home(&self, intro: Option<String>, highlighter: &Highlighter) -> HomeView {
+        let site = self.site;
+        let mut adrs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].kind == Kind::Adr).collect();
+        adrs.sort_by(|&a, &b| site.documents[b].date.cmp(&site.documents[a].date).then(site.documents[b].id.cmp(&site.documents[a].id)));
+        let open_for_comment = adrs
+            .iter()
+            .copied()
+            .filter(|&i| match &site.documents[i].details {
+                Details::Adr(a) => {
+                    a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed)) && a.comment_by.is_none_or(|c| c >= site.today)
+                }
+                _ => false,
+            })
+            .map(|i| self.link(i))
+            .collect();
+        let risks = self
+            .sorted_dependencies(site.links.dependencies.iter().filter(|d| d.assessment.computed == Risk::High))
+            .into_iter()
+            .take(10)
+            .collect();
+        let on_duty = (0..site.documents.len()).filter_map(|i| self.duty(i)).collect();
+        let latest_week = site
+            .documents
+            .iter()
+            .filter_map(|d| match &d.details {
+                Details::Update(u) if u.week <= crate::model::Week::of(site.today) => Some(u.week),
+                _ => None,
+            })
+            .max();
+        let latest_updates = (0..site.documents.len())
+            .filter(|&i| matches!(&site.documents[i].details, Details::Update(u) if Some(u.week) == latest_week))
+            .map(|i| self.link(i))
+            .collect();
+        let mut counts = BTreeMap::new();
+        for d in &site.documents {
+            *counts.entry(d.kind.as_str().to_string()).or_insert(0) += 1;
+        }
+        HomeView {
+            intro,
+            teams: self.listing(Kind::Team, highlighter).items,
+            recent_decisions: adrs.iter().take(8).map(|&i| self.link(i)).collect(),
+            open_for_comment,
+            risks,
+            on_duty,
+            latest_week: latest_week.map(|w| w.to_string()),
+            latest_updates,
+            counts,
+        }
+    }
+}

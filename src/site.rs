@@ -1,0 +1,202 @@
+//! Runs the pipeline stages in order for the commands: load → model → check → link, then render.
+//!
+//! `check` is this without rendering; `build` adds rendering and writing;
+//! `serve` renders into memory. Nothing here prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError, TodaySource};
+use crate::diagnostic;
+use crate::link::{self, Site};
+use crate::load::{self, LoadError, ReferenceForm};
+use crate::model::{self, Details, Index, Kind};
+use crate::render::{self, OutputFile, RenderError};
+use crate::write::WriteError;
+
+/// Anything that stops a command before it can finish.
+#[derive(Debug, thiserror::Error)]
+pub enum SeamError {
+    /// `seam.toml` is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The content folder cannot be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// A template is wrong.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// The output cannot be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// The build's date is wrong.
+    #[error("{0}")]
+    Today(String),
+}
+
+/// What every command needs to know to read a docs repo.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The docs repo root.
+    pub root: PathBuf,
+    /// `--today`.
+    pub today: Option<NaiveDate>,
+    /// `--base-url`.
+    pub base_url: Option<String>,
+    /// The `SOURCE_DATE_EPOCH` environment variable.
+    pub source_date_epoch: Option<String>,
+}
+
+/// The stages, for progress reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading files.
+    Load,
+    /// Typing, checking and linking.
+    Check,
+    /// Rendering pages.
+    Render,
+    /// Writing the output.
+    Write,
+}
+
+/// Reads, types, checks and links a docs repo.
+pub fn assemble(options: &Options, progress: &dyn Fn(Stage)) -> Result<(Site, TodaySource), SeamError> {
+    let mut config = Config::load(&options.root)?;
+    if let Some(url) = &options.base_url {
+        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+    }
+    let (today, today_source) = crate::config::resolve_today(options.today, options.source_date_epoch.as_deref(), &config)
+        .map_err(SeamError::Today)?;
+    progress(Stage::Load);
+    let corpus = load::load(&options.root, config)?;
+    progress(Stage::Check);
+    let model = model::build(corpus);
+    let index = Index::new(&model.documents);
+    let mut diagnostics = model.diagnostics;
+    diagnostics.extend(crate::check::check(&model.documents, &index, &model.config, today));
+    let links = link::link(&model.documents, &index, today);
+    quote_source_lines(&mut diagnostics, &model.documents, &options.root);
+    diagnostic::sort(&mut diagnostics);
+    Ok((
+        Site {
+            root: model.root,
+            config: model.config,
+            today,
+            documents: model.documents,
+            assets: model.assets,
+            index,
+            links,
+            diagnostics,
+        },
+        today_source,
+    ))
+}
+
+/// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).
+fn quote_source_lines(diagnostics: &mut [diagnostic::Diagnostic], documents: &[model::Document], root: &Path) {
+    let by_file: BTreeMap<&Path, &model::Document> = documents.iter().map(|d| (d.file(), d)).collect();
+    for d in diagnostics.iter_mut() {
+        let line = match by_file.get(d.span.file.as_path()) {
+            Some(doc) => doc.source.line_text(d.span.line).map(str::to_string),
+            None => std::fs::read(root.join(&d.span.file))
+                .ok()
+                .filter(|b| b.len() < 1 << 20)
+                .and_then(|b| {
+                    String::from_utf8_lossy(&b)
+                        .lines()
+                        .nth(d.span.line.saturating_sub(1) as usize)
+                        .map(str::to_string)
+                }),
+        };
+        d.source_line = line.filter(|l| !l.trim().is_empty() && l.len() < 400);
+    }
+}
+
+/// Renders every page of a linked site with its templates.
+pub fn render(site: &Site) -> Result<Vec<OutputFile>, SeamError> {
+    let tera = render::load_templates(&site.root)?;
+    Ok(render::render(site, &tera)?)
+}
+
+/// One row of `seam list`.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocumentRow {
+    /// Id.
+    pub id: String,
+    /// Kind.
+    pub kind: Kind,
+    /// Title.
+    pub title: String,
+    /// Status word, if any.
+    pub status: Option<String>,
+    /// Main date, if any.
+    pub date: Option<String>,
+    /// Main team id, if any.
+    pub team: Option<String>,
+    /// Source file, relative to the root.
+    pub file: String,
+    /// Ids of the documents it references, resolved, sorted.
+    pub references: Vec<String>,
+}
+
+/// Every document as a row for `seam list`, optionally of one kind.
+pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
+    site.documents
+        .iter()
+        .filter(|d| kind.is_none_or(|k| d.kind == k))
+        .map(|d| {
+            let mut refs = BTreeSet::new();
+            for r in &d.source.outline.references {
+                let target = match r.form {
+                    ReferenceForm::WikiLink => site.resolve(&r.target, None),
+                    ReferenceForm::RelativeLink => site.index.by_path(&r.target),
+                };
+                refs.extend(target.map(|i| site.documents[i].id.clone()));
+            }
+            let field_refs: Vec<(&str, Option<Kind>)> = match &d.details {
+                Details::Team(t) => t
+                    .depends_on
+                    .iter()
+                    .flat_map(|x| {
+                        std::iter::once((x.on.id.as_str(), Some(Kind::Team)))
+                            .chain(x.alignment.iter().map(|a| (a.id.as_str(), Some(Kind::Alignment))))
+                    })
+                    .collect(),
+                Details::Adr(a) => a
+                    .team
+                    .iter()
+                    .chain(&a.affects)
+                    .map(|r| (r.id.as_str(), Some(Kind::Team)))
+                    .chain(a.supersedes.iter().chain(&a.superseded_by).map(|r| (r.id.as_str(), Some(Kind::Adr))))
+                    .collect(),
+                Details::Alignment(a) => a
+                    .teams
+                    .iter()
+                    .map(|r| (r.id.as_str(), Some(Kind::Team)))
+                    .chain(a.adrs.iter().map(|r| (r.id.as_str(), Some(Kind::Adr))))
+                    .collect(),
+                Details::Rotation(r) => r.teams.iter().map(|t| (t.id.as_str(), Some(Kind::Team))).collect(),
+                Details::Update(u) => vec![(u.team.id.as_str(), Some(Kind::Team))],
+                Details::Page => Vec::new(),
+            };
+            for (id, kind) in field_refs {
+                refs.extend(site.resolve(id, kind).map(|i| site.documents[i].id.clone()));
+            }
+            refs.remove(&d.id);
+            DocumentRow {
+                id: d.id.clone(),
+                kind: d.kind,
+                title: d.title.clone(),
+                status: d.status(),
+                date: d.date.map(|x| x.to_string()),
+                team: d.team().map(str::to_string),
+                file: diagnostic::display_path(d.file()),
+                references: refs.into_iter().collect(),
+            }
+        })
+        .collect()
+}
