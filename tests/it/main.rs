@@ -1,0 +1,54 @@
+//! Integration tests: run the real `seam` binary on fixture docs repos.
+
+mod build;
+mod check;
+mod commands;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `seam` binary under test.
+pub fn seam() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_seam"))
+}
+
+/// A fixture folder under `tests/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// The example organisation at the repo root.
+pub fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `seam` with args and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    seam().args(args).env_remove("SOURCE_DATE_EPOCH").output().expect("seam runs")
+}
+
+/// Copies a fixture into a temporary folder, to build or modify it freely.
+pub fn copy_fixture(from: &Path) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let to = tmp.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    tmp
+}
+
+/// Stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
