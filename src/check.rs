@@ -13,17 +13,30 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes, display_path};
 use crate::load::ReferenceForm;
-use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Index, Kind, Reference, Resolution};
+use crate::model::{
+    AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Index, Kind, Reference,
+    Resolution,
+};
 use crate::risk::{self, Flag};
 
 /// Words above which an alignment is too long to be read in a meeting.
 pub const ALIGNMENT_MAX_WORDS: usize = 1000;
 
 /// The sections of a weekly update; it needs at least one.
-pub const UPDATE_SECTIONS: [&str; 4] = ["Shipped", "Working On", "Looking for Input On|Looking for Input", "Blockers"];
+pub const UPDATE_SECTIONS: [&str; 4] = [
+    "Shipped",
+    "Working On",
+    "Looking for Input On|Looking for Input",
+    "Blockers",
+];
 
 /// Runs every rule over the documents at the build's date.
-pub fn check(documents: &[Document], index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+pub fn check(
+    documents: &[Document],
+    index: &Index,
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = documents
         .par_iter()
         .flat_map_iter(|doc| check_document(doc, documents, index, config, today))
@@ -37,7 +50,13 @@ pub fn check(documents: &[Document], index: &Index, config: &Config, today: Naiv
 /// Lowercase words of a heading, without punctuation: how section names are compared.
 pub fn normalise_heading(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .map(|c| {
+            if c.is_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                ' '
+            }
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -59,7 +78,13 @@ fn section_name(section: &str) -> &str {
     section.split('|').next().unwrap_or(section).trim()
 }
 
-fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+fn check_document<'a>(
+    doc: &'a Document,
+    documents: &[Document],
+    index: &Index,
+    config: &Config,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let file = doc.file();
     for section in config.required_sections(doc.kind) {
@@ -81,7 +106,11 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
                 Diagnostic::warning(
                     codes::MISSING_RECOMMENDED_SECTION,
                     Span::file_start(file),
-                    format!("this {} has no `## {}` section", doc.kind, section_name(&section)),
+                    format!(
+                        "this {} has no `## {}` section",
+                        doc.kind,
+                        section_name(&section)
+                    ),
                 )
                 .with_hint(section_hint(&section)),
             );
@@ -101,9 +130,14 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
                         Diagnostic::error(
                             codes::BROKEN_REFERENCE,
                             span,
-                            format!("the link `{}` points at {}, which is not a document", r.written, r.target),
+                            format!(
+                                "the link `{}` points at {}, which is not a document",
+                                r.written, r.target
+                            ),
                         )
-                        .with_hint("fix the path (relative to this file), or link by id with [[id]]"),
+                        .with_hint(
+                            "fix the path (relative to this file), or link by id with [[id]]",
+                        ),
                     );
                 }
             }
@@ -165,7 +199,10 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
         Details::Update(u) => field(&u.team, Kind::Team),
         Details::Page => {}
     }
-    out.extend(refs.into_iter().filter_map(|(r, kind)| check_reference(documents, index, r, kind)));
+    out.extend(
+        refs.into_iter()
+            .filter_map(|(r, kind)| check_reference(documents, index, r, kind)),
+    );
     match &doc.details {
         Details::Team(team) => {
             for dep in &team.depends_on {
@@ -201,9 +238,14 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
                     Diagnostic::error(
                         codes::TOO_FEW_PARTIES,
                         al.teams_span.clone(),
-                        format!("an alignment needs at least two teams; this one has {}", parties.len()),
+                        format!(
+                            "an alignment needs at least two teams; this one has {}",
+                            parties.len()
+                        ),
                     )
-                    .with_hint("list every party in `teams: [a, b]`; a plan inside one team is a page"),
+                    .with_hint(
+                        "list every party in `teams: [a, b]`; a plan inside one team is a page",
+                    ),
                 );
             }
             for c in &al.commitments {
@@ -245,9 +287,8 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
                 );
             }
         }
-        Details::Update(_) => {
-            if !UPDATE_SECTIONS.iter().any(|s| has_section(doc, s)) {
-                out.push(
+        Details::Update(_) if !UPDATE_SECTIONS.iter().any(|s| has_section(doc, s)) => {
+            out.push(
                     Diagnostic::error(
                         codes::EMPTY_UPDATE,
                         Span::file_start(file),
@@ -255,7 +296,6 @@ fn check_document<'a>(doc: &'a Document, documents: &[Document], index: &Index, 
                     )
                     .with_hint("add at least one of them as a `## ` heading"),
                 );
-            }
         }
         _ => {}
     }
@@ -269,7 +309,10 @@ fn section_hint(section: &str) -> String {
     if rest.is_empty() {
         format!("add a `## {first}` heading")
     } else {
-        format!("add a `## {first}` heading (also accepted: {})", rest.join(", "))
+        format!(
+            "add a `## {first}` heading (also accepted: {})",
+            rest.join(", ")
+        )
     }
 }
 
@@ -291,7 +334,12 @@ fn broken(span: Span, written: &str, target: &str, expect: Option<Kind>) -> Diag
 }
 
 /// Resolves a front matter reference that must name a document of `kind`.
-fn check_reference(documents: &[Document], index: &Index, r: &Reference, kind: Kind) -> Option<Diagnostic> {
+fn check_reference(
+    documents: &[Document],
+    index: &Index,
+    r: &Reference,
+    kind: Kind,
+) -> Option<Diagnostic> {
     match index.resolve(documents, &r.id, Some(kind)) {
         Resolution::Found(_) => None,
         Resolution::Missing => Some(broken(r.span.clone(), &r.id, &r.id, Some(kind))),
@@ -299,7 +347,10 @@ fn check_reference(documents: &[Document], index: &Index, r: &Reference, kind: K
             Diagnostic::error(
                 codes::BROKEN_REFERENCE,
                 r.span.clone(),
-                format!("`{}` is a {}, but this field takes a {kind}", r.id, documents[i].kind),
+                format!(
+                    "`{}` is a {}, but this field takes a {kind}",
+                    r.id, documents[i].kind
+                ),
             )
             .with_hint(format!("name a {kind} here")),
         ),
@@ -312,16 +363,22 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
     let need = dep.need_by.map(|d| d.to_string()).unwrap_or_default();
     let (message, hint) = match flag {
         Flag::Late => {
-            let Committed::Date(c) = dep.committed else { unreachable!("late needs a date") };
+            let Committed::Date(c) = dep.committed else {
+                unreachable!("late needs a date")
+            };
             (
                 format!("the dependency on `{on}` is late: committed {c}, needed by {need}"),
                 "agree a new date with the owning team, or plan the fallback",
             )
         }
         Flag::NoBuffer => {
-            let Committed::Date(c) = dep.committed else { unreachable!("no-buffer needs a date") };
+            let Committed::Date(c) = dep.committed else {
+                unreachable!("no-buffer needs a date")
+            };
             (
-                format!("the dependency on `{on}` has no buffer: committed {c}, only days before {need}"),
+                format!(
+                    "the dependency on `{on}` has no buffer: committed {c}, only days before {need}"
+                ),
                 "ask for an earlier date or move need-by; a week of slack absorbs a normal slip",
             )
         }
@@ -339,7 +396,9 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
                     "the dependency on `{on}` was last confirmed {} days ago ({u})",
                     (today - u).num_days()
                 ),
-                None => format!("the dependency on `{on}` has never been confirmed (no `updated:`)"),
+                None => {
+                    format!("the dependency on `{on}` has never been confirmed (no `updated:`)")
+                }
             },
             "confirm the dates with the owning team and set `updated:` to today",
         ),
@@ -380,7 +439,9 @@ fn check_duplicates(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
 fn supersession_edges(documents: &[Document], index: &Index) -> BTreeSet<(usize, usize)> {
     let mut edges = BTreeSet::new();
     for (i, doc) in documents.iter().enumerate() {
-        let Details::Adr(adr) = &doc.details else { continue };
+        let Details::Adr(adr) = &doc.details else {
+            continue;
+        };
         for r in &adr.supersedes {
             if let Resolution::Found(old) = index.resolve(documents, &r.id, Some(Kind::Adr))
                 && old != i
@@ -401,21 +462,29 @@ fn supersession_edges(documents: &[Document], index: &Index) -> BTreeSet<(usize,
 fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let edges = supersession_edges(documents, index);
-    let successors: BTreeMap<usize, Vec<usize>> = edges.iter().fold(BTreeMap::new(), |mut m, &(a, b)| {
-        m.entry(a).or_default().push(b);
-        m
-    });
+    let successors: BTreeMap<usize, Vec<usize>> =
+        edges.iter().fold(BTreeMap::new(), |mut m, &(a, b)| {
+            m.entry(a).or_default().push(b);
+            m
+        });
     for (i, doc) in documents.iter().enumerate() {
-        let Details::Adr(adr) = &doc.details else { continue };
+        let Details::Adr(adr) = &doc.details else {
+            continue;
+        };
         let has_successor = successors.contains_key(&i);
-        if adr.status == Some(AdrStatus::Known(AdrStatusWord::Superseded)) && !has_successor && adr.superseded_by.is_none() {
+        if adr.status == Some(AdrStatus::Known(AdrStatusWord::Superseded))
+            && !has_successor
+            && adr.superseded_by.is_none()
+        {
             out.push(
                 Diagnostic::error(
                     codes::SUPERSEDED_WITHOUT_SUCCESSOR,
                     adr.status_span.clone(),
                     format!("{} is superseded, but no ADR replaces it", doc.id),
                 )
-                .with_hint("add `superseded_by: ADR-NNNN`, or `supersedes: [this ADR]` on its successor"),
+                .with_hint(
+                    "add `superseded_by: ADR-NNNN`, or `supersedes: [this ADR]` on its successor",
+                ),
             );
         }
         for &new in successors.get(&i).into_iter().flatten() {
@@ -427,18 +496,36 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
                     Diagnostic::warning(
                         codes::SUPERSESSION_NOT_RECORDED,
                         adr.status_span.clone(),
-                        format!("{} supersedes {}, but this file does not say so", documents[new].id, doc.id),
+                        format!(
+                            "{} supersedes {}, but this file does not say so",
+                            documents[new].id, doc.id
+                        ),
                     )
-                    .with_hint(format!("set `status: superseded` and `superseded_by: {}`", documents[new].id)),
+                    .with_hint(format!(
+                        "set `status: superseded` and `superseded_by: {}`",
+                        documents[new].id
+                    )),
                 );
             }
         }
     }
     for cycle in cycles(&successors) {
-        let first = *cycle.iter().min_by_key(|&&i| &documents[i].id).expect("non-empty cycle");
-        let Details::Adr(adr) = &documents[first].details else { continue };
-        let span = if adr.supersedes.is_empty() { adr.status_span.clone() } else { adr.supersedes_span.clone() };
-        let names: Vec<&str> = rotate_to(&cycle, first).iter().map(|&i| documents[i].id.as_str()).collect();
+        let first = *cycle
+            .iter()
+            .min_by_key(|&&i| &documents[i].id)
+            .expect("non-empty cycle");
+        let Details::Adr(adr) = &documents[first].details else {
+            continue;
+        };
+        let span = if adr.supersedes.is_empty() {
+            adr.status_span.clone()
+        } else {
+            adr.supersedes_span.clone()
+        };
+        let names: Vec<&str> = rotate_to(&cycle, first)
+            .iter()
+            .map(|&i| documents[i].id.as_str())
+            .collect();
         out.push(
             Diagnostic::error(
                 codes::SUPERSESSION_CYCLE,
@@ -454,7 +541,9 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
 fn check_dependency_cycles(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
     let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, doc) in documents.iter().enumerate() {
-        let Details::Team(team) = &doc.details else { continue };
+        let Details::Team(team) = &doc.details else {
+            continue;
+        };
         for dep in &team.depends_on {
             if let Resolution::Found(j) = index.resolve(documents, &dep.on.id, Some(Kind::Team))
                 && j != i
@@ -465,9 +554,14 @@ fn check_dependency_cycles(documents: &[Document], index: &Index) -> Vec<Diagnos
     }
     let mut out = Vec::new();
     for cycle in cycles(&graph) {
-        let first = *cycle.iter().min_by_key(|&&i| &documents[i].id).expect("non-empty cycle");
+        let first = *cycle
+            .iter()
+            .min_by_key(|&&i| &documents[i].id)
+            .expect("non-empty cycle");
         let cycle = rotate_to(&cycle, first);
-        let Details::Team(team) = &documents[first].details else { continue };
+        let Details::Team(team) = &documents[first].details else {
+            continue;
+        };
         let next = &documents[cycle[1 % cycle.len()]].id;
         let span = team
             .depends_on
@@ -562,7 +656,13 @@ pub fn cycles(graph: &BTreeMap<usize, Vec<usize>>) -> Vec<Vec<usize>> {
             let mut seen = BTreeSet::from([start]);
             loop {
                 let here = *path.last().expect("non-empty");
-                let nexts: Vec<usize> = graph.get(&here).into_iter().flatten().copied().filter(|n| members.contains(n)).collect();
+                let nexts: Vec<usize> = graph
+                    .get(&here)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|n| members.contains(n))
+                    .collect();
                 if nexts.contains(&start) && path.len() > 1 {
                     return path;
                 }
@@ -584,13 +684,20 @@ mod tests {
 
     #[test]
     fn headings_match_ignoring_case_and_punctuation() {
-        assert_eq!(normalise_heading("  Looking for Input On: "), "looking for input on");
-        assert_eq!(normalise_heading("Context & Problem-Statement"), "context problem statement");
+        assert_eq!(
+            normalise_heading("  Looking for Input On: "),
+            "looking for input on"
+        );
+        assert_eq!(
+            normalise_heading("Context & Problem-Statement"),
+            "context problem statement"
+        );
     }
 
     #[test]
     fn cycles_are_found_once_per_loop() {
-        let g: BTreeMap<usize, Vec<usize>> = [(0, vec![1]), (1, vec![2]), (2, vec![0]), (3, vec![0])].into();
+        let g: BTreeMap<usize, Vec<usize>> =
+            [(0, vec![1]), (1, vec![2]), (2, vec![0]), (3, vec![0])].into();
         let c = cycles(&g);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0], vec![0, 1, 2]);

@@ -245,9 +245,10 @@ pub fn resolve_today(
         return Ok((d, TodaySource::Flag));
     }
     if let Some(epoch) = source_date_epoch.filter(|s| !s.trim().is_empty()) {
-        let secs: i64 = epoch.trim().parse().map_err(|_| {
-            format!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`")
-        })?;
+        let secs: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`"))?;
         let date = chrono::DateTime::from_timestamp(secs, 0)
             .ok_or_else(|| format!("SOURCE_DATE_EPOCH `{epoch}` is out of range"))?
             .date_naive();

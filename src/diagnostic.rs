@@ -194,7 +194,9 @@ fn escape_github_data(s: &str) -> String {
 }
 
 fn escape_github_property(s: &str) -> String {
-    escape_github_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape_github_data(s)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 /// Sorts diagnostics by file, line, column and code, so output is stable.

@@ -119,7 +119,10 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
             Details::Team(team) => {
                 for (entry, dep) in team.depends_on.iter().enumerate() {
                     let to = resolve(&dep.on.id, Some(Kind::Team)).filter(|&t| t != i);
-                    let alignment = dep.alignment.as_ref().and_then(|a| resolve(&a.id, Some(Kind::Alignment)));
+                    let alignment = dep
+                        .alignment
+                        .as_ref()
+                        .and_then(|a| resolve(&a.id, Some(Kind::Alignment)));
                     referenced.extend(to);
                     referenced.extend(alignment);
                     links.dependencies.push(DependencyLink {
@@ -132,7 +135,11 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
                 }
             }
             Details::Adr(adr) => {
-                let teams = adr.team.iter().chain(&adr.affects).filter_map(|t| resolve(&t.id, Some(Kind::Team)));
+                let teams = adr
+                    .team
+                    .iter()
+                    .chain(&adr.affects)
+                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)));
                 for t in teams {
                     push(&mut links.adrs_by_team, t, i);
                     referenced.insert(t);
@@ -144,21 +151,38 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
                         referenced.insert(old);
                     }
                 }
-                if let Some(new) = adr.superseded_by.as_ref().and_then(|r| resolve(&r.id, Some(Kind::Adr))).filter(|&n| n != i) {
+                if let Some(new) = adr
+                    .superseded_by
+                    .as_ref()
+                    .and_then(|r| resolve(&r.id, Some(Kind::Adr)))
+                    .filter(|&n| n != i)
+                {
                     push(&mut links.superseded_by, i, new);
                     push(&mut links.supersedes, new, i);
                     referenced.insert(new);
                 }
             }
             Details::Alignment(al) => {
-                for t in al.teams.iter().filter_map(|t| resolve(&t.id, Some(Kind::Team))) {
+                for t in al
+                    .teams
+                    .iter()
+                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)))
+                {
                     push(&mut links.alignments_by_team, t, i);
                     referenced.insert(t);
                 }
-                referenced.extend(al.adrs.iter().filter_map(|a| resolve(&a.id, Some(Kind::Adr))));
+                referenced.extend(
+                    al.adrs
+                        .iter()
+                        .filter_map(|a| resolve(&a.id, Some(Kind::Adr))),
+                );
             }
             Details::Rotation(rot) => {
-                for t in rot.teams.iter().filter_map(|t| resolve(&t.id, Some(Kind::Team))) {
+                for t in rot
+                    .teams
+                    .iter()
+                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)))
+                {
                     push(&mut links.rotations_by_team, t, i);
                     referenced.insert(t);
                 }

@@ -245,7 +245,7 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
             let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
             match read_file(path, &file, config.max_file_size) {
                 Ok(text) => parse_source(file, rel.clone(), text),
-                Err(d) => (None, vec![d]),
+                Err(d) => (None, vec![*d]),
             }
         })
         .collect();
@@ -265,18 +265,20 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
 }
 
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
-fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Diagnostic> {
+fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diagnostic>> {
     let unreadable = |e: std::io::Error| {
-        Diagnostic::error(
-            codes::UNREADABLE,
-            Span::file_start(file),
-            format!("cannot read this file: {e}"),
+        Box::new(
+            Diagnostic::error(
+                codes::UNREADABLE,
+                Span::file_start(file),
+                format!("cannot read this file: {e}"),
+            )
+            .with_hint("check its permissions"),
         )
-        .with_hint("check its permissions")
     };
     let size = std::fs::metadata(path).map_err(unreadable)?.len();
     if size > max_size {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             codes::FILE_TOO_LARGE,
             Span::file_start(file),
             format!(
@@ -285,30 +287,34 @@ fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Diagnost
                 max_size as f64 / 1e6
             ),
         )
-        .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml"));
+        .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml")));
     }
     let bytes = std::fs::read(path).map_err(unreadable)?;
     if bytes.is_empty() {
-        return Err(Diagnostic::error(
-            codes::EMPTY_FILE,
-            Span::file_start(file),
-            "this file is empty",
-        )
-        .with_hint("write the document, or delete the file"));
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::EMPTY_FILE,
+                Span::file_start(file),
+                "this file is empty",
+            )
+            .with_hint("write the document, or delete the file"),
+        ));
     }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();
         let (line, column) = crate::config::line_column(valid, valid.len());
-        Diagnostic::error(
-            codes::NOT_UTF8,
-            Span::new(file, line as u32, column as u32),
-            format!(
-                "this file is not UTF-8: byte 0x{:02x} cannot start a character",
-                e.as_bytes()[e.utf8_error().valid_up_to()]
-            ),
+        Box::new(
+            Diagnostic::error(
+                codes::NOT_UTF8,
+                Span::new(file, line as u32, column as u32),
+                format!(
+                    "this file is not UTF-8: byte 0x{:02x} cannot start a character",
+                    e.as_bytes()[e.utf8_error().valid_up_to()]
+                ),
+            )
+            .with_hint("save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)"),
         )
-        .with_hint("save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
     })
 }
 
@@ -335,7 +341,7 @@ pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>
         FrontMatterSplit::Found { yaml, body_start } => match parse_yaml(yaml, &file) {
             Ok(fm) => (Some(fm), body_start),
             Err(d) => {
-                diagnostics.push(d);
+                diagnostics.push(*d);
                 return (None, diagnostics);
             }
         },
@@ -368,7 +374,10 @@ fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
     let yaml_start = (first_end + 1).min(text.len());
     let mut pos = yaml_start;
     while pos < text.len() {
-        let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+        let end = text[pos..]
+            .find('\n')
+            .map(|i| pos + i)
+            .unwrap_or(text.len());
         if text[pos..end].trim_end() == "---" {
             return FrontMatterSplit::Found {
                 yaml: &text[yaml_start..pos],
@@ -383,7 +392,7 @@ fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
 /// The front matter starts on line 2 of the file (after the opening `---`).
 const FRONT_MATTER_FIRST_LINE: u32 = 2;
 
-fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic> {
+fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Box<Diagnostic>> {
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
@@ -397,12 +406,12 @@ fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic> {
         } else {
             "fix the YAML syntax; quote values that contain `: ` or start with `[`, `{`, `*`, `&` or `#`"
         };
-        Diagnostic::error(
+        Box::new(Diagnostic::error(
             codes::INVALID_YAML,
             Span::new(file, line + FRONT_MATTER_FIRST_LINE - 1, column),
             format!("invalid YAML in the front matter: {message}"),
         )
-        .with_hint(hint)
+        .with_hint(hint))
     })?;
     let fields = match value {
         Value::Mapping(m) => m,
@@ -415,12 +424,14 @@ fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Diagnostic> {
                 Value::Bool(_) => "a boolean",
                 _ => "not a mapping",
             };
-            return Err(Diagnostic::error(
-                codes::FRONT_MATTER_NOT_A_MAP,
-                Span::new(file, FRONT_MATTER_FIRST_LINE, 1),
-                format!("the front matter is {what}, not a set of `key: value` fields"),
-            )
-            .with_hint("write one `key: value` field per line"));
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::FRONT_MATTER_NOT_A_MAP,
+                    Span::new(file, FRONT_MATTER_FIRST_LINE, 1),
+                    format!("the front matter is {what}, not a set of `key: value` fields"),
+                )
+                .with_hint("write one `key: value` field per line"),
+            ));
         }
     };
     Ok(FrontMatter {
@@ -460,7 +471,10 @@ fn locate_fields(yaml: &str, first_line: u32) -> FieldPositions {
             let count = item_counts.entry(parent.clone()).or_insert(0);
             let path = format!("{parent}.{count}]");
             *count += 1;
-            let key = path.trim_end_matches(']').trim_start_matches('.').to_string();
+            let key = path
+                .trim_end_matches(']')
+                .trim_start_matches('.')
+                .to_string();
             positions.insert(key, (line_no, indent as u32 + 1));
             stack.push(Frame { indent, path });
             let after = rest[1..].trim_start_matches(' ');
@@ -480,7 +494,9 @@ fn locate_fields(yaml: &str, first_line: u32) -> FieldPositions {
             } else {
                 format!("{}.{key}", parent.trim_start_matches('.'))
             };
-            positions.entry(path.clone()).or_insert((line_no, indent as u32 + 1));
+            positions
+                .entry(path.clone())
+                .or_insert((line_no, indent as u32 + 1));
             stack.push(Frame { indent, path });
         }
     }
@@ -546,12 +562,20 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() { "section".into() } else { slug }
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
 }
 
 /// Whether a link destination is a relative link to a Markdown source file.
 pub fn relative_markdown_target(dest: &str) -> Option<(&str, Option<&str>)> {
-    if dest.contains("://") || dest.starts_with('/') || dest.starts_with('#') || dest.starts_with("mailto:") {
+    if dest.contains("://")
+        || dest.starts_with('/')
+        || dest.starts_with('#')
+        || dest.starts_with("mailto:")
+    {
         return None;
     }
     let (path, fragment) = match dest.split_once('#') {
@@ -620,7 +644,10 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
                         None => (dest.trim().to_string(), None),
                     };
                     let (line, column) = lines.position(text, body_start + start);
-                    let end = body[start..].find("]]").map(|i| start + i + 2).unwrap_or(start);
+                    let end = body[start..]
+                        .find("]]")
+                        .map(|i| start + i + 2)
+                        .unwrap_or(start);
                     outline.references.push(BodyReference {
                         target,
                         fragment,
@@ -634,7 +661,8 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some((path, fragment)) = relative_markdown_target(&dest_url) {
                     let (line, column) = lines.position(text, body_start + range.start);
-                    let target = resolve_relative(rel, path).unwrap_or_else(|| format!("../{path}"));
+                    let target =
+                        resolve_relative(rel, path).unwrap_or_else(|| format!("../{path}"));
                     outline.references.push(BodyReference {
                         target,
                         fragment: fragment.map(str::to_string),
@@ -674,7 +702,11 @@ fn heading_level(level: HeadingLevel) -> u8 {
 pub fn unique_anchor(seen: &mut BTreeMap<String, usize>, slug: String) -> String {
     let n = seen.entry(slug.clone()).or_insert(0);
     *n += 1;
-    if *n == 1 { slug } else { format!("{slug}-{}", *n - 1) }
+    if *n == 1 {
+        slug
+    } else {
+        format!("{slug}-{}", *n - 1)
+    }
 }
 
 #[cfg(test)]
@@ -682,7 +714,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> (Option<Source>, Vec<Diagnostic>) {
-        parse_source("content/x/doc.md".into(), "x/doc.md".into(), text.to_string())
+        parse_source(
+            "content/x/doc.md".into(),
+            "x/doc.md".into(),
+            text.to_string(),
+        )
     }
 
     #[test]
@@ -750,11 +786,19 @@ mod tests {
 
     #[test]
     fn references_keep_their_positions() {
-        let (s, _) = parse("---\na: 1\n---\nSee [[payments]] and\n  [[ADR-7|the ADR]], [x](../adrs/0001-a.md#ctx), [y](https://e.com/a.md).\n");
+        let (s, _) = parse(
+            "---\na: 1\n---\nSee [[payments]] and\n  [[ADR-7|the ADR]], [x](../adrs/0001-a.md#ctx), [y](https://e.com/a.md).\n",
+        );
         let refs = s.unwrap().outline.references;
         assert_eq!(refs.len(), 3);
-        assert_eq!((refs[0].target.as_str(), refs[0].line, refs[0].column), ("payments", 4, 5));
-        assert_eq!((refs[1].target.as_str(), refs[1].line, refs[1].column), ("ADR-7", 5, 3));
+        assert_eq!(
+            (refs[0].target.as_str(), refs[0].line, refs[0].column),
+            ("payments", 4, 5)
+        );
+        assert_eq!(
+            (refs[1].target.as_str(), refs[1].line, refs[1].column),
+            ("ADR-7", 5, 3)
+        );
         assert_eq!(refs[1].written, "[[ADR-7|the ADR]]");
         assert_eq!(refs[2].target, "adrs/0001-a.md");
         assert_eq!(refs[2].fragment.as_deref(), Some("ctx"));
@@ -765,14 +809,22 @@ mod tests {
     fn anchors_are_unique_and_code_is_not_counted() {
         let (s, _) = parse("## Context\ntext here\n## Context\n```\nlots of code words\n```\n");
         let s = s.unwrap();
-        let anchors: Vec<_> = s.outline.headings.iter().map(|h| h.anchor.as_str()).collect();
+        let anchors: Vec<_> = s
+            .outline
+            .headings
+            .iter()
+            .map(|h| h.anchor.as_str())
+            .collect();
         assert_eq!(anchors, ["context", "context-1"]);
         assert_eq!(s.outline.words, 4);
     }
 
     #[test]
     fn relative_paths_resolve_inside_content() {
-        assert_eq!(resolve_relative("teams/a.md", "../adrs/1.md").as_deref(), Some("adrs/1.md"));
+        assert_eq!(
+            resolve_relative("teams/a.md", "../adrs/1.md").as_deref(),
+            Some("adrs/1.md")
+        );
         assert_eq!(resolve_relative("a.md", "./b.md").as_deref(), Some("b.md"));
         assert_eq!(resolve_relative("a.md", "../../b.md"), None);
         assert_eq!(slugify("Looking for Input On?"), "looking-for-input-on");

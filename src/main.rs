@@ -124,10 +124,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn options(cli_root: &Option<PathBuf>, today: Option<NaiveDate>, base_url: Option<String>) -> Result<Options> {
+fn options(
+    cli_root: &Option<PathBuf>,
+    today: Option<NaiveDate>,
+    base_url: Option<String>,
+) -> Result<Options> {
     let root = match cli_root {
         Some(r) => r.clone(),
-        None => seam::config::find_root(&std::env::current_dir().context("cannot read the current folder")?),
+        None => seam::config::find_root(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        ),
     };
     Ok(Options {
         root,
@@ -153,7 +159,9 @@ impl Progress {
                 let mut shown = false;
                 loop {
                     std::thread::sleep(Duration::from_millis(100));
-                    let Some(name) = *stage.lock().expect("progress lock") else { break };
+                    let Some(name) = *stage.lock().expect("progress lock") else {
+                        break;
+                    };
                     if started.elapsed() >= Duration::from_secs(1) {
                         eprint!("\r\x1b[2K  {name}… {:.1}s", started.elapsed().as_secs_f64());
                         let _ = std::io::stderr().flush();
@@ -190,7 +198,7 @@ fn print_problems(diagnostics: &[Diagnostic], format: Format) {
     let mut out = std::io::stdout().lock();
     for d in diagnostics {
         let _ = match format {
-            Format::Human => write!(out, "{}\n", d.to_human()),
+            Format::Human => writeln!(out, "{}", d.to_human()),
             Format::Json => writeln!(out, "{}", d.to_json()),
             Format::Github => writeln!(out, "{}", d.to_github()),
         };
@@ -198,14 +206,29 @@ fn print_problems(diagnostics: &[Diagnostic], format: Format) {
 }
 
 fn summary_counts(c: Counts) -> String {
-    let plural = |n: usize, w: &str| if n == 1 { format!("{n} {w}") } else { format!("{n} {w}s") };
-    format!("{}, {}", plural(c.errors, "error"), plural(c.warnings, "warning"))
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    format!(
+        "{}, {}",
+        plural(c.errors, "error"),
+        plural(c.warnings, "warning")
+    )
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
     match cli.command {
-        Command::Build { out, base_url, today, allow_errors } => {
+        Command::Build {
+            out,
+            base_url,
+            today,
+            allow_errors,
+        } => {
             let started = Instant::now();
             let opts = options(&cli.root, today, base_url)?;
             let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
@@ -230,9 +253,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 summary_counts(counts),
                 started.elapsed().as_secs_f64()
             );
-            Ok(if counts.errors > 0 && !allow_errors { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if counts.errors > 0 && !allow_errors {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Check { format, deny_warnings, today } => {
+        Command::Check {
+            format,
+            deny_warnings,
+            today,
+        } => {
             let started = Instant::now();
             let opts = options(&cli.root, today, None)?;
             let (site, _) = site::assemble(&opts, &|_| {})?;
@@ -250,10 +281,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
             let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
-            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
-        Command::Serve { bind, port, open, today } => {
-            let url = format!("http://{}:{port}/", if bind.contains(':') { format!("[{bind}]") } else { bind.clone() });
+        Command::Serve {
+            bind,
+            port,
+            open,
+            today,
+        } => {
+            let url = format!(
+                "http://{}:{port}/",
+                if bind.contains(':') {
+                    format!("[{bind}]")
+                } else {
+                    bind.clone()
+                }
+            );
             let opts = options(&cli.root, today, Some(url.clone()))?;
             let (site, _) = site::assemble(&opts, &|_| {})?;
             let files = site::render(&site)?;
@@ -266,8 +313,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 summary_counts(Counts::of(&site.diagnostics))
             );
             if open {
-                let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
-                if std::process::Command::new(opener).arg(&url).spawn().is_err() {
+                let opener = if cfg!(target_os = "macos") {
+                    "open"
+                } else {
+                    "xdg-open"
+                };
+                if std::process::Command::new(opener)
+                    .arg(&url)
+                    .spawn()
+                    .is_err()
+                {
                     eprintln!("could not open a browser; visit {url}");
                 }
             }
@@ -286,7 +341,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::List { kind, format, today } => {
+        Command::List {
+            kind,
+            format,
+            today,
+        } => {
             let opts = options(&cli.root, today, None)?;
             let (site, _) = site::assemble(&opts, &|_| {})?;
             let rows = site::document_rows(&site, kind);
@@ -300,7 +359,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn print_table(rows: &[site::DocumentRow]) {
-    let header = ["ID", "KIND", "TITLE", "STATUS", "DATE", "TEAM", "FILE", "REFERENCES"];
+    let header = [
+        "ID",
+        "KIND",
+        "TITLE",
+        "STATUS",
+        "DATE",
+        "TEAM",
+        "FILE",
+        "REFERENCES",
+    ];
     let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
@@ -332,7 +400,13 @@ fn print_table(rows: &[site::DocumentRow]) {
             .iter()
             .zip(widths)
             .enumerate()
-            .map(|(i, (c, w))| if i == 7 { c.to_string() } else { format!("{c:<w$}") })
+            .map(|(i, (c, w))| {
+                if i == 7 {
+                    c.to_string()
+                } else {
+                    format!("{c:<w$}")
+                }
+            })
             .collect();
         let _ = writeln!(out, "{}", s.join("  ").trim_end());
     };

@@ -158,7 +158,14 @@ impl Kind {
                 "superseded_by",
                 "comment_by",
             ],
-            Kind::Alignment => &["teams", "owner", "status", "review_by", "commitments", "adrs"],
+            Kind::Alignment => &[
+                "teams",
+                "owner",
+                "status",
+                "review_by",
+                "commitments",
+                "adrs",
+            ],
             Kind::Rotation => &[
                 "name",
                 "team",
@@ -365,7 +372,13 @@ impl AdrStatus {
     pub fn parse(written: &str) -> AdrStatus {
         let cleaned: String = written
             .chars()
-            .map(|c| if c.is_alphabetic() { c.to_ascii_lowercase() } else { ' ' })
+            .map(|c| {
+                if c.is_alphabetic() {
+                    c.to_ascii_lowercase()
+                } else {
+                    ' '
+                }
+            })
             .collect();
         let first = cleaned.split_whitespace().next().unwrap_or("");
         let word = match first {
@@ -843,14 +856,20 @@ fn strip_adr_prefix(title: &str) -> &str {
         return t;
     }
     let rest = &after[digits..];
-    match rest.strip_prefix(['.', ':']).or_else(|| rest.strip_prefix(" -")) {
+    match rest
+        .strip_prefix(['.', ':'])
+        .or_else(|| rest.strip_prefix(" -"))
+    {
         Some(r) if r.starts_with(' ') || r.is_empty() => r.trim(),
         _ => t,
     }
 }
 
 /// Types one source. Returns no document only when the file's kind is unknown.
-pub fn document_from_source(mut source: Source, config: &Config) -> (Option<Document>, Vec<Diagnostic>) {
+pub fn document_from_source(
+    mut source: Source,
+    config: &Config,
+) -> (Option<Document>, Vec<Diagnostic>) {
     let front_matter = source.front_matter.take().unwrap_or_default();
     let file = source.file.clone();
     let ctx = FieldContext {
@@ -927,18 +946,27 @@ pub fn document_from_source(mut source: Source, config: &Config) -> (Option<Docu
         }
         Kind::Update => {
             let update = read_update(&fields, &source.rel, &stem);
-            date = fields.date("date").or(update.as_ref().map(|u| u.week.sunday().min(u.week.monday() + chrono::Days::new(4))));
+            date = fields.date("date").or(update
+                .as_ref()
+                .map(|u| u.week.sunday().min(u.week.monday() + chrono::Days::new(4))));
             match update {
                 Some(u) => {
-                    let id = explicit_id.unwrap_or_else(|| format!("updates/{}/{}", u.week, u.team.id));
+                    let id =
+                        explicit_id.unwrap_or_else(|| format!("updates/{}/{}", u.week, u.team.id));
                     (Details::Update(u), id)
                 }
-                None => (Details::Page, explicit_id.unwrap_or_else(|| page_id(&source.rel))),
+                None => (
+                    Details::Page,
+                    explicit_id.unwrap_or_else(|| page_id(&source.rel)),
+                ),
             }
         }
         Kind::Page => {
             date = fields.date("date");
-            (Details::Page, explicit_id.unwrap_or_else(|| page_id(&source.rel)))
+            (
+                Details::Page,
+                explicit_id.unwrap_or_else(|| page_id(&source.rel)),
+            )
         }
     };
     let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
@@ -1024,9 +1052,13 @@ fn read_team(f: &Fields) -> Team {
                     Diagnostic::error(
                         codes::INVALID_FIELD,
                         span,
-                        format!("a dependency must be a mapping with `on:` and `what:`, not `{text}`"),
+                        format!(
+                            "a dependency must be a mapping with `on:` and `what:`, not `{text}`"
+                        ),
                     )
-                    .with_hint("write `- on: <team id>` and `what: <what you need>` on separate lines"),
+                    .with_hint(
+                        "write `- on: <team id>` and `what: <what you need>` on separate lines",
+                    ),
                 );
                 None
             }
@@ -1039,7 +1071,11 @@ fn read_team(f: &Fields) -> Team {
         members,
         channels,
         office_hours: f.string("office_hours"),
-        coordination_model: f.word("coordination_model", CoordinationModel::parse, CoordinationModel::WORDS),
+        coordination_model: f.word(
+            "coordination_model",
+            CoordinationModel::parse,
+            CoordinationModel::WORDS,
+        ),
         owns: f.strings("owns").into_iter().map(|r| r.id).collect(),
         depends_on,
         updated: f.date("updated"),
@@ -1055,7 +1091,10 @@ fn read_dependency(m: &Fields) -> Option<Dependency> {
     let committed = match m.get("committed") {
         None => Committed::Tbd,
         Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("tbd") => Committed::Tbd,
-        Some(_) => m.date("committed").map(Committed::Date).unwrap_or(Committed::Tbd),
+        Some(_) => m
+            .date("committed")
+            .map(Committed::Date)
+            .unwrap_or(Committed::Tbd),
     };
     let kind = m.word("type", DependencyType::parse, DependencyType::WORDS);
     let need_by = m.date("need_by");
@@ -1064,8 +1103,17 @@ fn read_dependency(m: &Fields) -> Option<Dependency> {
     let alignment = m.reference("alignment");
     let updated = m.date("updated");
     m.report_unknown(&[
-        "on", "what", "type", "need_by", "committed", "status", "risk", "fallback", "alignment",
-        "updated", "notes",
+        "on",
+        "what",
+        "type",
+        "need_by",
+        "committed",
+        "status",
+        "risk",
+        "fallback",
+        "alignment",
+        "updated",
+        "notes",
     ]);
     let dep = Dependency {
         on: on?,
@@ -1211,20 +1259,22 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
             None
         }
     });
-    let timezone = f.string("timezone").and_then(|s| match s.trim().parse::<chrono_tz::Tz>() {
-        Ok(tz) => Some(tz),
-        Err(_) => {
-            f.ctx.push(
-                Diagnostic::error(
-                    codes::UNKNOWN_VALUE,
-                    f.span("timezone"),
-                    format!("`{s}` is not an IANA time zone"),
-                )
-                .with_hint("use a name such as Europe/London, America/New_York or UTC"),
-            );
-            None
-        }
-    });
+    let timezone = f
+        .string("timezone")
+        .and_then(|s| match s.trim().parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                f.ctx.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_VALUE,
+                        f.span("timezone"),
+                        format!("`{s}` is not an IANA time zone"),
+                    )
+                    .with_hint("use a name such as Europe/London, America/New_York or UTC"),
+                );
+                None
+            }
+        });
     let members: Vec<String> = f.strings("members").into_iter().map(|r| r.id).collect();
     let pairing = f.string("pairing");
     let round_robin = match pairing.as_deref().map(str::trim) {
@@ -1297,8 +1347,12 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
     let start = f.date("start");
     if members.is_empty() && f.get("members").is_some() {
         f.ctx.push(
-            Diagnostic::error(codes::INVALID_ROTATION, f.span("members"), "this rotation has no members")
-                .with_hint("list the people (or teams) on the rotation, in order"),
+            Diagnostic::error(
+                codes::INVALID_ROTATION,
+                f.span("members"),
+                "this rotation has no members",
+            )
+            .with_hint("list the people (or teams) on the rotation, in order"),
         );
     } else if members.is_empty() {
         f.missing("members", "the people on the rotation, in order");
@@ -1331,7 +1385,9 @@ pub fn parse_period(s: &str) -> Result<Period, String> {
         _ => return Err(format!("`{s}` is not a period such as `1w` or `3d`")),
     };
     if days == 0 {
-        return Err(format!("`{s}` is zero: a rotation must hand off after some time"));
+        return Err(format!(
+            "`{s}` is zero: a rotation must hand off after some time"
+        ));
     }
     Ok(Period { days })
 }
@@ -1360,7 +1416,8 @@ fn read_update(f: &Fields, rel: &str, stem: &str) -> Option<Update> {
         Some(w) => match w.parse::<Week>() {
             Ok(w) => Some(w),
             Err(why) => {
-                f.ctx.push(Diagnostic::error(codes::INVALID_DATE, f.span("week"), why));
+                f.ctx
+                    .push(Diagnostic::error(codes::INVALID_DATE, f.span("week"), why));
                 None
             }
         },
@@ -1369,7 +1426,10 @@ fn read_update(f: &Fields, rel: &str, stem: &str) -> Option<Update> {
     match week {
         Some(week) => Some(Update { team, week }),
         None => {
-            f.missing("week", "the ISO week, e.g. `week: 2026-W47`, or put the file in updates/2026-W47/");
+            f.missing(
+                "week",
+                "the ISO week, e.g. `week: 2026-W47`, or put the file in updates/2026-W47/",
+            );
             None
         }
     }
@@ -1426,8 +1486,12 @@ impl<'a> Fields<'a> {
             self.span("")
         };
         self.ctx.push(
-            Diagnostic::error(codes::MISSING_FIELD, span, format!("`{key}` is required: {what}"))
-                .with_hint(format!("add `{key}:` to the front matter")),
+            Diagnostic::error(
+                codes::MISSING_FIELD,
+                span,
+                format!("`{key}` is required: {what}"),
+            )
+            .with_hint(format!("add `{key}:` to the front matter")),
         );
     }
 
@@ -1567,8 +1631,12 @@ impl<'a> Fields<'a> {
             Ok(d) => Some(d),
             Err(why) => {
                 self.ctx.push(
-                    Diagnostic::error(codes::INVALID_DATE, self.span(key), format!("`{key}: {written}`: {why}"))
-                        .with_hint("write a real calendar date as YYYY-MM-DD"),
+                    Diagnostic::error(
+                        codes::INVALID_DATE,
+                        self.span(key),
+                        format!("`{key}: {written}`: {why}"),
+                    )
+                    .with_hint("write a real calendar date as YYYY-MM-DD"),
                 );
                 None
             }
@@ -1722,7 +1790,12 @@ impl Index {
     }
 
     /// Resolves an id as written; `expect` names the kind the field takes.
-    pub fn resolve(&self, documents: &[Document], written: &str, expect: Option<Kind>) -> Resolution {
+    pub fn resolve(
+        &self,
+        documents: &[Document],
+        written: &str,
+        expect: Option<Kind>,
+    ) -> Resolution {
         let written = written.trim();
         let found = self.get(written).or_else(|| {
             let bare = expect == Some(Kind::Adr);
@@ -1741,7 +1814,8 @@ mod tests {
     use super::*;
 
     fn doc(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
-        let (source, d) = crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
+        let (source, d) =
+            crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
         assert!(d.is_empty(), "{d:?}");
         document_from_source(source.unwrap(), &Config::default())
     }
@@ -1786,7 +1860,10 @@ mod tests {
         ] {
             assert_eq!(AdrStatus::parse(s), AdrStatus::Known(w), "{s}");
         }
-        assert_eq!(AdrStatus::parse("on hold"), AdrStatus::Other("on hold".into()));
+        assert_eq!(
+            AdrStatus::parse("on hold"),
+            AdrStatus::Other("on hold".into())
+        );
     }
 
     #[test]
@@ -1799,8 +1876,14 @@ mod tests {
     #[test]
     fn dates_say_why_they_are_wrong() {
         assert!(parse_date("2026-02-28").is_ok());
-        assert_eq!(parse_date("2026-02-30").unwrap_err(), "that month has no day 30");
-        assert_eq!(parse_date("2026-13-01").unwrap_err(), "there is no month 13");
+        assert_eq!(
+            parse_date("2026-02-30").unwrap_err(),
+            "that month has no day 30"
+        );
+        assert_eq!(
+            parse_date("2026-13-01").unwrap_err(),
+            "there is no month 13"
+        );
         assert!(parse_date("next week").is_err());
     }
 
@@ -1833,22 +1916,36 @@ mod tests {
     fn kinds_come_from_folders_and_front_matter() {
         let (d, _) = doc("teams/payments.md", "---\nname: Payments\n---\n");
         let d = d.unwrap();
-        assert_eq!((d.kind, d.id.as_str(), d.url.as_str()), (Kind::Team, "payments", "teams/payments/"));
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.url.as_str()),
+            (Kind::Team, "payments", "teams/payments/")
+        );
         let (d, _) = doc("adrs/0007-use-pg.md", "# 7. Use Postgres\n");
         let d = d.unwrap();
-        assert_eq!((d.kind, d.id.as_str(), d.title.as_str()), (Kind::Adr, "ADR-0007", "Use Postgres"));
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.title.as_str()),
+            (Kind::Adr, "ADR-0007", "Use Postgres")
+        );
         let (d, _) = doc("misc/x.md", "---\nkind: team\nname: X\n---\n");
         assert_eq!(d.unwrap().kind, Kind::Team);
-        let (d, _) = doc("rotations/oncall.md", "---\nkind: on-call\nmembers: [a]\n---\n");
+        let (d, _) = doc(
+            "rotations/oncall.md",
+            "---\nkind: on-call\nmembers: [a]\n---\n",
+        );
         let d = d.unwrap();
         assert_eq!(d.kind, Kind::Rotation);
-        let Details::Rotation(r) = d.details else { panic!() };
+        let Details::Rotation(r) = d.details else {
+            panic!()
+        };
         assert_eq!(r.kind, Some(RotationKind::OnCall));
         let (d, _) = doc("handbook/index.md", "# Handbook\n");
         assert_eq!(d.unwrap().url, "handbook/");
         let (d, _) = doc("updates/2026-W47/payments.md", "## Shipped\n- x\n");
         let d = d.unwrap();
-        assert_eq!((d.kind, d.url.as_str()), (Kind::Update, "updates/2026-W47/payments/"));
+        assert_eq!(
+            (d.kind, d.url.as_str()),
+            (Kind::Update, "updates/2026-W47/payments/")
+        );
     }
 
     #[test]

@@ -89,7 +89,10 @@ pub fn assess(dep: &Dependency, today: NaiveDate) -> Assessment {
             .any(|f| matches!(f, Flag::Late | Flag::Overdue | Flag::Unconfirmed));
     let computed = if high {
         Risk::High
-    } else if flags.iter().any(|f| matches!(f, Flag::NoBuffer | Flag::Stale)) {
+    } else if flags
+        .iter()
+        .any(|f| matches!(f, Flag::NoBuffer | Flag::Stale))
+    {
         Risk::Medium
     } else {
         Risk::Low
@@ -120,7 +123,9 @@ mod tests {
             what: "x".into(),
             kind: None,
             need_by: Some(d(need_by)),
-            committed: committed.map(|c| Committed::Date(d(c))).unwrap_or(Committed::Tbd),
+            committed: committed
+                .map(|c| Committed::Date(d(c)))
+                .unwrap_or(Committed::Tbd),
             status: Some(DependencyStatus::InProgress),
             risk: Some(Risk::Low),
             fallback: None,
@@ -134,7 +139,10 @@ mod tests {
 
     #[test]
     fn healthy_dependency_is_low() {
-        let a = assess(&dep("2026-12-31", Some("2026-12-01"), Some("2026-11-15")), d(TODAY));
+        let a = assess(
+            &dep("2026-12-31", Some("2026-12-01"), Some("2026-11-15")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, []);
         assert_eq!(a.computed, Risk::Low);
         assert!(!a.optimistic);
@@ -142,7 +150,10 @@ mod tests {
 
     #[test]
     fn committed_after_need_by_is_late_and_high() {
-        let a = assess(&dep("2026-12-01", Some("2026-12-02"), Some("2026-11-15")), d(TODAY));
+        let a = assess(
+            &dep("2026-12-01", Some("2026-12-02"), Some("2026-11-15")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, [Flag::Late]);
         assert_eq!(a.computed, Risk::High);
         assert!(a.optimistic);
@@ -150,10 +161,16 @@ mod tests {
 
     #[test]
     fn less_than_seven_days_buffer_is_medium() {
-        let a = assess(&dep("2026-12-08", Some("2026-12-02"), Some("2026-11-15")), d(TODAY));
+        let a = assess(
+            &dep("2026-12-08", Some("2026-12-02"), Some("2026-11-15")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, [Flag::NoBuffer]);
         assert_eq!(a.computed, Risk::Medium);
-        let a = assess(&dep("2026-12-09", Some("2026-12-02"), Some("2026-11-15")), d(TODAY));
+        let a = assess(
+            &dep("2026-12-09", Some("2026-12-02"), Some("2026-11-15")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, [], "exactly seven days is a buffer");
     }
 
@@ -177,10 +194,16 @@ mod tests {
 
     #[test]
     fn old_or_missing_confirmation_is_stale() {
-        let a = assess(&dep("2027-06-01", Some("2027-05-01"), Some("2026-10-22")), d(TODAY));
+        let a = assess(
+            &dep("2027-06-01", Some("2027-05-01"), Some("2026-10-22")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, [Flag::Stale]);
         assert_eq!(a.computed, Risk::Medium);
-        let a = assess(&dep("2027-06-01", Some("2027-05-01"), Some("2026-10-23")), d(TODAY));
+        let a = assess(
+            &dep("2027-06-01", Some("2027-05-01"), Some("2026-10-23")),
+            d(TODAY),
+        );
         assert_eq!(a.flags, [], "28 days is not yet stale");
         let a = assess(&dep("2027-06-01", Some("2027-05-01"), None), d(TODAY));
         assert_eq!(a.flags, [Flag::Stale]);
@@ -195,6 +218,9 @@ mod tests {
         assert_eq!(a.computed, Risk::High);
         assert!(!a.optimistic);
         x.risk = None;
-        assert!(!assess(&x, d(TODAY)).optimistic, "no owner view, nothing to compare");
+        assert!(
+            !assess(&x, d(TODAY)).optimistic,
+            "no owner view, nothing to compare"
+        );
     }
 }

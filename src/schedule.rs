@@ -28,7 +28,9 @@ fn handoff_local(rotation: &Rotation, k: i64) -> Option<NaiveDateTime> {
     let time = handoff.map(|h| h.time).unwrap_or_default();
     let mut first = start;
     if let Some(weekday) = handoff.and_then(|h| h.weekday) {
-        let ahead = (7 + weekday.num_days_from_monday() as i64 - start.weekday().num_days_from_monday() as i64) % 7;
+        let ahead = (7 + weekday.num_days_from_monday() as i64
+            - start.weekday().num_days_from_monday() as i64)
+            % 7;
         first = start.checked_add_days(Days::new(ahead as u64))?;
     }
     let offset = k.checked_mul(every)?;
@@ -49,7 +51,11 @@ fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 }
 
 fn member_at(rotation: &Rotation, k: i64, day: NaiveDate) -> Option<String> {
-    if let Some(o) = rotation.overrides.iter().find(|o| o.from <= day && day <= o.to) {
+    if let Some(o) = rotation
+        .overrides
+        .iter()
+        .find(|o| o.from <= day && day <= o.to)
+    {
         return Some(o.member.clone());
     }
     let n = rotation.members.len() as i64;
@@ -82,11 +88,15 @@ pub fn on_duty(rotation: &Rotation, at: DateTime<Utc>) -> Option<Shift> {
 
 /// The next `n` handoffs after `at`: who takes over, and when.
 pub fn next_handoffs(rotation: &Rotation, at: DateTime<Utc>, n: usize) -> Vec<Shift> {
-    let Some(tz) = Some(rotation.timezone.unwrap_or(Tz::UTC)) else { return Vec::new() };
+    let Some(tz) = Some(rotation.timezone.unwrap_or(Tz::UTC)) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut k = match on_duty(rotation, at) {
         Some(_) => {
-            let Some(first) = handoff_local(rotation, 0) else { return out };
+            let Some(first) = handoff_local(rotation, 0) else {
+                return out;
+            };
             let every = rotation.every.map(|p| p.days as i64).unwrap_or(1);
             let mut k = (at - to_utc(tz, first)).num_days() / every;
             while handoff_local(rotation, k + 1).is_some_and(|l| to_utc(tz, l) <= at) {
@@ -97,8 +107,13 @@ pub fn next_handoffs(rotation: &Rotation, at: DateTime<Utc>, n: usize) -> Vec<Sh
         None => 0,
     };
     while out.len() < n {
-        let (Some(start), Some(end)) = (handoff_local(rotation, k), handoff_local(rotation, k + 1)) else { break };
-        let Some(member) = member_at(rotation, k, start.date()) else { break };
+        let (Some(start), Some(end)) = (handoff_local(rotation, k), handoff_local(rotation, k + 1))
+        else {
+            break;
+        };
+        let Some(member) = member_at(rotation, k, start.date()) else {
+            break;
+        };
         out.push(Shift {
             member,
             start: to_utc(tz, start),
@@ -144,10 +159,22 @@ mod tests {
     #[test]
     fn members_cycle_weekly() {
         let r = rotation(Tz::UTC);
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-05 10:00")).unwrap().member, "ana");
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-12 09:59")).unwrap().member, "ana");
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-12 10:00")).unwrap().member, "ben");
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-26 10:00")).unwrap().member, "ana");
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-05 10:00")).unwrap().member,
+            "ana"
+        );
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-12 09:59")).unwrap().member,
+            "ana"
+        );
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-12 10:00")).unwrap().member,
+            "ben"
+        );
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-26 10:00")).unwrap().member,
+            "ana"
+        );
         assert!(on_duty(&r, at(Tz::UTC, "2026-01-05 09:00")).is_none());
     }
 
@@ -158,7 +185,11 @@ mod tests {
             // Europe moves clocks on 2026-03-29, the US on 2026-03-08: both before Monday 2026-03-30.
             let s = on_duty(&r, at(tz, "2026-03-30 10:00")).unwrap();
             assert_eq!(s.start, at(tz, "2026-03-30 10:00"), "{tz}");
-            assert_eq!(on_duty(&r, at(tz, "2026-03-30 09:59")).unwrap().end, s.start, "{tz}");
+            assert_eq!(
+                on_duty(&r, at(tz, "2026-03-30 09:59")).unwrap().end,
+                s.start,
+                "{tz}"
+            );
         }
     }
 
@@ -170,9 +201,18 @@ mod tests {
             to: crate::model::parse_date("2026-01-14").unwrap(),
             member: "dee".into(),
         });
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-12 12:00")).unwrap().member, "ben");
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-13 12:00")).unwrap().member, "dee");
-        assert_eq!(on_duty(&r, at(Tz::UTC, "2026-01-15 12:00")).unwrap().member, "ben");
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-12 12:00")).unwrap().member,
+            "ben"
+        );
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-13 12:00")).unwrap().member,
+            "dee"
+        );
+        assert_eq!(
+            on_duty(&r, at(Tz::UTC, "2026-01-15 12:00")).unwrap().member,
+            "ben"
+        );
     }
 
     #[test]
@@ -182,6 +222,9 @@ mod tests {
         let names: Vec<_> = next.iter().map(|s| s.member.as_str()).collect();
         assert_eq!(names, ["ben", "cy", "ana"]);
         assert_eq!(next[0].start, at(Tz::UTC, "2026-01-12 10:00"));
-        let _ = Handoff { weekday: None, time: Default::default() };
+        let _ = Handoff {
+            weekday: None,
+            time: Default::default(),
+        };
     }
 }

@@ -17,7 +17,11 @@ impl MemorySite {
     pub fn new(files: Vec<OutputFile>, site: &Site) -> Self {
         MemorySite {
             pages: files.into_iter().map(|f| (f.path, f.contents)).collect(),
-            assets: site.assets.iter().map(|a| (a.rel.clone(), a.source.clone())).collect(),
+            assets: site
+                .assets
+                .iter()
+                .map(|a| (a.rel.clone(), a.source.clone()))
+                .collect(),
         }
     }
 
@@ -40,7 +44,11 @@ impl MemorySite {
                 return (200, content_type(c), bytes);
             }
         }
-        (404, "text/html; charset=utf-8", self.pages.get("404.html").cloned().unwrap_or_default())
+        (
+            404,
+            "text/html; charset=utf-8",
+            self.pages.get("404.html").cloned().unwrap_or_default(),
+        )
     }
 }
 
@@ -89,8 +97,11 @@ pub fn content_type(path: &str) -> &'static str {
 pub fn serve(server: tiny_http::Server, site: MemorySite) {
     for request in server.incoming_requests() {
         let (status, content_type, body) = site.get(request.url());
-        let header = tiny_http::Header::from_bytes("Content-Type", content_type).expect("valid header");
-        let response = tiny_http::Response::from_data(body).with_status_code(status).with_header(header);
+        let header =
+            tiny_http::Header::from_bytes("Content-Type", content_type).expect("valid header");
+        let response = tiny_http::Response::from_data(body)
+            .with_status_code(status)
+            .with_header(header);
         let _ = request.respond(response);
     }
 }

@@ -64,20 +64,33 @@ pub enum Stage {
 }
 
 /// Reads, types, checks and links a docs repo.
-pub fn assemble(options: &Options, progress: &dyn Fn(Stage)) -> Result<(Site, TodaySource), SeamError> {
+pub fn assemble(
+    options: &Options,
+    progress: &dyn Fn(Stage),
+) -> Result<(Site, TodaySource), SeamError> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
-        config.base_url = if url.ends_with('/') { url.clone() } else { format!("{url}/") };
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
     }
-    let (today, today_source) = crate::config::resolve_today(options.today, options.source_date_epoch.as_deref(), &config)
-        .map_err(SeamError::Today)?;
+    let (today, today_source) =
+        crate::config::resolve_today(options.today, options.source_date_epoch.as_deref(), &config)
+            .map_err(SeamError::Today)?;
     progress(Stage::Load);
     let corpus = load::load(&options.root, config)?;
     progress(Stage::Check);
     let model = model::build(corpus);
     let index = Index::new(&model.documents);
     let mut diagnostics = model.diagnostics;
-    diagnostics.extend(crate::check::check(&model.documents, &index, &model.config, today));
+    diagnostics.extend(crate::check::check(
+        &model.documents,
+        &index,
+        &model.config,
+        today,
+    ));
     let links = link::link(&model.documents, &index, today);
     quote_source_lines(&mut diagnostics, &model.documents, &options.root);
     diagnostic::sort(&mut diagnostics);
@@ -97,8 +110,13 @@ pub fn assemble(options: &Options, progress: &dyn Fn(Stage)) -> Result<(Site, To
 }
 
 /// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).
-fn quote_source_lines(diagnostics: &mut [diagnostic::Diagnostic], documents: &[model::Document], root: &Path) {
-    let by_file: BTreeMap<&Path, &model::Document> = documents.iter().map(|d| (d.file(), d)).collect();
+fn quote_source_lines(
+    diagnostics: &mut [diagnostic::Diagnostic],
+    documents: &[model::Document],
+    root: &Path,
+) {
+    let by_file: BTreeMap<&Path, &model::Document> =
+        documents.iter().map(|d| (d.file(), d)).collect();
     for d in diagnostics.iter_mut() {
         let line = match by_file.get(d.span.file.as_path()) {
             Some(doc) => doc.source.line_text(d.span.line).map(str::to_string),
@@ -162,8 +180,11 @@ pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
                     .depends_on
                     .iter()
                     .flat_map(|x| {
-                        std::iter::once((x.on.id.as_str(), Some(Kind::Team)))
-                            .chain(x.alignment.iter().map(|a| (a.id.as_str(), Some(Kind::Alignment))))
+                        std::iter::once((x.on.id.as_str(), Some(Kind::Team))).chain(
+                            x.alignment
+                                .iter()
+                                .map(|a| (a.id.as_str(), Some(Kind::Alignment))),
+                        )
                     })
                     .collect(),
                 Details::Adr(a) => a
@@ -171,7 +192,12 @@ pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
                     .iter()
                     .chain(&a.affects)
                     .map(|r| (r.id.as_str(), Some(Kind::Team)))
-                    .chain(a.supersedes.iter().chain(&a.superseded_by).map(|r| (r.id.as_str(), Some(Kind::Adr))))
+                    .chain(
+                        a.supersedes
+                            .iter()
+                            .chain(&a.superseded_by)
+                            .map(|r| (r.id.as_str(), Some(Kind::Adr))),
+                    )
                     .collect(),
                 Details::Alignment(a) => a
                     .teams
@@ -179,7 +205,11 @@ pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
                     .map(|r| (r.id.as_str(), Some(Kind::Team)))
                     .chain(a.adrs.iter().map(|r| (r.id.as_str(), Some(Kind::Adr))))
                     .collect(),
-                Details::Rotation(r) => r.teams.iter().map(|t| (t.id.as_str(), Some(Kind::Team))).collect(),
+                Details::Rotation(r) => r
+                    .teams
+                    .iter()
+                    .map(|t| (t.id.as_str(), Some(Kind::Team)))
+                    .collect(),
                 Details::Update(u) => vec![(u.team.id.as_str(), Some(Kind::Team))],
                 Details::Page => Vec::new(),
             };

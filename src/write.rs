@@ -19,7 +19,9 @@ pub const MARKER: &str = ".seam-output";
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// The output folder holds files Seam did not write.
-    #[error("{0} is not empty and was not created by Seam; refusing to replace it (choose another folder with --out, or empty it)")]
+    #[error(
+        "{0} is not empty and was not created by Seam; refusing to replace it (choose another folder with --out, or empty it)"
+    )]
     NotOurs(PathBuf),
     /// The output path is a file.
     #[error("{0} is a file, not a folder")]
@@ -75,7 +77,9 @@ pub fn write_site(out: &Path, files: &[OutputFile], assets: &[Asset]) -> Result<
         if let Some(p) = to.parent() {
             std::fs::create_dir_all(p).map_err(io(p))?;
         }
-        std::fs::copy(&a.source, &to).map(|_| ()).map_err(io(&a.source))
+        std::fs::copy(&a.source, &to)
+            .map(|_| ())
+            .map_err(io(&a.source))
     })?;
     files.par_iter().try_for_each(|f| {
         let to = dir.join(&f.path);
@@ -128,9 +132,17 @@ mod tests {
     fn replaces_its_own_output_whole() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        write_site(&out, &[file("a/index.html", "one"), file("old.html", "x")], &[]).unwrap();
+        write_site(
+            &out,
+            &[file("a/index.html", "one"), file("old.html", "x")],
+            &[],
+        )
+        .unwrap();
         write_site(&out, &[file("a/index.html", "two")], &[]).unwrap();
-        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
         assert!(!out.join("old.html").exists());
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no staging folders left behind");
@@ -144,6 +156,9 @@ mod tests {
         std::fs::write(out.join("precious.txt"), "keep me").unwrap();
         let err = write_site(&out, &[file("index.html", "x")], &[]).unwrap_err();
         assert!(matches!(err, WriteError::NotOurs(_)));
-        assert_eq!(std::fs::read_to_string(out.join("precious.txt")).unwrap(), "keep me");
+        assert_eq!(
+            std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+            "keep me"
+        );
     }
 }

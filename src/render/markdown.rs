@@ -34,11 +34,21 @@ impl Highlighter {
             .flatten();
         let inner = match syntax {
             Some(syntax) => {
-                let mut generator =
-                    ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, HIGHLIGHT_CLASS_STYLE);
-                let ok = LinesWithEndings::from(code)
-                    .all(|line| generator.parse_html_for_line_which_includes_newline(line).is_ok());
-                if ok { generator.finalize() } else { escape(code) }
+                let mut generator = ClassedHTMLGenerator::new_with_class_style(
+                    syntax,
+                    &self.syntaxes,
+                    HIGHLIGHT_CLASS_STYLE,
+                );
+                let ok = LinesWithEndings::from(code).all(|line| {
+                    generator
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_ok()
+                });
+                if ok {
+                    generator.finalize()
+                } else {
+                    escape(code)
+                }
             }
             None => escape(code),
         };
@@ -108,13 +118,23 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
         }
         let starts_block = matches!(&event, Event::Start(_));
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 let anchor = anchors.next();
                 if first_block && level == pulldown_cmark::HeadingLevel::H1 {
                     skip_heading = true;
                 } else {
                     let id = id.or(anchor.map(CowStr::from));
-                    events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                    events.push(Event::Start(Tag::Heading {
+                        level,
+                        id,
+                        classes,
+                        attrs,
+                    }));
                 }
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -124,7 +144,12 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { link_type: LinkType::WikiLink { has_pothole }, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                title,
+                id,
+            }) => {
                 let (target, fragment) = match dest_url.split_once('#') {
                     Some((t, f)) => (t.trim(), Some(f)),
                     None => (dest_url.trim(), None),
@@ -135,7 +160,11 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                         events.push(Event::Start(Tag::Link {
                             link_type: LinkType::Inline,
                             dest_url: page_href(&base, &t.url, fragment).into(),
-                            title: if title.is_empty() { t.title.clone().into() } else { title },
+                            title: if title.is_empty() {
+                                t.title.clone().into()
+                            } else {
+                                title
+                            },
                             id,
                         }));
                         if !has_pothole {
@@ -145,7 +174,11 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                     }
                     None => {
                         events.push(Event::Html(
-                            format!("<span class=\"broken-link\" title=\"broken reference: {}\">", escape(target)).into(),
+                            format!(
+                                "<span class=\"broken-link\" title=\"broken reference: {}\">",
+                                escape(target)
+                            )
+                            .into(),
                         ));
                         if !has_pothole {
                             events.push(Event::Text(target.to_string().into()));
@@ -154,7 +187,12 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                     }
                 }
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = match relative_markdown_target(&dest_url) {
                     Some((path, fragment)) => match resolve_relative(&doc.source.rel, path)
                         .and_then(|p| site.index.by_path(&p))
@@ -165,7 +203,12 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                     None => dest_url,
                 };
                 links.push((false, false));
-                events.push(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
             }
             Event::Html(h) | Event::InlineHtml(h) if !site.config.unsafe_html => {
                 events.push(Event::Text(h));

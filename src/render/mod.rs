@@ -68,7 +68,8 @@ pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
         .map(|(name, body)| (name.to_string(), body.to_string()))
         .collect();
     for (name, path) in assets::local_files(&root.join("templates")) {
-        let body = std::fs::read_to_string(&path).map_err(|source| RenderError::Read { path, source })?;
+        let body =
+            std::fs::read_to_string(&path).map_err(|source| RenderError::Read { path, source })?;
         templates.insert(name, body);
     }
     let mut tera = Tera::new();
@@ -81,12 +82,19 @@ pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
     Ok(tera)
 }
 
-fn render_page(tera: &Tera, template: &str, path: &str, context: &Context) -> Result<OutputFile, RenderError> {
-    let html = tera.render(template, context).map_err(|e| RenderError::Render {
-        page: path.into(),
-        template: template.into(),
-        message: e.to_string(),
-    })?;
+fn render_page(
+    tera: &Tera,
+    template: &str,
+    path: &str,
+    context: &Context,
+) -> Result<OutputFile, RenderError> {
+    let html = tera
+        .render(template, context)
+        .map_err(|e| RenderError::Render {
+            page: path.into(),
+            template: template.into(),
+            message: e.to_string(),
+        })?;
     Ok(OutputFile {
         path: path.into(),
         contents: html.into_bytes(),
@@ -118,9 +126,14 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         .filter(|(_, d)| !d.url.is_empty())
         .map(|(i, doc)| {
             let page = views.document(i, &highlighter);
-            let mut c = context(&site_view, doc.kind.url_dir(), &doc.title, &doc.url);
+            let mut c = context(&site_view, doc.kind.url_dir(), &page.link.title, &doc.url);
             c.insert("page", &page);
-            render_page(tera, &format!("{}.html", doc.kind.as_str()), &index_path(&doc.url), &c)
+            render_page(
+                tera,
+                &format!("{}.html", doc.kind.as_str()),
+                &index_path(&doc.url),
+                &c,
+            )
         })
         .collect::<Result<_, _>>()?;
 
@@ -141,7 +154,12 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         let url = format!("{}/", kind.url_dir());
         let mut c = context(&site_view, kind.url_dir(), kind.plural_title(), &url);
         c.insert("listing", &listing);
-        files.push(render_page(tera, &format!("{}_index.html", kind.as_str()), &index_path(&url), &c)?);
+        files.push(render_page(
+            tera,
+            &format!("{}_index.html", kind.as_str()),
+            &index_path(&url),
+            &c,
+        )?);
     }
 
     let tags = views.tags();
@@ -149,7 +167,12 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     c.insert("tags", &tags);
     files.push(render_page(tera, "tags.html", "tags/index.html", &c)?);
     for tag in &tags {
-        let mut c = context(&site_view, "tags", &format!("Tagged “{}”", tag.name), &tag.url);
+        let mut c = context(
+            &site_view,
+            "tags",
+            &format!("Tagged “{}”", tag.name),
+            &tag.url,
+        );
         c.insert("tag", tag);
         files.push(render_page(tera, "tag.html", &index_path(&tag.url), &c)?);
     }
@@ -176,7 +199,9 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> String {
         loc: String,
     }
     let absolute = absolute_base(&site.config.base_url);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for f in files.iter().filter(|f| f.path.ends_with("index.html")) {
         let url = f.path.trim_end_matches("index.html");
         let lastmod = site
@@ -189,7 +214,10 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> String {
         let entry = Entry {
             loc: format!("{absolute}{url}"),
         };
-        out.push_str(&format!("  <url><loc>{}</loc>{lastmod}</url>\n", markdown::escape(&entry.loc)));
+        out.push_str(&format!(
+            "  <url><loc>{}</loc>{lastmod}</url>\n",
+            markdown::escape(&entry.loc)
+        ));
     }
     out.push_str("</urlset>\n");
     out

@@ -51,15 +51,25 @@ impl SiteView {
     /// The site-wide values.
     pub fn new(site: &Site) -> Self {
         let base = site.config.base_path();
-        let mut nav: Vec<NavItem> = [Kind::Team, Kind::Adr, Kind::Alignment, Kind::Rotation, Kind::Update]
-            .into_iter()
-            .map(|k| NavItem {
-                title: k.plural_title().into(),
-                section: k.url_dir().into(),
-                url: format!("{base}{}/", k.url_dir()),
-            })
-            .collect();
-        if site.documents.iter().any(|d| d.kind == Kind::Page && !d.url.is_empty()) {
+        let mut nav: Vec<NavItem> = [
+            Kind::Team,
+            Kind::Adr,
+            Kind::Alignment,
+            Kind::Rotation,
+            Kind::Update,
+        ]
+        .into_iter()
+        .map(|k| NavItem {
+            title: k.plural_title().into(),
+            section: k.url_dir().into(),
+            url: format!("{base}{}/", k.url_dir()),
+        })
+        .collect();
+        if site
+            .documents
+            .iter()
+            .any(|d| d.kind == Kind::Page && !d.url.is_empty())
+        {
             nav.push(NavItem {
                 title: "Pages".into(),
                 section: "pages".into(),
@@ -195,6 +205,8 @@ pub struct DocumentView {
     pub words: usize,
     /// Problems in its file.
     pub problems: Vec<ProblemView>,
+    /// How many of them are errors.
+    pub error_count: usize,
     /// Kind-specific values.
     pub team: Option<TeamView>,
     /// Kind-specific values.
@@ -524,7 +536,11 @@ impl<'a> Views<'a> {
                 hint: d.hint.clone(),
                 document: by_file.get(&file).map(|&i| views.link(i)),
             };
-            views.problems_by_file.entry(file).or_default().push(problem);
+            views
+                .problems_by_file
+                .entry(file)
+                .or_default()
+                .push(problem);
         }
         views
     }
@@ -534,11 +550,30 @@ impl<'a> Views<'a> {
         let d = &self.site.documents[i];
         LinkView {
             id: d.id.clone(),
-            title: d.title.clone(),
+            title: self.title(i),
             url: page_href(&self.base, &d.url, None),
             kind: d.kind,
             status: d.status(),
             date: date(d.date),
+        }
+    }
+
+    /// A document's title; an update without one is named after its team and week.
+    fn title(&self, i: usize) -> String {
+        let d = &self.site.documents[i];
+        match &d.details {
+            Details::Update(u)
+                if d.source.outline.first_h1().is_none()
+                    && d.title.ends_with(&u.week.to_string()) =>
+            {
+                let team = self
+                    .site
+                    .team(&u.team.id)
+                    .map(|t| self.site.documents[t].title.clone())
+                    .unwrap_or_else(|| u.team.id.clone());
+                format!("{team} · {}", u.week)
+            }
+            _ => d.title.clone(),
         }
     }
 
@@ -574,7 +609,12 @@ impl<'a> Views<'a> {
             status: dep.status.map(|s| s.to_string()),
             owner_risk: dep.risk.map(|r| r.to_string()),
             risk: d.assessment.computed.to_string(),
-            flags: d.assessment.flags.iter().map(|f| f.as_str().to_string()).collect(),
+            flags: d
+                .assessment
+                .flags
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
             optimistic: d.assessment.optimistic,
             fallback: dep.fallback.clone(),
             alignment: dep.alignment.as_ref().map(|a| RefView {
@@ -586,10 +626,15 @@ impl<'a> Views<'a> {
     }
 
     /// Dependencies sorted by computed risk (highest first), then need-by date.
-    fn sorted_dependencies<'b>(&self, deps: impl Iterator<Item = &'b crate::link::DependencyLink>) -> Vec<DependencyView> {
+    fn sorted_dependencies<'b>(
+        &self,
+        deps: impl Iterator<Item = &'b crate::link::DependencyLink>,
+    ) -> Vec<DependencyView> {
         let mut deps: Vec<_> = deps.collect();
         deps.sort_by_key(|d| {
-            let Details::Team(t) = &self.site.documents[d.from].details else { unreachable!() };
+            let Details::Team(t) = &self.site.documents[d.from].details else {
+                unreachable!()
+            };
             (
                 std::cmp::Reverse(d.assessment.computed),
                 t.depends_on[d.entry].need_by,
@@ -600,14 +645,20 @@ impl<'a> Views<'a> {
     }
 
     fn duty(&self, i: usize) -> Option<DutyView> {
-        let Details::Rotation(r) = &self.site.documents[i].details else { return None };
+        let Details::Rotation(r) = &self.site.documents[i].details else {
+            return None;
+        };
         let at = schedule::noon(r, self.site.today);
         let shift = schedule::on_duty(r, at)?;
         let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
         Some(DutyView {
             rotation: self.link(i),
             member: shift.member,
-            until: shift.end.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+            until: shift
+                .end
+                .with_timezone(&tz)
+                .format("%a %Y-%m-%d %H:%M %Z")
+                .to_string(),
         })
     }
 
@@ -633,8 +684,23 @@ impl<'a> Views<'a> {
                 })
                 .collect(),
             tags: doc.tags.iter().map(|t| self.tag_link(t)).collect(),
-            backlinks: self.links(site.links.backlinks.get(&i).map(Vec::as_slice).unwrap_or(&[])),
-            problems: self.problems_by_file.get(&file).cloned().unwrap_or_default(),
+            backlinks: self.links(
+                site.links
+                    .backlinks
+                    .get(&i)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+            ),
+            problems: self
+                .problems_by_file
+                .get(&file)
+                .cloned()
+                .unwrap_or_default(),
+            error_count: self
+                .problems_by_file
+                .get(&file)
+                .map(|p| p.iter().filter(|p| p.severity == "error").count())
+                .unwrap_or(0),
             file,
             words: doc.source.outline.words,
             team: None,
@@ -647,12 +713,20 @@ impl<'a> Views<'a> {
         match &doc.details {
             Details::Team(t) => {
                 let rotations = get(&site.links.rotations_by_team);
-                let on_duty: Vec<DutyView> = rotations.iter().filter_map(|&r| self.duty(r)).collect();
+                let on_duty: Vec<DutyView> =
+                    rotations.iter().filter_map(|&r| self.duty(r)).collect();
                 view.team = Some(TeamView {
                     name: t.name.clone(),
                     mission: t.mission.clone(),
                     lead: t.lead.clone(),
-                    members: t.members.iter().map(|m| MemberView { name: m.name.clone(), role: m.role.clone() }).collect(),
+                    members: t
+                        .members
+                        .iter()
+                        .map(|m| MemberView {
+                            name: m.name.clone(),
+                            role: m.role.clone(),
+                        })
+                        .collect(),
                     channels: t
                         .channels
                         .iter()
@@ -661,7 +735,8 @@ impl<'a> Views<'a> {
                             value: value.clone(),
                             href: if value.contains('@') && !value.contains(' ') {
                                 Some(format!("mailto:{value}"))
-                            } else if value.starts_with("https://") || value.starts_with("http://") {
+                            } else if value.starts_with("https://") || value.starts_with("http://")
+                            {
                                 Some(value.clone())
                             } else {
                                 None
@@ -672,8 +747,12 @@ impl<'a> Views<'a> {
                     coordination_model: t.coordination_model.map(|c| c.to_string()),
                     owns: t.owns.clone(),
                     updated: date(t.updated),
-                    depends_on: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.from == i)),
-                    depended_on_by: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.to == Some(i))),
+                    depends_on: self.sorted_dependencies(
+                        site.links.dependencies.iter().filter(|d| d.from == i),
+                    ),
+                    depended_on_by: self.sorted_dependencies(
+                        site.links.dependencies.iter().filter(|d| d.to == Some(i)),
+                    ),
                     adrs: {
                         let mut adrs = self.links(&get(&site.links.adrs_by_team));
                         adrs.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
@@ -682,11 +761,17 @@ impl<'a> Views<'a> {
                     alignments: self.links(&get(&site.links.alignments_by_team)),
                     rotations: rotations
                         .iter()
-                        .filter(|r| !on_duty.iter().any(|d| d.rotation.id == site.documents[**r].id))
+                        .filter(|r| {
+                            !on_duty
+                                .iter()
+                                .any(|d| d.rotation.id == site.documents[**r].id)
+                        })
                         .map(|&r| self.link(r))
                         .collect(),
                     on_duty,
-                    latest_update: get(&site.links.updates_by_team).first().map(|&u| self.link(u)),
+                    latest_update: get(&site.links.updates_by_team)
+                        .first()
+                        .map(|&u| self.link(u)),
                 });
             }
             Details::Adr(a) => {
@@ -704,14 +789,22 @@ impl<'a> Views<'a> {
                 view.adr = Some(AdrView {
                     number: a.number,
                     status_known: !matches!(a.status, Some(AdrStatus::Other(_))),
-                    status_class: if superseded_inferred { "superseded".into() } else { status_class },
+                    status_class: if superseded_inferred {
+                        "superseded".into()
+                    } else {
+                        status_class
+                    },
                     status,
                     date: date(a.date),
                     team: a.team.as_ref().map(|t| self.reference(&t.id, Kind::Team)),
                     deciders: a.deciders.clone(),
                     consulted: a.consulted.clone(),
                     informed: a.informed.clone(),
-                    affects: a.affects.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    affects: a
+                        .affects
+                        .iter()
+                        .map(|t| self.reference(&t.id, Kind::Team))
+                        .collect(),
                     supersedes: self.links(&get(&site.links.supersedes)),
                     superseded_by: self.links(&superseded_by),
                     superseded_inferred,
@@ -734,14 +827,27 @@ impl<'a> Views<'a> {
                     .collect();
                 commitments.sort_by(|a, b| a.date.cmp(&b.date));
                 view.alignment = Some(AlignmentView {
-                    teams: al.teams.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    teams: al
+                        .teams
+                        .iter()
+                        .map(|t| self.reference(&t.id, Kind::Team))
+                        .collect(),
                     owner: al.owner.clone(),
                     status: al.status.map(|s| s.to_string()),
                     review_by: date(al.review_by),
                     review_overdue: al.review_by.is_some_and(|r| r < site.today),
                     commitments,
-                    adrs: al.adrs.iter().map(|a| self.reference(&a.id, Kind::Adr)).collect(),
-                    dependencies: self.sorted_dependencies(site.links.dependencies.iter().filter(|d| d.alignment == Some(i))),
+                    adrs: al
+                        .adrs
+                        .iter()
+                        .map(|a| self.reference(&a.id, Kind::Adr))
+                        .collect(),
+                    dependencies: self.sorted_dependencies(
+                        site.links
+                            .dependencies
+                            .iter()
+                            .filter(|d| d.alignment == Some(i)),
+                    ),
                 });
             }
             Details::Rotation(r) => {
@@ -749,7 +855,11 @@ impl<'a> Views<'a> {
                 let at = schedule::noon(r, site.today);
                 view.rotation = Some(RotationView {
                     kind: r.kind.map(|k| k.to_string()),
-                    teams: r.teams.iter().map(|t| self.reference(&t.id, Kind::Team)).collect(),
+                    teams: r
+                        .teams
+                        .iter()
+                        .map(|t| self.reference(&t.id, Kind::Team))
+                        .collect(),
                     members: r.members.clone(),
                     every: r.every.map(|p| match p.days {
                         d if d % 7 == 0 && d > 7 => format!("every {} weeks", d / 7),
@@ -768,7 +878,11 @@ impl<'a> Views<'a> {
                         .into_iter()
                         .map(|s| ShiftView {
                             member: s.member,
-                            start: s.start.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z").to_string(),
+                            start: s
+                                .start
+                                .with_timezone(&tz)
+                                .format("%a %Y-%m-%d %H:%M %Z")
+                                .to_string(),
                         })
                         .collect(),
                 });
@@ -815,7 +929,10 @@ impl<'a> Views<'a> {
             .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
             .map(|(i, d)| ListingItem {
                 link: self.link(i),
-                team: d.team().filter(|_| kind != Kind::Team).map(|t| self.reference(t, Kind::Team)),
+                team: d
+                    .team()
+                    .filter(|_| kind != Kind::Team)
+                    .map(|t| self.reference(t, Kind::Team)),
                 tags: d.tags.clone(),
                 summary: match &d.details {
                     Details::Team(t) => t.mission.clone(),
@@ -826,7 +943,12 @@ impl<'a> Views<'a> {
                     Details::Alignment(a) => a.commitments.len(),
                     _ => 0,
                 },
-                reverse_count: site.links.dependencies.iter().filter(|x| x.to == Some(i)).count(),
+                reverse_count: site
+                    .links
+                    .dependencies
+                    .iter()
+                    .filter(|x| x.to == Some(i))
+                    .count(),
                 week: match &d.details {
                     Details::Update(u) => Some(u.week.to_string()),
                     _ => None,
@@ -835,13 +957,24 @@ impl<'a> Views<'a> {
             .collect();
         match kind {
             Kind::Adr => items.sort_by(|a, b| b.link.id.cmp(&a.link.id)),
-            Kind::Update => items.sort_by(|a, b| b.week.cmp(&a.week).then(a.link.title.cmp(&b.link.title))),
-            _ => items.sort_by(|a, b| a.link.title.to_lowercase().cmp(&b.link.title.to_lowercase())),
+            Kind::Update => {
+                items.sort_by(|a, b| b.week.cmp(&a.week).then(a.link.title.cmp(&b.link.title)))
+            }
+            _ => items.sort_by(|a, b| {
+                a.link
+                    .title
+                    .to_lowercase()
+                    .cmp(&b.link.title.to_lowercase())
+            }),
         }
-        let mut statuses: Vec<String> = items.iter().filter_map(|i| i.link.status.clone()).collect();
+        let mut statuses: Vec<String> =
+            items.iter().filter_map(|i| i.link.status.clone()).collect();
         statuses.sort();
         statuses.dedup();
-        let mut teams: Vec<String> = items.iter().filter_map(|i| i.team.as_ref().map(|t| t.id.clone())).collect();
+        let mut teams: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.team.as_ref().map(|t| t.id.clone()))
+            .collect();
         teams.sort();
         teams.dedup();
         let mut tags: Vec<String> = items.iter().flat_map(|i| i.tags.clone()).collect();
@@ -852,7 +985,8 @@ impl<'a> Views<'a> {
                 site.documents.iter().find(|d| {
                     let dirs = site.config.dirs_for(Kind::Adr);
                     dirs.iter().any(|dir| {
-                        d.source.rel == format!("{dir}/README.md") || d.source.rel == format!("{dir}/index.md")
+                        d.source.rel == format!("{dir}/README.md")
+                            || d.source.rel == format!("{dir}/index.md")
                     })
                 })
             })
@@ -873,8 +1007,13 @@ impl<'a> Views<'a> {
         let site = self.site;
         let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
         for (file, problems) in &self.problems_by_file {
-            let doc = site.documents.iter().position(|d| display_path(d.file()) == *file);
-            let team = doc.and_then(|i| site.documents[i].team()).and_then(|t| site.team(t));
+            let doc = site
+                .documents
+                .iter()
+                .position(|d| display_path(d.file()) == *file);
+            let team = doc
+                .and_then(|i| site.documents[i].team())
+                .and_then(|t| site.team(t));
             let key = match team {
                 Some(t) => (0, site.documents[t].title.clone()),
                 None => (1, "Other documents".into()),
@@ -906,25 +1045,40 @@ impl<'a> Views<'a> {
     /// The home page.
     pub fn home(&self, intro: Option<String>, highlighter: &Highlighter) -> HomeView {
         let site = self.site;
-        let mut adrs: Vec<usize> = (0..site.documents.len()).filter(|&i| site.documents[i].kind == Kind::Adr).collect();
-        adrs.sort_by(|&a, &b| site.documents[b].date.cmp(&site.documents[a].date).then(site.documents[b].id.cmp(&site.documents[a].id)));
+        let mut adrs: Vec<usize> = (0..site.documents.len())
+            .filter(|&i| site.documents[i].kind == Kind::Adr)
+            .collect();
+        adrs.sort_by(|&a, &b| {
+            site.documents[b]
+                .date
+                .cmp(&site.documents[a].date)
+                .then(site.documents[b].id.cmp(&site.documents[a].id))
+        });
         let open_for_comment = adrs
             .iter()
             .copied()
             .filter(|&i| match &site.documents[i].details {
                 Details::Adr(a) => {
-                    a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed)) && a.comment_by.is_none_or(|c| c >= site.today)
+                    a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed))
+                        && a.comment_by.is_none_or(|c| c >= site.today)
                 }
                 _ => false,
             })
             .map(|i| self.link(i))
             .collect();
         let risks = self
-            .sorted_dependencies(site.links.dependencies.iter().filter(|d| d.assessment.computed == Risk::High))
+            .sorted_dependencies(
+                site.links
+                    .dependencies
+                    .iter()
+                    .filter(|d| d.assessment.computed == Risk::High),
+            )
             .into_iter()
             .take(10)
             .collect();
-        let on_duty = (0..site.documents.len()).filter_map(|i| self.duty(i)).collect();
+        let on_duty = (0..site.documents.len())
+            .filter_map(|i| self.duty(i))
+            .collect();
         let latest_week = site
             .documents
             .iter()

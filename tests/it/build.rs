@@ -16,7 +16,12 @@ fn read(path: std::path::PathBuf) -> String {
 fn main_of(html: &str) -> String {
     let start = html.find("<main").unwrap();
     let end = html.find("</main>").unwrap() + 7;
-    html[start..end].lines().map(str::trim_end).filter(|l| !l.trim().is_empty()).collect::<Vec<_>>().join("\n")
+    html[start..end]
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -26,16 +31,33 @@ fn builds_every_page_of_the_small_site() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = tmp.path().join("public");
     for page in [
-        "index.html", "404.html", "sitemap.xml", "teams/index.html", "teams/web/index.html", "adrs/index.html",
-        "adrs/adr-0001/index.html", "adrs/adr-0002/index.html", "tags/index.html", "tags/api-design/index.html",
-        "health/index.html", "theme/seam.css", "theme/syntax.css", ".seam-output",
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "teams/index.html",
+        "teams/web/index.html",
+        "adrs/index.html",
+        "adrs/adr-0001/index.html",
+        "adrs/adr-0002/index.html",
+        "tags/index.html",
+        "tags/api-design/index.html",
+        "health/index.html",
+        "theme/seam.css",
+        "theme/syntax.css",
+        ".seam-output",
     ] {
         assert!(out.join(page).is_file(), "{page}");
     }
     let summary = stderr(&o);
     assert!(summary.contains("Built 4 documents"), "{summary}");
-    insta::assert_snapshot!("adr_0002_page", main_of(&read(out.join("adrs/adr-0002/index.html"))));
-    insta::assert_snapshot!("web_team_page", main_of(&read(out.join("teams/web/index.html"))));
+    insta::assert_snapshot!(
+        "adr_0002_page",
+        main_of(&read(out.join("adrs/adr-0002/index.html")))
+    );
+    insta::assert_snapshot!(
+        "web_team_page",
+        main_of(&read(out.join("teams/web/index.html")))
+    );
 }
 
 #[test]
@@ -45,12 +67,26 @@ fn pages_link_under_a_sub_path() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = tmp.path().join("public");
     let page = read(out.join("teams/web/index.html"));
-    assert!(page.contains("href=\"/wiki/adrs/adr-0002/\""), "wiki links carry the sub-path");
-    assert!(page.contains("href=\"/wiki/adrs/adr-0001/\""), "relative .md links are rewritten");
+    assert!(
+        page.contains("href=\"/wiki/adrs/adr-0002/\""),
+        "wiki links carry the sub-path"
+    );
+    assert!(
+        page.contains("href=\"/wiki/adrs/adr-0001/\""),
+        "relative .md links are rewritten"
+    );
     assert!(page.contains("href=\"/wiki/theme/seam.css\""));
-    assert!(!page.contains("href=\"/adrs/"), "no link escapes the sub-path");
-    assert!(!page.contains("http://") && !page.contains("https://"), "nothing is loaded from another host");
-    assert!(read(out.join("sitemap.xml")).contains("<loc>https://example.com/wiki/teams/web/</loc>"));
+    assert!(
+        !page.contains("href=\"/adrs/"),
+        "no link escapes the sub-path"
+    );
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "nothing is loaded from another host"
+    );
+    assert!(
+        read(out.join("sitemap.xml")).contains("<loc>https://example.com/wiki/teams/web/</loc>")
+    );
     assert!(read(out.join("404.html")).contains("href=\"/wiki/\""));
 }
 
@@ -59,7 +95,15 @@ fn same_inputs_and_date_give_byte_identical_output() {
     let a = copy_fixture(&example());
     let b = copy_fixture(&example());
     for dir in [&a, &b] {
-        let o = build(dir.path(), &["--today", "2026-11-20", "--out", dir.path().join("site").to_str().unwrap()]);
+        let o = build(
+            dir.path(),
+            &[
+                "--today",
+                "2026-11-20",
+                "--out",
+                dir.path().join("site").to_str().unwrap(),
+            ],
+        );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     let files = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
@@ -68,7 +112,12 @@ fn same_inputs_and_date_give_byte_identical_output() {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| (e.path().strip_prefix(root).unwrap().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .map(|e| {
+                (
+                    e.path().strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
             .collect()
     };
     let (fa, fb) = (files(&a.path().join("site")), files(&b.path().join("site")));
@@ -84,7 +133,11 @@ fn refuses_to_replace_a_folder_it_did_not_create() {
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
     let o = build(tmp.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("was not created by Seam"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("was not created by Seam"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(read(out.join("notes.txt")), "mine");
 }
 
@@ -95,7 +148,11 @@ fn a_failed_build_leaves_the_previous_output() {
     let before = read(tmp.path().join("public/teams/web/index.html"));
     std::fs::create_dir(tmp.path().join("templates")).unwrap();
     std::fs::write(tmp.path().join("templates/team.html"), "{% if %}").unwrap();
-    std::fs::write(tmp.path().join("content/teams/web.md"), "---\nname: Changed\n---\n").unwrap();
+    std::fs::write(
+        tmp.path().join("content/teams/web.md"),
+        "---\nname: Changed\n---\n",
+    )
+    .unwrap();
     let o = build(tmp.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("team.html"), "{}", stderr(&o));
@@ -112,7 +169,11 @@ fn a_failed_build_leaves_the_previous_output() {
 fn templates_and_theme_in_the_docs_repo_override_the_built_in_ones() {
     let tmp = copy_fixture(&fixture("small"));
     std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
-    std::fs::write(tmp.path().join("templates/404.html"), "{% extends \"base.html\" %}{% block content %}Lost at sea{% endblock %}").unwrap();
+    std::fs::write(
+        tmp.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block content %}Lost at sea{% endblock %}",
+    )
+    .unwrap();
     std::fs::create_dir_all(tmp.path().join("theme")).unwrap();
     std::fs::write(tmp.path().join("theme/seam.css"), "body{}").unwrap();
     assert_eq!(build(tmp.path(), &[]).status.code(), Some(0));
@@ -124,7 +185,10 @@ fn templates_and_theme_in_the_docs_repo_override_the_built_in_ones() {
 fn errors_fail_the_build_unless_allowed() {
     let tmp = copy_fixture(&fixture("broken"));
     assert_eq!(build(tmp.path(), &[]).status.code(), Some(1));
-    assert!(tmp.path().join("public/teams/alpha/index.html").is_file(), "the build still writes what it can");
+    assert!(
+        tmp.path().join("public/teams/alpha/index.html").is_file(),
+        "the build still writes what it can"
+    );
     let health = read(tmp.path().join("public/health/index.html"));
     assert!(health.contains("broken-reference") && health.contains("content/teams/dangling.md:9"));
 }

@@ -4,8 +4,17 @@ use std::collections::BTreeSet;
 
 use crate::*;
 
-fn problems(root: &std::path::Path) -> (Option<i32>, BTreeSet<(String, String, String, u64)>) {
-    let o = run(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+/// A problem as the tests compare it: severity, code, file, line.
+type Problem = (String, String, String, u64);
+
+fn problems(root: &std::path::Path) -> (Option<i32>, BTreeSet<Problem>) {
+    let o = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     let set = stdout(&o)
         .lines()
         .map(|l| {
@@ -21,7 +30,7 @@ fn problems(root: &std::path::Path) -> (Option<i32>, BTreeSet<(String, String, S
     (o.status.code(), set)
 }
 
-fn expected(root: &std::path::Path) -> BTreeSet<(String, String, String, u64)> {
+fn expected(root: &std::path::Path) -> BTreeSet<Problem> {
     std::fs::read_to_string(root.join("EXPECTED.tsv"))
         .unwrap()
         .lines()
@@ -41,7 +50,10 @@ fn broken_fixture_reports_every_planted_problem_and_nothing_else() {
     assert!(want.len() >= 30, "the fixture plants at least 30 problems");
     let missing: Vec<_> = want.difference(&got).collect();
     let extra: Vec<_> = got.difference(&want).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing: {missing:#?}\nextra: {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:#?}\nextra: {extra:#?}"
+    );
     assert_eq!(code, Some(1));
 }
 
@@ -56,11 +68,24 @@ fn a_50_mb_file_is_refused_and_the_rest_still_builds() {
     }
     std::fs::write(&big, text).unwrap();
     let (_, got) = problems(tmp.path());
-    assert!(got.contains(&("error".into(), "file-too-large".into(), "content/handbook/huge.md".into(), 1)));
+    assert!(got.contains(&(
+        "error".into(),
+        "file-too-large".into(),
+        "content/handbook/huge.md".into(),
+        1
+    )));
     let out = tmp.path().join("public");
-    let o = run(&["build", "--root", tmp.path().to_str().unwrap(), "--allow-errors"]);
+    let o = run(&[
+        "build",
+        "--root",
+        tmp.path().to_str().unwrap(),
+        "--allow-errors",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(out.join("teams/alpha/index.html").is_file(), "valid documents still render");
+    assert!(
+        out.join("teams/alpha/index.html").is_file(),
+        "valid documents still render"
+    );
     assert!(out.join("handbook/onboarding/index.html").is_file());
     assert!(!out.join("handbook/huge/index.html").exists());
 }
@@ -71,8 +96,19 @@ fn example_organisation_has_no_errors_and_shows_every_dependency_flag() {
     assert_eq!(code, Some(0), "{got:#?}");
     assert!(got.iter().all(|(s, ..)| s == "warning"), "{got:#?}");
     let codes: BTreeSet<&str> = got.iter().map(|(_, c, ..)| c.as_str()).collect();
-    for flag in ["late", "no-buffer", "unconfirmed", "overdue", "stale", "optimistic-risk", "dependency-cycle"] {
-        assert!(codes.contains(flag), "the example shows `{flag}`: {codes:?}");
+    for flag in [
+        "late",
+        "no-buffer",
+        "unconfirmed",
+        "overdue",
+        "stale",
+        "optimistic-risk",
+        "dependency-cycle",
+    ] {
+        assert!(
+            codes.contains(flag),
+            "the example shows `{flag}`: {codes:?}"
+        );
     }
 }
 
@@ -81,25 +117,62 @@ fn human_diagnostics_read_like_a_compiler() {
     let o = run(&["check", "--root", fixture("small").to_str().unwrap()]);
     insta::assert_snapshot!("small_human", stdout(&o));
     assert_eq!(o.status.code(), Some(0), "warnings alone do not fail");
-    let o = run(&["check", "--root", fixture("small").to_str().unwrap(), "--deny-warnings"]);
-    assert_eq!(o.status.code(), Some(1), "--deny-warnings fails on warnings");
+    let o = run(&[
+        "check",
+        "--root",
+        fixture("small").to_str().unwrap(),
+        "--deny-warnings",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "--deny-warnings fails on warnings"
+    );
 }
 
 #[test]
 fn github_format_prints_workflow_annotations() {
-    let o = run(&["check", "--root", fixture("broken").to_str().unwrap(), "--format", "github"]);
+    let o = run(&[
+        "check",
+        "--root",
+        fixture("broken").to_str().unwrap(),
+        "--format",
+        "github",
+    ]);
     let out = stdout(&o);
-    assert!(out.lines().all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")), "{out}");
+    assert!(
+        out.lines()
+            .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")),
+        "{out}"
+    );
     assert!(out.contains("::error file=content/teams/dangling.md,line=9,"));
 }
 
 #[test]
 fn today_changes_the_computed_flags() {
     let root = fixture("small");
-    let o = run(&["check", "--root", root.to_str().unwrap(), "--format", "json", "--today", "2027-01-01"]);
+    let o = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2027-01-01",
+    ]);
     let out = stdout(&o);
     assert!(out.contains("\"code\":\"overdue\""), "{out}");
     assert!(out.contains("\"code\":\"stale\""), "{out}");
-    let o = run(&["check", "--root", root.to_str().unwrap(), "--today", "2026-02-30"]);
-    assert_eq!(o.status.code(), Some(2), "an impossible --today is a usage error");
+    let o = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        "2026-02-30",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an impossible --today is a usage error"
+    );
 }

@@ -11,28 +11,63 @@ fn init_creates_a_repo_that_checks_clean_and_never_overwrites() {
     for kind in ["teams", "adrs", "alignments", "rotations", "updates"] {
         assert!(dir.join("content").join(kind).is_dir(), "{kind}");
     }
-    let o = run(&["check", "--root", dir.to_str().unwrap(), "--today", "2026-01-10", "--deny-warnings"]);
+    let o = run(&[
+        "check",
+        "--root",
+        dir.to_str().unwrap(),
+        "--today",
+        "2026-01-10",
+        "--deny-warnings",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     std::fs::write(dir.join("seam.toml"), "title = \"Mine\"\n").unwrap();
     let o = run(&["init", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("already exist"));
-    assert_eq!(std::fs::read_to_string(dir.join("seam.toml")).unwrap(), "title = \"Mine\"\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("seam.toml")).unwrap(),
+        "title = \"Mine\"\n"
+    );
 }
 
 #[test]
 fn list_prints_every_document_with_resolved_references() {
-    let o = run(&["list", "--root", fixture("small").to_str().unwrap(), "--format", "json"]);
+    let o = run(&[
+        "list",
+        "--root",
+        fixture("small").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let rows: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let web = rows.as_array().unwrap().iter().find(|r| r["id"] == "web").unwrap();
+    let web = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "web")
+        .unwrap();
     assert_eq!(web["kind"], "team");
     assert_eq!(web["file"], "content/teams/web.md");
-    assert_eq!(web["references"], serde_json::json!(["ADR-0001", "ADR-0002", "api"]));
-    let adr = rows.as_array().unwrap().iter().find(|r| r["id"] == "ADR-0001").unwrap();
+    assert_eq!(
+        web["references"],
+        serde_json::json!(["ADR-0001", "ADR-0002", "api"])
+    );
+    let adr = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "ADR-0001")
+        .unwrap();
     assert_eq!(adr["status"], "superseded");
     assert_eq!(adr["team"], "api");
-    let o = run(&["list", "--root", fixture("small").to_str().unwrap(), "--kind", "adr"]);
+    let o = run(&[
+        "list",
+        "--root",
+        fixture("small").to_str().unwrap(),
+        "--kind",
+        "adr",
+    ]);
     let table = stdout(&o);
     assert!(table.starts_with("ID"), "{table}");
     assert_eq!(table.lines().count(), 3, "{table}");

@@ -14,7 +14,9 @@ pub fn seam() -> Command {
 
 /// A fixture folder under `tests/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The example organisation at the repo root.
@@ -24,7 +26,11 @@ pub fn example() -> PathBuf {
 
 /// Runs `seam` with args and returns its output.
 pub fn run(args: &[&str]) -> Output {
-    seam().args(args).env_remove("SOURCE_DATE_EPOCH").output().expect("seam runs")
+    seam()
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("seam runs")
 }
 
 /// Copies a fixture into a temporary folder, to build or modify it freely.
