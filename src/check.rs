@@ -377,7 +377,8 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
             };
             (
                 format!(
-                    "the dependency on `{on}` has no buffer: committed {c}, only days before {need}"
+                    "the dependency on `{on}` has no buffer: committed {c}, only {} days before it is needed ({need})",
+                    dep.need_by.map(|n| (n - c).num_days()).unwrap_or(0)
                 ),
                 "ask for an earlier date or move need-by; a week of slack absorbs a normal slip",
             )

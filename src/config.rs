@@ -29,6 +29,7 @@ pub struct Config {
     /// Pass raw HTML in Markdown through instead of escaping it.
     pub unsafe_html: bool,
     /// A fixed build date, for examples and tests that must not age.
+    #[serde(deserialize_with = "deserialize_date")]
     pub today: Option<NaiveDate>,
     /// Largest document read, in bytes.
     pub max_file_size: u64,
@@ -56,6 +57,23 @@ impl Default for Config {
             smtp: toml::Table::new(),
         }
     }
+}
+
+/// Reads a date written as a TOML date (`2026-11-20`) or a string (`"2026-11-20"`).
+fn deserialize_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Date(toml::value::Datetime),
+        Text(String),
+    }
+    let text = match Written::deserialize(d)? {
+        Written::Date(dt) => dt.to_string(),
+        Written::Text(s) => s,
+    };
+    crate::model::parse_date(&text)
+        .map(Some)
+        .map_err(|why| serde::de::Error::custom(format!("`today = {text}`: {why}")))
 }
 
 /// Settings for one kind of document.
@@ -292,6 +310,15 @@ mod tests {
             other => panic!("{other}"),
         }
         assert!(Config::parse("[kinds.memo]\n", Path::new("seam.toml")).is_err());
+    }
+
+    #[test]
+    fn today_may_be_a_toml_date_or_a_string() {
+        for text in ["today = 2026-11-20", "today = \"2026-11-20\""] {
+            let c = Config::parse(text, Path::new("seam.toml")).unwrap();
+            assert_eq!(c.today.unwrap().to_string(), "2026-11-20");
+        }
+        assert!(Config::parse("today = \"2026-02-30\"", Path::new("seam.toml")).is_err());
     }
 
     #[test]

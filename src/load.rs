@@ -607,18 +607,21 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
     let lines = LineIndex::new(text);
     let mut outline = Outline::default();
     let mut heading: Option<(u8, usize, String)> = None;
+    let mut explicit_id: Option<String> = None;
     let mut anchors: BTreeMap<String, usize> = BTreeMap::new();
     let mut in_code = false;
     let mut wiki: Option<(usize, String, String)> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => {
+            Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((heading_level(level), range.start, String::new()));
+                explicit_id = id.map(|i| i.to_string());
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, text_)) = heading.take() {
                     let text_ = text_.trim().to_string();
-                    let anchor = unique_anchor(&mut anchors, slugify(&text_));
+                    let slug = explicit_id.take().unwrap_or_else(|| slugify(&text_));
+                    let anchor = unique_anchor(&mut anchors, slug);
                     let (line, _) = lines.position(text, body_start + start);
                     outline.headings.push(Heading {
                         level,

@@ -245,14 +245,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (site, pages, out_dir) = result?;
             print_problems(&site.diagnostics, Format::Human);
             let counts = Counts::of(&site.diagnostics);
-            eprintln!(
-                "Built {} documents into {} files in {} ({}) in {:.2}s",
-                site.documents.len(),
-                pages + site.assets.len(),
-                out_dir.display(),
-                summary_counts(counts),
-                started.elapsed().as_secs_f64()
-            );
+            if !quiet {
+                eprintln!(
+                    "Built {} documents into {} files in {} ({}) in {:.2}s",
+                    site.documents.len(),
+                    pages + site.assets.len(),
+                    out_dir.display(),
+                    summary_counts(counts),
+                    started.elapsed().as_secs_f64()
+                );
+            }
             Ok(if counts.errors > 0 && !allow_errors {
                 ExitCode::from(1)
             } else {
@@ -352,6 +354,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match format {
                 ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
                 ListFormat::Table => print_table(&rows),
+            }
+            let counts = Counts::of(&site.diagnostics);
+            if counts.errors > 0 {
+                eprintln!(
+                    "The docs have {}: run `seam check` to see them",
+                    summary_counts(counts)
+                );
+                return Ok(ExitCode::from(1));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -882,7 +882,15 @@ pub fn document_from_source(
         map: &front_matter.fields,
         prefix: String::new(),
     };
-    let folder_kind = kind_from_path(&source.rel, config);
+    let mut folder_kind = kind_from_path(&source.rel, config);
+    if folder_kind == Kind::Adr {
+        // An ADR folder's README or index introduces the ADR index; its template is no document.
+        match source.stem().to_ascii_lowercase().as_str() {
+            "readme" | "index" => folder_kind = Kind::Page,
+            "template" => return (None, Vec::new()),
+            _ => {}
+        }
+    }
     let written_kind = fields.string("kind");
     let mut rotation_kind_word = None;
     let kind = match &written_kind {
@@ -1345,6 +1353,12 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
         })
         .collect();
     let start = f.date("start");
+    if f.get("start").is_none() {
+        f.missing("start", "the date of the first handoff, YYYY-MM-DD");
+    }
+    if f.get("every").is_none() {
+        f.missing("every", "the time between handoffs, e.g. `1w`");
+    }
     if members.is_empty() && f.get("members").is_some() {
         f.ctx.push(
             Diagnostic::error(
@@ -1962,6 +1976,33 @@ mod tests {
         assert!(got.contains(&("unknown-value", 10)), "{got:?}");
         assert!(got.contains(&("unknown-field", 11)), "{got:?}");
         assert!(got.iter().any(|(c, _)| *c == "unknown-field"));
+    }
+
+    #[test]
+    fn adr_folder_readme_is_a_page_and_template_is_skipped() {
+        let (d, _) = doc("adrs/README.md", "# Decisions\n\nHow we decide.\n");
+        let d = d.unwrap();
+        assert_eq!((d.kind, d.id.as_str()), (Kind::Page, "adrs/README"));
+        let (d, diags) = doc("adrs/template.md", "# NNNN. Title\n");
+        assert!(d.is_none() && diags.is_empty());
+    }
+
+    #[test]
+    fn rotations_need_a_start_and_a_period() {
+        let (_, d) = doc("rotations/r.md", "---\nmembers: [a]\n---\n");
+        let missing: Vec<&str> = d
+            .iter()
+            .filter(|d| d.code == "missing-field")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            missing.iter().any(|m| m.starts_with("`start`")),
+            "{missing:?}"
+        );
+        assert!(
+            missing.iter().any(|m| m.starts_with("`every`")),
+            "{missing:?}"
+        );
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                 attrs,
             }) => {
                 let anchor = anchors.next();
-                if first_block && level == pulldown_cmark::HeadingLevel::H1 {
+                if first_block && level == pulldown_cmark::HeadingLevel::H1 && repeats_title(doc) {
                     skip_heading = true;
                 } else {
                     let id = id.or(anchor.map(CowStr::from));
@@ -222,6 +222,15 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// Whether the body's first heading only repeats the page title (which the template shows).
+fn repeats_title(doc: &Document) -> bool {
+    let norm = |s: &str| crate::check::normalise_heading(s);
+    doc.source.outline.first_h1().is_some_and(|h1| {
+        let title = norm(&doc.title);
+        norm(h1) == title || norm(h1).ends_with(&title)
+    })
 }
 
 /// The site-absolute href of a page, with an optional fragment.

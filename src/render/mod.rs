@@ -119,11 +119,17 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     let highlighter = Highlighter::default();
     let site_view = SiteView::new(site);
     let views = Views::new(site);
+    // Generated pages own these addresses; a document there (an ADR folder's README) is an introduction.
+    let reserved: Vec<String> = Kind::ALL
+        .iter()
+        .map(|k| format!("{}/", k.url_dir()))
+        .chain(["".into(), "tags/".into(), "health/".into()])
+        .collect();
     let mut files: Vec<OutputFile> = site
         .documents
         .par_iter()
         .enumerate()
-        .filter(|(_, d)| !d.url.is_empty())
+        .filter(|(_, d)| !reserved.contains(&d.url))
         .map(|(i, doc)| {
             let page = views.document(i, &highlighter);
             let mut c = context(&site_view, doc.kind.url_dir(), &page.link.title, &doc.url);

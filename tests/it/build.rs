@@ -192,3 +192,27 @@ fn errors_fail_the_build_unless_allowed() {
     let health = read(tmp.path().join("public/health/index.html"));
     assert!(health.contains("broken-reference") && health.contains("content/teams/dangling.md:9"));
 }
+
+#[test]
+fn an_adr_folder_readme_introduces_the_adr_index() {
+    let tmp = copy_fixture(&fixture("small"));
+    std::fs::write(
+        tmp.path().join("content/adrs/README.md"),
+        "# Decisions\n\nWe record every *significant* decision here.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("content/adrs/template.md"),
+        "# NNNN. Title\n\n## Context\n",
+    )
+    .unwrap();
+    let o = build(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let index = read(tmp.path().join("public/adrs/index.html"));
+    assert!(
+        index.contains("We record every <em>significant</em> decision here."),
+        "{index}"
+    );
+    assert!(index.contains("ADR-0002"), "the index still lists the ADRs");
+    assert!(!tmp.path().join("public/adrs/template/index.html").exists());
+}
