@@ -205,16 +205,18 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> String {
         loc: String,
     }
     let absolute = absolute_base(&site.config.base_url);
+    let dates: std::collections::HashMap<&str, chrono::NaiveDate> = site
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.url.as_str(), d.date?)))
+        .collect();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for f in files.iter().filter(|f| f.path.ends_with("index.html")) {
         let url = f.path.trim_end_matches("index.html");
-        let lastmod = site
-            .documents
-            .iter()
-            .find(|d| d.url == url)
-            .and_then(|d| d.date)
+        let lastmod = dates
+            .get(url)
             .map(|d| format!("<lastmod>{d}</lastmod>"))
             .unwrap_or_default();
         let entry = Entry {

@@ -506,6 +506,7 @@ pub struct Views<'a> {
     site: &'a Site,
     base: String,
     problems_by_file: BTreeMap<String, Vec<ProblemView>>,
+    document_by_file: BTreeMap<String, usize>,
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
@@ -515,17 +516,18 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 impl<'a> Views<'a> {
     /// Prepares views of `site`.
     pub fn new(site: &'a Site) -> Self {
-        let mut views = Views {
-            site,
-            base: site.config.base_path(),
-            problems_by_file: BTreeMap::new(),
-        };
         let by_file: BTreeMap<String, usize> = site
             .documents
             .iter()
             .enumerate()
             .map(|(i, d)| (display_path(d.file()), i))
             .collect();
+        let mut views = Views {
+            site,
+            base: site.config.base_path(),
+            problems_by_file: BTreeMap::new(),
+            document_by_file: BTreeMap::new(),
+        };
         for d in &site.diagnostics {
             let file = d.span.file_display();
             let problem = ProblemView {
@@ -1007,10 +1009,7 @@ impl<'a> Views<'a> {
         let site = self.site;
         let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
         for (file, problems) in &self.problems_by_file {
-            let doc = site
-                .documents
-                .iter()
-                .position(|d| display_path(d.file()) == *file);
+            let doc = self.document_by_file.get(file).copied();
             let team = doc
                 .and_then(|i| site.documents[i].team())
                 .and_then(|t| site.team(t));
