@@ -31,7 +31,7 @@ pub struct DependencyLink {
 /// Relations between documents.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
-    /// Every dependency in the organisation.
+    /// Every dependency in the organisation, highest computed risk first, then by need-by date.
     pub dependencies: Vec<DependencyLink>,
     /// ADR → the ADRs that replace it (from either file).
     pub superseded_by: BTreeMap<usize, Vec<usize>>,
@@ -200,6 +200,20 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
             links.backlinks.entry(target).or_default().push(i);
         }
     }
+    // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
+    links.dependencies.sort_by_key(|d| {
+        let Details::Team(team) = &documents[d.from].details else {
+            unreachable!("dependencies come from teams")
+        };
+        let dep = &team.depends_on[d.entry];
+        (
+            std::cmp::Reverse(d.assessment.computed),
+            dep.need_by.is_none(),
+            dep.need_by,
+            documents[d.from].id.clone(),
+            d.entry,
+        )
+    });
     for updates in links.updates_by_team.values_mut() {
         updates.sort_by_key(|&u| match &documents[u].details {
             Details::Update(x) => std::cmp::Reverse(x.week),

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use seam::diagnostic::{Counts, Diagnostic};
-use seam::model::Kind;
+use seam::model::{Kind, Risk};
 use seam::site::{self, Options, Stage};
 
 /// Seam: a validated, cross-linked wiki of teams, decisions, alignments and rotations.
@@ -77,6 +77,30 @@ enum Command {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
     },
+    /// The dependency tracker: who waits on whom, for what, by when, at what risk.
+    Deps {
+        /// Only dependencies of or on this team.
+        #[arg(long, value_name = "ID")]
+        team: Option<String>,
+        /// Only dependencies at this computed risk or higher.
+        #[arg(long, value_parser = parse_risk)]
+        risk: Option<Risk>,
+        /// Table for people, JSON or CSV for scripts and spreadsheets.
+        #[arg(long, value_enum, default_value_t = DepsFormat::Table)]
+        format: DepsFormat,
+        /// The build's date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+    },
+    /// Who is on duty in every rotation.
+    Rotations {
+        /// The date (noon in each rotation's time zone) or instant (RFC 3339) to ask about.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        /// Table for people, JSON for scripts.
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
+    },
     /// List every document: id, kind, title, status, date, team, file, references.
     List {
         /// Only documents of this kind.
@@ -99,6 +123,13 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum DepsFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ListFormat {
     Table,
     Json,
@@ -106,6 +137,10 @@ enum ListFormat {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     seam::model::parse_date(s).map_err(|why| format!("{why} (expected YYYY-MM-DD)"))
+}
+
+fn parse_risk(s: &str) -> Result<Risk, String> {
+    Risk::parse(s).ok_or_else(|| "expected low, medium or high".to_string())
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
@@ -343,6 +378,42 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Deps {
+            team,
+            risk,
+            format,
+            today,
+        } => {
+            let opts = options(&cli.root, today, None)?;
+            let (site, _) = site::assemble(&opts, &|_| {})?;
+            let team_index = match &team {
+                Some(id) => Some(site.team(id).with_context(|| {
+                    format!("no team has the id `{id}`; `seam list --kind team` shows them")
+                })?),
+                None => None,
+            };
+            let rows = site::dependency_rows(&site, team_index, risk);
+            match format {
+                DepsFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                DepsFormat::Csv => write_deps_csv(&rows)?,
+                DepsFormat::Table => print_deps(&rows, colour_on_stdout()),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rotations { at, format } => {
+            let opts = options(&cli.root, None, None)?;
+            let (site, _) = site::assemble(&opts, &|_| {})?;
+            let at = match at.as_deref() {
+                None => site::At::Date(site.today),
+                Some(s) => site::At::parse(s).map_err(|e| anyhow::anyhow!(e))?,
+            };
+            let rows = site::duty_rows(&site, at);
+            match format {
+                ListFormat::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                ListFormat::Table => print_duty(&rows),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::List {
             kind,
             format,
@@ -423,5 +494,113 @@ fn print_table(rows: &[site::DocumentRow]) {
     line(&mut out, header.to_vec());
     for row in &cells {
         line(&mut out, row.iter().map(String::as_str).collect());
+    }
+}
+
+/// Colours only on a terminal, and never when NO_COLOR is set.
+fn colour_on_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        s.to_string()
+    } else {
+        s.chars().take(width.saturating_sub(1)).collect::<String>() + "…"
+    }
+}
+
+/// The tracker as a table that fits 100 columns; flags go on a second line.
+fn print_deps(rows: &[site::DependencyRow], colour: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "{:<6}  {:<26}  {:<10}  {:<10}  {:<11}  WHAT",
+        "RISK", "TEAM → ON", "NEED BY", "COMMITTED", "STATUS"
+    );
+    for r in rows {
+        let risk = format!("{:<6}", r.risk);
+        let risk = if colour {
+            let code = match r.risk.as_str() {
+                "high" => "31;1",
+                "medium" => "33",
+                _ => "32",
+            };
+            format!("\x1b[{code}m{risk}\x1b[0m")
+        } else {
+            risk
+        };
+        let _ = writeln!(
+            out,
+            "{risk}  {:<26}  {:<10}  {:<10}  {:<11}  {}",
+            truncate(&format!("{} → {}", r.team, r.on), 26),
+            r.need_by.as_deref().unwrap_or("—"),
+            r.committed,
+            truncate(r.status.as_deref().unwrap_or(""), 11),
+            truncate(&r.what, 26)
+        );
+        if !r.flags.is_empty() {
+            let _ = writeln!(out, "{:8}{}", "", r.flags.join(", "));
+        }
+    }
+}
+
+fn write_deps_csv(rows: &[site::DependencyRow]) -> Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record([
+        "team",
+        "on",
+        "what",
+        "type",
+        "need_by",
+        "committed",
+        "status",
+        "owner_risk",
+        "risk",
+        "flags",
+        "fallback",
+        "alignment",
+        "updated",
+        "source",
+    ])?;
+    for r in rows {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        w.write_record([
+            r.team.clone(),
+            r.on.clone(),
+            r.what.clone(),
+            opt(&r.kind),
+            opt(&r.need_by),
+            r.committed.clone(),
+            opt(&r.status),
+            opt(&r.owner_risk),
+            r.risk.clone(),
+            r.flags.join(" "),
+            opt(&r.fallback),
+            opt(&r.alignment),
+            opt(&r.updated),
+            r.source.clone(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn print_duty(rows: &[site::DutyRow]) {
+    let w = rows
+        .iter()
+        .map(|r| r.rotation.chars().count())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    for r in rows {
+        let duty = match (&r.member, &r.until) {
+            (Some(m), Some(u)) => format!("{m} until {u}"),
+            _ => "nobody (not started, or no schedule)".into(),
+        };
+        println!("{:<w$}  {duty}", r.rotation);
+        for (a, b) in &r.pairs {
+            println!("{:<w$}    {a} ↔ {b}", "");
+        }
     }
 }

@@ -230,3 +230,160 @@ pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
         })
         .collect()
 }
+
+/// One dependency, as `seam deps` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct DependencyRow {
+    /// The depending team.
+    pub team: String,
+    /// The team depended on.
+    pub on: String,
+    /// What is needed.
+    pub what: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Need-by date.
+    pub need_by: Option<String>,
+    /// Committed date or `TBD`.
+    pub committed: String,
+    /// Status.
+    pub status: Option<String>,
+    /// The owner's risk.
+    pub owner_risk: Option<String>,
+    /// The computed risk.
+    pub risk: String,
+    /// Computed flags, `optimistic-risk` included.
+    pub flags: Vec<String>,
+    /// Fallback plan.
+    pub fallback: Option<String>,
+    /// Governing alignment.
+    pub alignment: Option<String>,
+    /// Last confirmed.
+    pub updated: Option<String>,
+    /// The depending team's file and the entry's line.
+    pub source: String,
+}
+
+/// Every dependency in tracker order, optionally only those touching `team` or at `min_risk` and above.
+pub fn dependency_rows(
+    site: &Site,
+    team: Option<usize>,
+    min_risk: Option<crate::model::Risk>,
+) -> Vec<DependencyRow> {
+    site.links
+        .dependencies
+        .iter()
+        .filter(|d| team.is_none_or(|t| d.from == t || d.to == Some(t)))
+        .filter(|d| min_risk.is_none_or(|r| d.assessment.computed >= r))
+        .map(|d| {
+            let from = &site.documents[d.from];
+            let Details::Team(t) = &from.details else {
+                unreachable!("dependencies come from teams")
+            };
+            let dep = &t.depends_on[d.entry];
+            let mut flags: Vec<String> = d
+                .assessment
+                .flags
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect();
+            if d.assessment.optimistic {
+                flags.push("optimistic-risk".into());
+            }
+            DependencyRow {
+                team: from.id.clone(),
+                on: d
+                    .to
+                    .map(|i| site.documents[i].id.clone())
+                    .unwrap_or_else(|| dep.on.id.clone()),
+                what: dep.what.clone(),
+                kind: dep.kind.map(|k| k.to_string()),
+                need_by: dep.need_by.map(|x| x.to_string()),
+                committed: match dep.committed {
+                    crate::model::Committed::Date(c) => c.to_string(),
+                    crate::model::Committed::Tbd => "TBD".into(),
+                },
+                status: dep.status.map(|s| s.to_string()),
+                owner_risk: dep.risk.map(|r| r.to_string()),
+                risk: d.assessment.computed.to_string(),
+                flags,
+                fallback: dep.fallback.clone(),
+                alignment: dep.alignment.as_ref().map(|a| a.id.clone()),
+                updated: dep.updated.map(|x| x.to_string()),
+                source: format!(
+                    "{}:{}",
+                    diagnostic::display_path(from.file()),
+                    dep.span.line
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The moment `seam rotations --at` asks about.
+#[derive(Clone, Copy, Debug)]
+pub enum At {
+    /// Noon of a date in each rotation's own time zone.
+    Date(NaiveDate),
+    /// An exact instant.
+    Instant(chrono::DateTime<chrono::Utc>),
+}
+
+impl At {
+    /// Reads `YYYY-MM-DD` or an RFC 3339 instant (`2026-11-20T09:00:00Z`).
+    pub fn parse(s: &str) -> Result<At, String> {
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
+            return Ok(At::Instant(t.with_timezone(&chrono::Utc)));
+        }
+        model::parse_date(s).map(At::Date).map_err(|why| {
+            format!("`{s}`: {why}; write a date (2026-11-20) or an instant (2026-11-20T09:00:00Z)")
+        })
+    }
+}
+
+/// Who is on duty in one rotation.
+#[derive(Clone, Debug, Serialize)]
+pub struct DutyRow {
+    /// The rotation's id.
+    pub id: String,
+    /// Its title.
+    pub rotation: String,
+    /// Who is on duty, if anyone.
+    pub member: Option<String>,
+    /// Until when, in the rotation's time zone.
+    pub until: Option<String>,
+    /// Exchange pairs this period.
+    pub pairs: Vec<(String, String)>,
+}
+
+/// Who is on duty in every rotation at `at`.
+pub fn duty_rows(site: &Site, at: At) -> Vec<DutyRow> {
+    site.documents
+        .iter()
+        .filter_map(|d| match &d.details {
+            Details::Rotation(r) => Some((d, r)),
+            _ => None,
+        })
+        .map(|(d, r)| {
+            let instant = match at {
+                At::Date(date) => crate::schedule::noon(r, date),
+                At::Instant(t) => t,
+            };
+            let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+            let shift = crate::schedule::on_duty(r, instant);
+            DutyRow {
+                id: d.id.clone(),
+                rotation: d.title.clone(),
+                member: shift.as_ref().map(|s| s.member.clone()),
+                until: shift.as_ref().map(|s| {
+                    s.end
+                        .with_timezone(&tz)
+                        .format("%a %Y-%m-%d %H:%M %Z")
+                        .to_string()
+                }),
+                pairs: Vec::new(),
+            }
+        })
+        .collect()
+}

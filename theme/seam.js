@@ -22,4 +22,29 @@
     form.addEventListener("change", apply);
     apply();
   });
+  // Sort tables marked data-sortable by clicking a column header (a button, for keyboards).
+  document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = (a.cells[col].getAttribute("data-sort") || a.cells[col].textContent).trim();
+          var y = (b.cells[col].getAttribute("data-sort") || b.cells[col].textContent).trim();
+          return (ascending ? 1 : -1) * x.localeCompare(y, undefined, { numeric: true });
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
 })();

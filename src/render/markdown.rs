@@ -128,7 +128,8 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                 if first_block && level == pulldown_cmark::HeadingLevel::H1 && repeats_title(doc) {
                     skip_heading = true;
                 } else {
-                    let id = id.or(anchor.map(CowStr::from));
+                    // The outline's anchor is the written `{#id}` made unique, else the slug.
+                    let id = anchor.map(CowStr::from).or(id);
                     events.push(Event::Start(Tag::Heading {
                         level,
                         id,

@@ -434,7 +434,7 @@ pub struct ListingItem {
     /// Its team.
     pub team: Option<RefView>,
     /// Its tags.
-    pub tags: Vec<String>,
+    pub tags: Vec<TagLink>,
     /// A one-line summary (mission, description).
     pub summary: Option<String>,
     /// Count of dependencies (teams) or commitments (alignments).
@@ -627,23 +627,12 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Dependencies sorted by computed risk (highest first), then need-by date.
+    /// Dependencies in the tracker's order (highest risk first, then need-by).
     fn sorted_dependencies<'b>(
         &self,
         deps: impl Iterator<Item = &'b crate::link::DependencyLink>,
     ) -> Vec<DependencyView> {
-        let mut deps: Vec<_> = deps.collect();
-        deps.sort_by_key(|d| {
-            let Details::Team(t) = &self.site.documents[d.from].details else {
-                unreachable!()
-            };
-            (
-                std::cmp::Reverse(d.assessment.computed),
-                t.depends_on[d.entry].need_by,
-                self.site.documents[d.from].id.clone(),
-            )
-        });
-        deps.into_iter().map(|d| self.dependency(d)).collect()
+        deps.map(|d| self.dependency(d)).collect()
     }
 
     fn duty(&self, i: usize) -> Option<DutyView> {
@@ -935,7 +924,7 @@ impl<'a> Views<'a> {
                     .team()
                     .filter(|_| kind != Kind::Team)
                     .map(|t| self.reference(t, Kind::Team)),
-                tags: d.tags.clone(),
+                tags: d.tags.iter().map(|t| self.tag_link(t)).collect(),
                 summary: match &d.details {
                     Details::Team(t) => t.mission.clone(),
                     _ => d.description.clone(),
@@ -979,7 +968,10 @@ impl<'a> Views<'a> {
             .collect();
         teams.sort();
         teams.dedup();
-        let mut tags: Vec<String> = items.iter().flat_map(|i| i.tags.clone()).collect();
+        let mut tags: Vec<String> = items
+            .iter()
+            .flat_map(|i| i.tags.iter().map(|t| t.name.clone()))
+            .collect();
         tags.sort();
         tags.dedup();
         let intro = (kind == Kind::Adr)
