@@ -10,6 +10,7 @@
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod ics;
 pub mod init;
 pub mod link;
 pub mod load;

@@ -49,6 +49,17 @@ pub struct Links {
     pub backlinks: BTreeMap<usize, Vec<usize>>,
     /// Tag → documents with it.
     pub tags: BTreeMap<String, Vec<usize>>,
+    /// Teams that depend on each other in a loop: one set per loop.
+    pub dependency_cycles: Vec<BTreeSet<usize>>,
+}
+
+impl Links {
+    /// Whether the dependency `from → to` is part of a loop between teams.
+    pub fn in_cycle(&self, from: usize, to: usize) -> bool {
+        self.dependency_cycles
+            .iter()
+            .any(|c| c.contains(&from) && c.contains(&to))
+    }
 }
 
 /// The linked site: documents, their relations, and every problem found.
@@ -200,6 +211,16 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
             links.backlinks.entry(target).or_default().push(i);
         }
     }
+    let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for d in &links.dependencies {
+        if let Some(to) = d.to {
+            graph.entry(d.from).or_default().push(to);
+        }
+    }
+    links.dependency_cycles = crate::check::cycles(&graph)
+        .into_iter()
+        .map(|c| c.into_iter().collect())
+        .collect();
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
     links.dependencies.sort_by_key(|d| {
         let Details::Team(team) = &documents[d.from].details else {

@@ -562,6 +562,8 @@ pub struct Override {
     pub to: NaiveDate,
     /// Who is on duty instead.
     pub member: String,
+    /// Its position in the front matter list, so problems point at the right line.
+    pub index: usize,
 }
 
 /// A pair of teams in an exchange rotation.
@@ -571,6 +573,8 @@ pub struct Pair {
     pub team: Reference,
     /// The other.
     pub with: Reference,
+    /// Its position in the front matter list, so problems point at the right line.
+    pub index: usize,
 }
 
 /// A rotation schedule.
@@ -1312,6 +1316,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
                     from: from?,
                     to: to?,
                     member: member?,
+                    index: m.list_index(),
                 })
             }
             Item::Text(_, span) => {
@@ -1340,6 +1345,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
                 Some(Pair {
                     team: team?,
                     with: with?,
+                    index: m.list_index(),
                 })
             }
             Item::Text(_, span) => {
@@ -1371,7 +1377,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
     } else if members.is_empty() {
         f.missing("members", "the people on the rotation, in order");
     }
-    Rotation {
+    let rotation = Rotation {
         name: f.string("name"),
         kind,
         teams,
@@ -1383,7 +1389,17 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
         overrides,
         pairs,
         round_robin,
+    };
+    for p in crate::schedule::problems(&rotation) {
+        let span = f.span(&p.key);
+        let d = if p.severity_warning {
+            Diagnostic::warning(p.code, span, p.message)
+        } else {
+            Diagnostic::error(p.code, span, p.message)
+        };
+        f.ctx.push(d.with_hint(p.hint));
     }
+    rotation
 }
 
 /// Parses `1w`, `2w`, `3d`: a positive number of days or weeks.
@@ -1482,6 +1498,15 @@ impl<'a> Fields<'a> {
             (false, true) => self.prefix.clone(),
             (false, false) => format!("{}.{key}", self.prefix),
         }
+    }
+
+    /// For a list item (`overrides.3`), its position in the list.
+    fn list_index(&self) -> usize {
+        self.prefix
+            .rsplit('.')
+            .next()
+            .and_then(|i| i.parse().ok())
+            .unwrap_or(0)
     }
 
     fn span(&self, key: &str) -> Span {

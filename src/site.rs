@@ -355,6 +355,8 @@ pub struct DutyRow {
     pub until: Option<String>,
     /// Exchange pairs this period.
     pub pairs: Vec<(String, String)>,
+    /// The instant asked about, RFC 3339 in UTC.
+    pub at: String,
 }
 
 /// Who is on duty in every rotation at `at`.
@@ -382,7 +384,8 @@ pub fn duty_rows(site: &Site, at: At) -> Vec<DutyRow> {
                         .format("%a %Y-%m-%d %H:%M %Z")
                         .to_string()
                 }),
-                pairs: Vec::new(),
+                pairs: shift.as_ref().map(|s| s.pairs.clone()).unwrap_or_default(),
+                at: instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             }
         })
         .collect()

@@ -19,7 +19,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "base.html", "list_base.html", "dependency_table.html", "problems.html", "home.html", "team.html", "adr.html", "alignment.html",
     "rotation.html", "update.html", "page.html", "team_index.html", "adr_index.html",
     "alignment_index.html", "rotation_index.html", "update_index.html", "page_index.html",
-    "tags.html", "tag.html", "health.html", "404.html",
+    "tags.html", "tag.html", "health.html", "404.html", "dependencies.html", "commitments.html",
 );
 
 /// Built-in theme files, by output path.

@@ -6,6 +6,7 @@
 //! `templates/` and `theme/` folders replace them.
 
 pub mod assets;
+pub mod graph;
 pub mod markdown;
 pub mod views;
 
@@ -114,6 +115,9 @@ fn index_path(url: &str) -> String {
     format!("{url}index.html")
 }
 
+/// How many shifts after the current one a rotation's calendar holds.
+pub const CALENDAR_SHIFTS: usize = 26;
+
 /// Every page, feed and asset of the site.
 pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
     let highlighter = Highlighter::default();
@@ -131,7 +135,10 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         .enumerate()
         .filter(|(_, d)| !reserved.contains(&d.url))
         .map(|(i, doc)| {
-            let page = views.document(i, &highlighter);
+            let mut page = views.document(i, &highlighter);
+            if let Some(team) = page.team.as_mut() {
+                team.graph = Some(dependency_graph(site, Some(i)));
+            }
             let mut c = context(&site_view, doc.kind.url_dir(), &page.link.title, &doc.url);
             c.insert("page", &page);
             render_page(
@@ -142,6 +149,27 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
             )
         })
         .collect::<Result<_, _>>()?;
+
+    let absolute = absolute_base(&site.config.base_url);
+    for doc in &site.documents {
+        if let crate::model::Details::Rotation(r) = &doc.details {
+            let url = format!("{absolute}{}", doc.url);
+            let url = url.contains("://").then_some(url.as_str());
+            let at = crate::schedule::noon(r, site.today);
+            files.push(OutputFile {
+                path: format!("{}.ics", doc.url.trim_end_matches('/')),
+                contents: crate::ics::rotation_calendar(
+                    &doc.id,
+                    &doc.title,
+                    r,
+                    at,
+                    CALENDAR_SHIFTS,
+                    url,
+                )
+                .into_bytes(),
+            });
+        }
+    }
 
     let home_intro = site
         .documents
@@ -183,6 +211,29 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         files.push(render_page(tera, "tag.html", &index_path(&tag.url), &c)?);
     }
 
+    let org_graph = dependency_graph(site, None);
+    files.push(OutputFile {
+        path: "dependencies/graph.svg".into(),
+        contents: org_graph.clone().into_bytes(),
+    });
+    let mut c = context(&site_view, "dependencies", "Dependencies", "dependencies/");
+    c.insert("tracker", &views.tracker(org_graph));
+    files.push(render_page(
+        tera,
+        "dependencies.html",
+        "dependencies/index.html",
+        &c,
+    )?);
+
+    let mut c = context(&site_view, "alignments", "Commitments", "commitments/");
+    c.insert("commitments", &views.upcoming_commitments(90));
+    files.push(render_page(
+        tera,
+        "commitments.html",
+        "commitments/index.html",
+        &c,
+    )?);
+
     let mut c = context(&site_view, "health", "Doc health", "health/");
     c.insert("health", &views.health());
     files.push(render_page(tera, "health.html", "health/index.html", &c)?);
@@ -197,6 +248,77 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     files.extend(assets::theme_files(&site.root)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The team dependency graph: the whole organisation, or one team and its direct neighbours.
+pub fn dependency_graph(site: &Site, focus: Option<usize>) -> String {
+    let base = site.config.base_path();
+    let deps: Vec<&crate::link::DependencyLink> = site
+        .links
+        .dependencies
+        .iter()
+        .filter(|d| d.to.is_some())
+        .filter(|d| focus.is_none_or(|f| d.from == f || d.to == Some(f)))
+        .collect();
+    let teams: Vec<usize> = site
+        .documents
+        .iter()
+        .enumerate()
+        .filter(|(i, d)| {
+            d.kind == Kind::Team
+                && focus.is_none_or(|f| {
+                    *i == f || deps.iter().any(|x| x.from == *i || x.to == Some(*i))
+                })
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let position: BTreeMap<usize, usize> = teams.iter().enumerate().map(|(n, &i)| (i, n)).collect();
+    let nodes: Vec<graph::GraphNode> = teams
+        .iter()
+        .map(|&i| graph::GraphNode {
+            label: site.documents[i].title.clone(),
+            url: markdown::page_href(&base, &site.documents[i].url, None),
+            highlight: focus == Some(i),
+        })
+        .collect();
+    let edges: Vec<graph::GraphEdge> = deps
+        .iter()
+        .filter_map(|d| {
+            let to = d.to?;
+            let crate::model::Details::Team(team) = &site.documents[d.from].details else {
+                return None;
+            };
+            let dep = &team.depends_on[d.entry];
+            let mut flags: Vec<&str> = d.assessment.flags.iter().map(|f| f.as_str()).collect();
+            if d.assessment.optimistic {
+                flags.push("optimistic-risk");
+            }
+            let flags = if flags.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", flags.join(", "))
+            };
+            Some(graph::GraphEdge {
+                from: position[&d.from],
+                to: position[&to],
+                risk: d.assessment.computed,
+                title: format!(
+                    "{} needs {} from {}{}: {} risk{flags}",
+                    site.documents[d.from].title,
+                    dep.what,
+                    site.documents[to].title,
+                    dep.need_by.map(|n| format!(" by {n}")).unwrap_or_default(),
+                    d.assessment.computed
+                ),
+                in_cycle: site.links.in_cycle(d.from, to),
+            })
+        })
+        .collect();
+    let title = match focus {
+        Some(f) => format!("Dependencies of and on {}", site.documents[f].title),
+        None => format!("Dependencies between the teams of {}", site.config.title),
+    };
+    graph::render_svg(&title, &nodes, &edges)
 }
 
 fn sitemap(site: &Site, files: &[OutputFile]) -> String {

@@ -257,6 +257,8 @@ pub struct DutyView {
     pub member: String,
     /// When their shift ends, in the rotation's time zone.
     pub until: String,
+    /// For exchanges: the teams paired this period (`a & b, c & d`).
+    pub pairs: String,
 }
 
 /// The computed parts of a team page.
@@ -294,6 +296,8 @@ pub struct TeamView {
     pub rotations: Vec<LinkView>,
     /// Its latest update.
     pub latest_update: Option<LinkView>,
+    /// Its neighbourhood in the dependency graph, as inline SVG.
+    pub graph: Option<String>,
 }
 
 /// The computed parts of an ADR page.
@@ -372,6 +376,8 @@ pub struct AlignmentView {
 pub struct ShiftView {
     /// Who takes over.
     pub member: String,
+    /// For exchanges: the teams paired in that shift.
+    pub pairs: String,
     /// When, in the rotation's zone.
     pub start: String,
 }
@@ -397,6 +403,8 @@ pub struct RotationView {
     pub on_duty: Option<DutyView>,
     /// The next handoffs.
     pub next: Vec<ShiftView>,
+    /// The iCalendar file to subscribe to.
+    pub calendar: String,
 }
 
 /// The computed parts of an update page.
@@ -499,6 +507,47 @@ pub struct HomeView {
     pub latest_updates: Vec<LinkView>,
     /// Counts of documents per kind.
     pub counts: BTreeMap<String, usize>,
+}
+
+/// The org-wide dependency tracker, as `tracker`.
+#[derive(Serialize)]
+pub struct TrackerView {
+    /// Every dependency, highest computed risk first, then by need-by date.
+    pub all: Vec<DependencyView>,
+    /// Grouped by the team depended on: what others are waiting on it for.
+    pub by_owner: Vec<DependencyGroup>,
+    /// Grouped by the depending team.
+    pub by_dependent: Vec<DependencyGroup>,
+    /// Number of dependencies at each computed risk.
+    pub counts: BTreeMap<String, usize>,
+    /// The dependency graph as inline SVG.
+    pub graph: String,
+}
+
+/// Dependencies grouped under one team.
+#[derive(Serialize)]
+pub struct DependencyGroup {
+    /// The team, when the id resolves.
+    pub team: RefView,
+    /// Its dependencies, in tracker order.
+    pub dependencies: Vec<DependencyView>,
+}
+
+/// One commitment on the org-wide commitments page.
+#[derive(Serialize)]
+pub struct UpcomingCommitment {
+    /// The alignment it was made in.
+    pub alignment: LinkView,
+    /// The committing team.
+    pub team: RefView,
+    /// What.
+    pub deliverable: String,
+    /// By when.
+    pub date: String,
+    /// Days from the build's date.
+    pub days: i64,
+    /// Confidence, 0–100.
+    pub confidence: Option<u8>,
 }
 
 /// Builds views from the linked site.
@@ -644,6 +693,7 @@ impl<'a> Views<'a> {
         let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
         Some(DutyView {
             rotation: self.link(i),
+            pairs: crate::schedule::pairs_text(&shift.pairs),
             member: shift.member,
             until: shift
                 .end
@@ -763,6 +813,7 @@ impl<'a> Views<'a> {
                     latest_update: get(&site.links.updates_by_team)
                         .first()
                         .map(|&u| self.link(u)),
+                    graph: None,
                 });
             }
             Details::Adr(a) => {
@@ -865,9 +916,11 @@ impl<'a> Views<'a> {
                     timezone: tz.name().to_string(),
                     start: date(r.start),
                     on_duty: self.duty(i),
+                    calendar: format!("{}{}.ics", self.base, doc.url.trim_end_matches('/')),
                     next: schedule::next_handoffs(r, at, 8)
                         .into_iter()
                         .map(|s| ShiftView {
+                            pairs: crate::schedule::pairs_text(&s.pairs),
                             member: s.member,
                             start: s
                                 .start
@@ -1031,6 +1084,82 @@ impl<'a> Views<'a> {
                 warnings: c.warnings,
             },
         }
+    }
+
+    /// The org-wide tracker, with the graph already drawn.
+    pub fn tracker(&self, graph: String) -> TrackerView {
+        let deps = &self.site.links.dependencies;
+        let all: Vec<DependencyView> = deps.iter().map(|d| self.dependency(d)).collect();
+        let group = |key: &dyn Fn(&DependencyView) -> RefView| {
+            let mut groups: BTreeMap<String, DependencyGroup> = BTreeMap::new();
+            for d in &all {
+                let team = key(d);
+                let name = team
+                    .link
+                    .as_ref()
+                    .map(|l| l.title.to_lowercase())
+                    .unwrap_or_else(|| team.id.clone());
+                groups
+                    .entry(name)
+                    .or_insert_with(|| DependencyGroup {
+                        team,
+                        dependencies: Vec::new(),
+                    })
+                    .dependencies
+                    .push(d.clone());
+            }
+            groups.into_values().collect::<Vec<_>>()
+        };
+        let by_owner = group(&|d: &DependencyView| d.on.clone());
+        let by_dependent = group(&|d: &DependencyView| RefView {
+            id: d.from.id.clone(),
+            link: Some(d.from.clone()),
+        });
+        let mut counts = BTreeMap::new();
+        for d in &all {
+            *counts.entry(d.risk.clone()).or_insert(0) += 1;
+        }
+        TrackerView {
+            all,
+            by_owner,
+            by_dependent,
+            counts,
+            graph,
+        }
+    }
+
+    /// Every alignment commitment due within `days` of the build's date, soonest first.
+    pub fn upcoming_commitments(&self, days: i64) -> Vec<UpcomingCommitment> {
+        let site = self.site;
+        let mut out: Vec<UpcomingCommitment> = site
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match &d.details {
+                Details::Alignment(a)
+                    if a.status != Some(crate::model::AlignmentStatus::Closed) =>
+                {
+                    Some((i, a))
+                }
+                _ => None,
+            })
+            .flat_map(|(i, a)| {
+                a.commitments.iter().filter_map(move |c| {
+                    let date = c.date?;
+                    let away = (date - site.today).num_days();
+                    (0..=days).contains(&away).then(|| UpcomingCommitment {
+                        alignment: self.link(i),
+                        team: self.reference(&c.team.id, Kind::Team),
+                        deliverable: c.deliverable.clone(),
+                        date: date.to_string(),
+                        days: away,
+                        confidence: c.confidence,
+                    })
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.date, &a.alignment.id).cmp(&(&b.date, &b.alignment.id)));
+        out
     }
 
     /// The home page.
