@@ -2,9 +2,11 @@
 //! time: no JavaScript in the page and no Graphviz binary.
 //!
 //! This module owns the whole drawing: a layered (Sugiyama-style) layout —
-//! cycle breaking, layering, virtual nodes on long edges, crossing reduction,
-//! coordinates and edge ports — and the SVG text, with its inline style
-//! (colours by computed risk, a dark variant, the legend). Callers only say
+//! cycle breaking, layering (with wide rows split, so a hub's neighbours
+//! stack in rows instead of one very wide line), virtual nodes on long
+//! edges, crossing reduction, coordinates and edge ports — and the SVG text,
+//! with its inline style (colours by computed risk, a dark variant, the
+//! legend). Callers only say
 //! which teams and dependencies to draw; the org-wide graph and each team's
 //! neighbourhood graph are both drawn by [`render_svg`].
 //!
@@ -12,8 +14,9 @@
 //! the virtual nodes that edges should be routed through, pulls in `petgraph`
 //! and keeps `HashMap`s internally; `layout-rs` is a whole Graphviz-style
 //! renderer with its own SVG output, so links, `<title>`s, classes and themes
-//! could not be ours. The layout below is a few hundred lines, deterministic
-//! and fast enough (see the timing tests).
+//! could not be ours. The layout below is well under a thousand lines,
+//! deterministic (no hash maps; ties go to the lower index) and fast: 500
+//! teams and 2,000 dependencies take about 0.2 s in a release build.
 //!
 //! Orientation: top to bottom. A team sits above the teams it depends on, so
 //! arrows point down except along the edges reversed to break a cycle, which
@@ -60,6 +63,10 @@ const WIDE_CHAR_PX: f64 = 13.5;
 const PAD_X: f64 = 12.0;
 const NODE_H: f64 = 30.0;
 const MIN_NODE_W: f64 = 56.0;
+/// Widest a layer's boxes (with gaps) should be, where edges allow: about
+/// what a page shows without scaling. Large graphs get wider rows (see
+/// [`row_cap`]), as splitting every layer would only add long edges.
+const MAX_ROW_W: f64 = 1000.0;
 /// Gap between two boxes in a layer.
 const NODE_SEP: f64 = 28.0;
 /// Gap between a box and an edge passing through its layer.
@@ -470,7 +477,6 @@ pub(crate) fn layout(nodes: &[GraphNode], edges: &[GraphEdge]) -> Layout {
     let layer = assign_layers(n, &dag, &widths);
     let mut g = Layered::new(n, &layer, &widths, &dag);
     g.order();
-    eprintln!("XINGS {}", g.crossings());
     g.coordinates();
     let top = g.layer_tops();
 
@@ -697,8 +703,20 @@ fn assign_layers(n: usize, dag: &[(usize, usize)], widths: &[f64]) -> Vec<usize>
         layer[v] = remap[layer[v]];
     }
 
-    // Nodes without edges fill the narrowest layers.
-    let layers = layers.max(1);
+    let mut layers = layers.max(1);
+    let cap = row_cap(widths);
+    cap_rows(
+        &mut layer,
+        &mut layers,
+        &preds,
+        &succs,
+        &linked,
+        widths,
+        cap,
+    );
+
+    // Nodes without edges fill the narrowest layers, or a new one at the
+    // bottom when none has room.
     let mut fill = vec![0.0f64; layers];
     for v in (0..n).filter(|&v| linked[v]) {
         fill[layer[v]] += widths[v] + NODE_SEP;
@@ -710,15 +728,137 @@ fn assign_layers(n: usize, dag: &[(usize, usize)], widths: &[f64]) -> Vec<usize>
     }
     for v in (0..n).filter(|&v| !linked[v]) {
         let mut best = 0;
-        for l in 1..layers {
+        for l in 1..fill.len() {
             if fill[l] < fill[best] {
                 best = l;
             }
+        }
+        if fill[best] > 0.0 && fill[best] + widths[v] > cap {
+            best = fill.len();
+            fill.push(0.0);
         }
         layer[v] = best;
         fill[best] += widths[v] + NODE_SEP;
     }
     layer
+}
+
+/// How wide a row of boxes may be: [`MAX_ROW_W`], or for large graphs the
+/// width of a roughly 3:2 drawing of all boxes, about √(150 · Σ widths).
+fn row_cap(widths: &[f64]) -> f64 {
+    let total: f64 = widths.iter().map(|w| w + NODE_SEP).sum();
+    (150.0 * total).sqrt().max(MAX_ROW_W)
+}
+
+/// Keeps the boxes of a layer within `cap` where edges allow: a
+/// hub's many neighbours would otherwise make one very wide row. Nodes move
+/// to the next layer up or down when their edges leave room (the move that
+/// lengthens edges least first); when none can, the layer is split into
+/// even rows by inserting empty layers above it, into which any of its
+/// nodes can move. Layers are handled from the top.
+fn cap_rows(
+    layer: &mut [usize],
+    layers: &mut usize,
+    preds: &[Vec<usize>],
+    succs: &[Vec<usize>],
+    linked: &[bool],
+    widths: &[f64],
+    cap: f64,
+) {
+    let n = layer.len();
+    let mut row = vec![0.0f64; *layers];
+    let mut count = vec![0usize; *layers];
+    for v in (0..n).filter(|&v| linked[v]) {
+        row[layer[v]] += widths[v] + NODE_SEP;
+        count[layer[v]] += 1;
+    }
+    let mut l = 0;
+    let mut steps = 0;
+    while l < *layers && steps < 4 * n + 16 {
+        steps += 1;
+        if row[l] <= cap || count[l] <= 1 {
+            l += 1;
+            continue;
+        }
+        // (edges made longer, node, target layer)
+        let mut best: Option<(i64, usize, usize)> = None;
+        for v in (0..n).filter(|&v| linked[v] && layer[v] == l) {
+            let room = |t: usize| count[t] == 0 || row[t] + widths[v] + NODE_SEP <= cap;
+            let (ins, outs) = (preds[v].len() as i64, succs[v].len() as i64);
+            if l > 0 && preds[v].iter().all(|&p| layer[p] + 2 <= l) && room(l - 1) {
+                let cost = outs - ins;
+                if best.is_none_or(|b| cost < b.0) {
+                    best = Some((cost, v, l - 1));
+                }
+            }
+            if l + 1 < *layers && succs[v].iter().all(|&s| layer[s] >= l + 2) && room(l + 1) {
+                let cost = ins - outs;
+                if best.is_none_or(|b| cost < b.0) {
+                    best = Some((cost, v, l + 1));
+                }
+            }
+        }
+        match best {
+            Some((_, v, t)) => {
+                row[l] -= widths[v] + NODE_SEP;
+                count[l] -= 1;
+                row[t] += widths[v] + NODE_SEP;
+                count[t] += 1;
+                layer[v] = t;
+            }
+            None => {
+                // Split into `k` even rows: `k - 1` new layers above, into
+                // which any node of this one can move.
+                let k = ((row[l] / cap).ceil() as usize).clamp(2, count[l]);
+                let per = row[l] / k as f64;
+                for x in layer.iter_mut().filter(|x| **x >= l) {
+                    *x += k - 1;
+                }
+                for _ in 1..k {
+                    row.insert(l, 0.0);
+                    count.insert(l, 0);
+                }
+                *layers += k - 1;
+                let wide = l + k - 1;
+                let mut movers: Vec<usize> =
+                    (0..n).filter(|&v| linked[v] && layer[v] == wide).collect();
+                movers.sort_by_key(|&v| (succs[v].len() as i64 - preds[v].len() as i64, v));
+                let mut t = l;
+                for v in movers {
+                    if t == wide {
+                        break;
+                    }
+                    let w = widths[v] + NODE_SEP;
+                    if count[t] > 0 && row[t] + w / 2.0 > per {
+                        t += 1;
+                        if t == wide {
+                            break;
+                        }
+                    }
+                    row[wide] -= w;
+                    count[wide] -= 1;
+                    row[t] += w;
+                    count[t] += 1;
+                    layer[v] = t;
+                }
+            }
+        }
+    }
+    // Moves may have emptied a layer.
+    let mut remap = vec![usize::MAX; *layers];
+    let mut next = 0;
+    for (t, &c) in count.iter().enumerate() {
+        if c > 0 {
+            remap[t] = next;
+            next += 1;
+        }
+    }
+    if next > 0 && next < *layers {
+        for v in (0..n).filter(|&v| linked[v]) {
+            layer[v] = remap[layer[v]];
+        }
+        *layers = next;
+    }
 }
 
 /// A vertex of the layered graph: a node, or a virtual node where an edge
@@ -830,12 +970,18 @@ impl Layered {
         }
     }
 
-    /// Reorders layer `l` by the barycentre of its neighbours in the layer
-    /// above (`from_above`) or below. Vertices with no such neighbour stay.
-    fn sweep_layer(&mut self, l: usize, from_above: bool) {
+    /// Reorders layer `l` by the median position of its neighbours in the
+    /// layer above (`from_above`) or below (the median gave about 5% fewer
+    /// crossings than the barycentre on the 60-team samples). Vertices with
+    /// no such neighbour stay where they are, or with `centre` (if they have
+    /// neighbours on the other side) go half to each end.
+    fn sweep_layer(&mut self, l: usize, from_above: bool, centre: bool) {
         let layer = std::mem::take(&mut self.layers[l]);
         let mut keyed: Vec<(f64, usize)> = Vec::with_capacity(layer.len());
         let mut fixed = vec![false; layer.len()];
+        let mut ps = Vec::new();
+        let mut loose = Vec::new();
+        let mut dead_ends = 0;
         for (i, &v) in layer.iter().enumerate() {
             let segs = if from_above {
                 &self.up[v]
@@ -843,22 +989,53 @@ impl Layered {
                 &self.down[v]
             };
             if segs.is_empty() {
-                fixed[i] = true;
+                let other = if from_above {
+                    &self.down[v]
+                } else {
+                    &self.up[v]
+                };
+                if other.is_empty() || !centre {
+                    fixed[i] = true;
+                } else {
+                    loose.push(i);
+                }
                 continue;
             }
-            let mut ps: Vec<usize> = segs
-                .iter()
-                .map(|&sg| self.pos[self.neighbour(sg, !from_above)])
-                .collect();
-            let bary = ps.iter().sum::<usize>() as f64 / ps.len() as f64;
+            ps.clear();
+            ps.extend(
+                segs.iter()
+                    .map(|&sg| self.pos[self.neighbour(sg, !from_above)]),
+            );
             ps.sort_unstable();
             let m = ps.len();
-            let med = (ps[(m - 1) / 2] + ps[m / 2]) as f64 / 2.0;
-            let mode = std::env::var("GMODE").unwrap_or_default();
-            let key = match mode.as_str() {
-                "med" => med,
-                "mix" => (med + bary) / 2.0,
-                _ => bary,
+            let mut key = (ps[(m - 1) / 2] + ps[m / 2]) as f64 / 2.0;
+            // Dead ends (nothing on the other side) alternate a little left
+            // and right of their median, so that edges sharing it pass
+            // between them rather than beside them.
+            let other = if from_above {
+                &self.down[v]
+            } else {
+                &self.up[v]
+            };
+            if centre && other.is_empty() {
+                key += if dead_ends % 2 == 0 { -0.25 } else { 0.25 };
+                dead_ends += 1;
+            }
+            keyed.push((key, i));
+        }
+        // Half to the left end, half to the right end, so that what passes
+        // through the layer runs down its middle.
+        let fixed_len = match (from_above, l) {
+            (true, 0) => 0,
+            (true, _) => self.layers[l - 1].len(),
+            (false, _) => self.layers.get(l + 1).map_or(0, Vec::len),
+        };
+        let half = loose.len() / 2;
+        for (k, &i) in loose.iter().enumerate() {
+            let key = if k < half {
+                -0.5
+            } else {
+                fixed_len as f64 - 0.5
             };
             keyed.push((key, i));
         }
@@ -965,12 +1142,42 @@ impl Layered {
         }
     }
 
-    /// Crossing reduction: barycentre sweeps down and up, with adjacent
-    /// swaps, keeping the best order seen.
+    /// Crossing reduction: median sweeps down and up, with adjacent
+    /// swaps, keeping the best order seen. Twice while the graph is modest:
+    /// with vertices that have no neighbour on the side being swept kept in
+    /// place, and with them sent to both ends of their layer (so the rows of
+    /// a hub's many neighbours stand either side of the edges passing down
+    /// the middle); the order with fewer crossings wins, the second on a
+    /// tie.
     fn order(&mut self) {
+        let small = self.segs.len() <= 20_000;
+        if !small {
+            self.order_from_start(false);
+            return;
+        }
+        let start = self.layers.clone();
+        let (kept, kept_layers) = (self.order_from_start(false), self.layers.clone());
+        self.layers = start;
+        self.set_positions();
+        if self.order_from_start(true) > kept {
+            self.layers = kept_layers;
+            self.set_positions();
+        }
+    }
+
+    fn set_positions(&mut self) {
+        for layer in &self.layers {
+            for (i, &v) in layer.iter().enumerate() {
+                self.pos[v] = i;
+            }
+        }
+    }
+
+    /// One run of [`Self::order`]; returns its crossings.
+    fn order_from_start(&mut self, centre: bool) -> u64 {
         let nl = self.layers.len();
         for l in 1..nl {
-            self.sweep_layer(l, true);
+            self.sweep_layer(l, true, centre);
         }
         let mut best = self.crossings();
         let mut best_layers = self.layers.clone();
@@ -982,10 +1189,10 @@ impl Layered {
                 break;
             }
             for l in (0..nl.saturating_sub(1)).rev() {
-                self.sweep_layer(l, false);
+                self.sweep_layer(l, false, centre);
             }
             for l in 1..nl {
-                self.sweep_layer(l, true);
+                self.sweep_layer(l, true, centre);
             }
             if transpose {
                 self.transpose();
@@ -1003,11 +1210,8 @@ impl Layered {
             }
         }
         self.layers = best_layers;
-        for layer in &self.layers {
-            for (i, &v) in layer.iter().enumerate() {
-                self.pos[v] = i;
-            }
-        }
+        self.set_positions();
+        best
     }
 
     /// Least distance between the centres of two neighbours in a layer.
@@ -1591,6 +1795,30 @@ mod tests {
     }
 
     #[test]
+    fn a_hub_neighbourhood_wraps_into_rows() {
+        // 30 teams depend on one, which depends on 12: without a cap on row
+        // width that is a 5,000 px wide row.
+        let mut nodes = vec![node("Identity & Access")];
+        nodes[0].highlight = true;
+        nodes.extend(
+            TEAMS
+                .iter()
+                .filter(|t| !t.starts_with("Identity"))
+                .take(42)
+                .map(|t| node(t)),
+        );
+        let mut edges: Vec<GraphEdge> = (1..31).map(|i| edge(i, 0, Risk::Low)).collect();
+        edges.extend((31..43).map(|i| edge(0, i, Risk::Medium)));
+        let lay = layout(&nodes, &edges);
+        check_layout(&nodes, &lay);
+        assert!(lay.width < 1400.0, "{}", lay.width);
+        // Dependents above the hub, its dependencies below.
+        for e in &lay.edges {
+            assert!(lay.nodes[e.from].y < lay.nodes[e.to].y);
+        }
+    }
+
+    #[test]
     fn timing() {
         for (n, m, rounds) in [(60, 300, 5), (500, 2000, 1)] {
             let (nodes, edges) = org(n, m, 99);
@@ -1616,7 +1844,8 @@ mod tests {
         check_layout(&nodes, &lay);
     }
 
-    /// Writes /tmp/graph60.svg and /tmp/graph10.svg to look at in a browser.
+    /// Writes /tmp/graph60.svg, /tmp/graph10.svg and /tmp/graph-hub.svg to
+    /// look at in a browser.
     #[test]
     #[ignore]
     fn write_samples() {
@@ -1624,6 +1853,22 @@ mod tests {
         std::fs::write(
             "/tmp/graph60.svg",
             render_svg("Team dependencies", &nodes, &edges),
+        )
+        .unwrap();
+        let mut nodes = vec![node("Identity & Access")];
+        nodes[0].highlight = true;
+        nodes.extend(
+            TEAMS
+                .iter()
+                .filter(|t| !t.starts_with("Identity"))
+                .take(42)
+                .map(|t| node(t)),
+        );
+        let mut edges: Vec<GraphEdge> = (1..31).map(|i| edge(i, 0, Risk::Low)).collect();
+        edges.extend((31..43).map(|i| edge(0, i, Risk::Medium)));
+        std::fs::write(
+            "/tmp/graph-hub.svg",
+            render_svg("Dependencies of and on Identity & Access", &nodes, &edges),
         )
         .unwrap();
         let (mut nodes, edges) = org(10, 16, 11);
