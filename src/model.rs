@@ -1282,7 +1282,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
                         f.span("timezone"),
                         format!("`{s}` is not an IANA time zone"),
                     )
-                    .with_hint("use a name such as Europe/London, America/New_York or UTC"),
+                    .with_hint(timezone_hint(s.trim())),
                 );
                 None
             }
@@ -1744,6 +1744,21 @@ impl<'a> Fields<'a> {
 }
 
 /// Whether two field names differ by a small edit (a typo).
+/// A hint for an unknown time zone: the IANA names a typo away, or examples.
+fn timezone_hint(written: &str) -> String {
+    let close: Vec<&str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|name| similar(&written.to_ascii_lowercase(), &name.to_ascii_lowercase()))
+        .take(3)
+        .collect();
+    if close.is_empty() {
+        "use an IANA name such as Europe/London, America/New_York or UTC".into()
+    } else {
+        format!("did you mean {}?", close.join(" or "))
+    }
+}
+
 fn similar(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.len().abs_diff(b.len()) > 2 {
@@ -2034,5 +2049,8 @@ mod tests {
     fn typos_are_suggested() {
         assert!(similar("status", "staus"));
         assert!(!similar("status", "members"));
+        assert_eq!(timezone_hint("Europe/Londn"), "did you mean Europe/London?");
+        assert_eq!(timezone_hint("europe/paris"), "did you mean Europe/Paris?");
+        assert!(timezone_hint("Mars/Olympus_Mons").starts_with("use an IANA name"));
     }
 }

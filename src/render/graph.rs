@@ -137,7 +137,7 @@ pub fn render_svg(title: &str, nodes: &[GraphNode], edges: &[GraphEdge]) -> Stri
     let mut s = String::with_capacity(4096 + 300 * lay.edges.len() + 300 * nodes.len());
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="seam-graph" width="{w}" height="{h}" viewBox="0 0 {w} {h}" style="max-width:100%;height:auto" aria-labelledby="{id}-t {id}-d">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="seam-graph" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-labelledby="{id}-t {id}-d">"#
     );
     let teams = nodes.len();
     let deps = lay.edges.len();
@@ -289,7 +289,7 @@ fn empty_svg(title: &str, id: &str) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="seam-graph" width="240" height="56" viewBox="0 0 240 56" style="max-width:100%;height:auto" aria-labelledby="{id}-t"><title id="{id}-t">{}</title>{STYLE}<rect class="bg" width="240" height="56"/><g class="legend"><text x="120" y="28" dy="0.35em" text-anchor="middle">No dependencies</text></g></svg>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="seam-graph" width="240" height="56" viewBox="0 0 240 56" aria-labelledby="{id}-t"><title id="{id}-t">{}</title>{STYLE}<rect class="bg" width="240" height="56"/><g class="legend"><text x="120" y="28" dy="0.35em" text-anchor="middle">No dependencies</text></g></svg>"#,
         esc(title)
     );
     s

@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod commands;
+mod graph;
 mod rotations;
 
 use std::path::{Path, PathBuf};
