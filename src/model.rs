@@ -1104,7 +1104,10 @@ fn read_dependency(m: &Fields) -> Option<Dependency> {
         None => Committed::Tbd,
         Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("tbd") => Committed::Tbd,
         Some(_) => m
-            .date("committed")
+            .date_or(
+                "committed",
+                "write the committed date as YYYY-MM-DD, or `TBD` while there is none",
+            )
             .map(Committed::Date)
             .unwrap_or(Committed::Tbd),
     };
@@ -1658,6 +1661,11 @@ impl<'a> Fields<'a> {
     }
 
     fn date(&self, key: &str) -> Option<NaiveDate> {
+        self.date_or(key, "write a real calendar date as YYYY-MM-DD")
+    }
+
+    /// A date field whose hint names what else may be written (e.g. `TBD`).
+    fn date_or(&self, key: &str, hint: &str) -> Option<NaiveDate> {
         let written = match self.get(key)? {
             Value::String(s) => s.trim().to_string(),
             Value::Number(n) => n.to_string(),
@@ -1675,7 +1683,7 @@ impl<'a> Fields<'a> {
                         self.span(key),
                         format!("`{key}: {written}`: {why}"),
                     )
-                    .with_hint("write a real calendar date as YYYY-MM-DD"),
+                    .with_hint(hint),
                 );
                 None
             }

@@ -176,3 +176,32 @@ fn today_changes_the_computed_flags() {
         "an impossible --today is a usage error"
     );
 }
+
+#[test]
+fn a_committed_date_must_be_a_date_or_tbd() {
+    let tmp = copy_fixture(&fixture("small"));
+    let web = tmp.path().join("content/teams/web.md");
+    let text = std::fs::read_to_string(&web).unwrap();
+    std::fs::write(
+        &web,
+        text.replace("committed: 2026-12-03", "committed: soon"),
+    )
+    .unwrap();
+    let o = run(&["check", "--root", tmp.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("error[invalid-date]: `committed: soon`"),
+        "{out}"
+    );
+    assert!(out.contains("content/teams/web.md:11:5"), "{out}");
+    assert!(out.contains("or `TBD` while there is none"), "{out}");
+    // TBD in any case is not a problem.
+    std::fs::write(
+        &web,
+        text.replace("committed: 2026-12-03", "committed: tbd"),
+    )
+    .unwrap();
+    let o = run(&["check", "--root", tmp.path().to_str().unwrap()]);
+    assert!(!stdout(&o).contains("invalid-date"), "{}", stdout(&o));
+}
