@@ -35,10 +35,31 @@ pub struct Config {
     pub max_file_size: u64,
     /// Settings per kind, keyed by kind name (`adr`, `team`, ...).
     pub kinds: BTreeMap<String, KindConfig>,
-    /// Digest settings (read by `seam digest`).
-    pub digest: toml::Table,
-    /// SMTP settings (read by `seam digest --send`).
-    pub smtp: toml::Table,
+    /// Who the digest email is from and to (read by `seam digest`).
+    pub digest: DigestConfig,
+    /// The SMTP server (read by `seam digest --send`).
+    pub smtp: SmtpConfig,
+}
+
+/// `[digest]`: defaults for the digest email, which command-line options override.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DigestConfig {
+    /// The sender, e.g. `"Engineering digest <digest@example.com>"`.
+    pub from: Option<String>,
+    /// The recipients.
+    #[serde(default)]
+    pub to: Vec<String>,
+}
+
+/// `[smtp]`: where to send the digest. Never a password: those come from the environment.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// `smtp://host:587` or `smtps://host:465`, optionally with a user name.
+    pub url: Option<String>,
+    /// A PEM file of an extra CA to trust (a private mail relay), relative to the root.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -53,8 +74,8 @@ impl Default for Config {
             today: None,
             max_file_size: 10 * 1024 * 1024,
             kinds: BTreeMap::new(),
-            digest: toml::Table::new(),
-            smtp: toml::Table::new(),
+            digest: DigestConfig::default(),
+            smtp: SmtpConfig::default(),
         }
     }
 }
@@ -142,6 +163,20 @@ impl Config {
                     ),
                 });
             }
+        }
+        if let Some(url) = &config.smtp.url
+            && let Some((_, rest)) = url.split_once("://")
+            && let Some((userinfo, _)) = rest.split('/').next().unwrap_or("").rsplit_once('@')
+            && userinfo.contains(':')
+        {
+            let at = text.find(url.as_str()).unwrap_or(0);
+            let (line, column) = line_column(text, at);
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: "[smtp] url holds a password, and seam.toml is committed: remove it from the URL and set SEAM_SMTP_PASSWORD in the environment (a CI secret)".into(),
+            });
         }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
@@ -300,6 +335,31 @@ mod tests {
         .unwrap();
         assert_eq!(c.dirs_for(Kind::Adr), vec!["architecture/decisions"]);
         assert_eq!(c.required_sections(Kind::Adr), vec!["Why"]);
+    }
+
+    #[test]
+    fn digest_and_smtp_tables() {
+        let c = Config::parse(
+            "[digest]\nfrom = \"Digest <d@example.com>\"\nto = [\"all@example.com\"]\n[smtp]\nurl = \"smtp://bot@mail.example.com\"\n",
+            Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.digest.to, ["all@example.com"]);
+        assert_eq!(c.smtp.url.as_deref(), Some("smtp://bot@mail.example.com"));
+        let e = Config::parse(
+            "title = \"x\"\n[smtp]\nurl = \"smtps://bot:hunter2@mail.example.com\"\n",
+            Path::new("seam.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("seam.toml:3:8: [smtp] url holds a password"),
+            "{e}"
+        );
+        let e = Config::parse("[digest]\nsubjet = \"x\"\n", Path::new("seam.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown field `subjet`"), "{e}");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 pub mod check;
 pub mod config;
 pub mod diagnostic;
+pub mod digest;
+pub mod email;
 pub mod ics;
 pub mod init;
 pub mod link;

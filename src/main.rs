@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use seam::diagnostic::{Counts, Diagnostic};
-use seam::model::{Kind, Risk};
+use seam::model::{Kind, Risk, Week};
 use seam::site::{self, Options, Stage};
 
 /// Seam: a validated, cross-linked wiki of teams, decisions, alignments and rotations.
@@ -101,6 +101,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Table)]
         format: ListFormat,
     },
+    /// The weekly digest: print it, write it as an email, or send it.
+    Digest {
+        /// The ISO week (default: the week of the build's date).
+        #[arg(long, value_name = "YYYY-Www", value_parser = parse_week)]
+        week: Option<Week>,
+        /// The build's date.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
+        /// Where the site is published, for the links in the email (default: base_url in seam.toml).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Write the whole message (both parts) to this .eml file.
+        #[arg(long, value_name = "FILE")]
+        eml: Option<PathBuf>,
+        /// Write the HTML part to this file, to preview it in a browser.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Send it over SMTP.
+        #[arg(long)]
+        send: bool,
+        /// The SMTP server: smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465] (default: [smtp] url).
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
+        /// The sender (default: [digest] from).
+        #[arg(long, value_name = "ADDRESS")]
+        from: Option<String>,
+        /// A recipient; repeat for several (default: [digest] to).
+        #[arg(long, value_name = "ADDRESS")]
+        to: Vec<String>,
+        /// With --send: compose and check everything, say what would be sent, and send nothing.
+        #[arg(long, requires = "send")]
+        dry_run: bool,
+    },
     /// List every document: id, kind, title, status, date, team, file, references.
     List {
         /// Only documents of this kind.
@@ -137,6 +170,10 @@ enum ListFormat {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     seam::model::parse_date(s).map_err(|why| format!("{why} (expected YYYY-MM-DD)"))
+}
+
+fn parse_week(s: &str) -> Result<Week, String> {
+    s.parse()
 }
 
 fn parse_risk(s: &str) -> Result<Risk, String> {
@@ -414,6 +451,33 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Digest {
+            week,
+            today,
+            base_url,
+            eml,
+            html,
+            send,
+            smtp,
+            from,
+            to,
+            dry_run,
+        } => digest_command(
+            &cli.root,
+            DigestArgs {
+                week,
+                today,
+                base_url,
+                eml,
+                html,
+                send,
+                smtp,
+                from,
+                to,
+                dry_run,
+                quiet,
+            },
+        ),
         Command::List {
             kind,
             format,
@@ -601,6 +665,168 @@ fn print_duty(rows: &[site::DutyRow]) {
         println!("{:<w$}  {duty}", r.rotation);
         for (a, b) in &r.pairs {
             println!("{:<w$}    {a} ↔ {b}", "");
+        }
+    }
+}
+
+/// The options of `seam digest`.
+struct DigestArgs {
+    week: Option<Week>,
+    today: Option<NaiveDate>,
+    base_url: Option<String>,
+    eml: Option<PathBuf>,
+    html: Option<PathBuf>,
+    send: bool,
+    smtp: Option<String>,
+    from: Option<String>,
+    to: Vec<String>,
+    dry_run: bool,
+    quiet: bool,
+}
+
+/// Wrong usage: printed like clap's errors, exit status 2.
+fn usage(message: &str) -> Result<ExitCode> {
+    eprintln!("error: {message}");
+    Ok(ExitCode::from(2))
+}
+
+fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> {
+    use seam::email::{Addresses, SmtpServer};
+    let opts = options(root, args.today, args.base_url)?;
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let (digest, email) = site::digest_email(&site, args.week)?;
+    let week = digest.week.to_string();
+    let config = &site.config;
+    let from = args.from.or_else(|| config.digest.from.clone());
+    let to = if args.to.is_empty() {
+        config.digest.to.clone()
+    } else {
+        args.to
+    };
+    if args.send {
+        if from.is_none() {
+            return usage(
+                "--send needs a sender: --from ADDRESS, or from in [digest] in seam.toml",
+            );
+        }
+        if to.is_empty() {
+            return usage(
+                "--send needs at least one recipient: --to ADDRESS, or to in [digest] in seam.toml",
+            );
+        }
+    }
+    let server = if args.send {
+        let Some(url) = args.smtp.or_else(|| config.smtp.url.clone()) else {
+            return usage(
+                "--send needs a server: --smtp smtp://host:587, or url in [smtp] in seam.toml",
+            );
+        };
+        let mut server = SmtpServer::parse(&url, &|k| std::env::var(k).ok())?;
+        server.ca_file = std::env::var_os("SEAM_SMTP_CA_FILE")
+            .map(PathBuf::from)
+            .or_else(|| config.smtp.ca_file.as_ref().map(|p| site.root.join(p)));
+        Some(server)
+    } else {
+        None
+    };
+    if !config.base_url.contains("://") && !args.quiet {
+        eprintln!(
+            "warning: base_url is `{}`, so the email's links are not absolute and will not work in a mail client; set base_url in seam.toml or pass --base-url https://…",
+            config.base_url
+        );
+    }
+    let now = std::time::SystemTime::now();
+    let message = match &from {
+        Some(f) if !to.is_empty() => seam::email::message(&email, &Addresses::parse(f, &to)?, now)?,
+        _ => seam::email::preview(&email, now)?,
+    };
+    let summary = format!(
+        "“{}”: {} of {} teams sent an update, {} {}, {} to watch",
+        email.subject,
+        digest.updates.len(),
+        digest.updates.len() + digest.missing.len(),
+        digest.decisions.len(),
+        if digest.decisions.len() == 1 {
+            "decision"
+        } else {
+            "decisions"
+        },
+        digest.watch.len(),
+    );
+    if let Some(path) = &args.html {
+        std::fs::write(path, &email.html)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.eml {
+        seam::email::write_eml(path, &message)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        if !args.quiet {
+            eprintln!("Wrote {} to {}", summary, path.display());
+        }
+    }
+    let Some(server) = server else {
+        if args.eml.is_none() && args.html.is_none() {
+            print!("{}", email.text);
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let addresses = Addresses::parse(from.as_deref().unwrap_or_default(), &to)?;
+    if args.dry_run {
+        println!(
+            "Would send {summary}\nfrom {}\nto {}\nthrough {} ({} bytes); nothing was sent.",
+            addresses.from,
+            addresses
+                .to
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            server.describe(),
+            message.formatted().len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    match server.send(&addresses, &message) {
+        Ok(()) => {
+            if !args.quiet {
+                eprintln!(
+                    "Sent {summary} to {} {} through {}",
+                    addresses.to.len(),
+                    if addresses.to.len() == 1 {
+                        "recipient"
+                    } else {
+                        "recipients"
+                    },
+                    server.address()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("  = hint: {hint}");
+            }
+            let saved = match &args.eml {
+                Some(path) => Ok(path.clone()),
+                None => {
+                    let path = seam::email::unsent_path(
+                        &std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                        &week,
+                    );
+                    seam::email::write_eml(&path, &message).map(|()| path)
+                }
+            };
+            match saved {
+                Ok(path) => eprintln!(
+                    "The message was not sent. It is saved in {}: fix the problem and run the command again, or send that file with any mail tool.",
+                    path.display()
+                ),
+                Err(io) => {
+                    eprintln!("The message was not sent, and could not be saved either: {io}")
+                }
+            }
+            Ok(ExitCode::from(1))
         }
     }
 }

@@ -157,6 +157,7 @@ impl Kind {
                 "supersedes",
                 "superseded_by",
                 "comment_by",
+                "status_changed",
             ],
             Kind::Alignment => &[
                 "teams",
@@ -165,6 +166,8 @@ impl Kind {
                 "review_by",
                 "commitments",
                 "adrs",
+                "date",
+                "updated",
             ],
             Kind::Rotation => &[
                 "name",
@@ -501,6 +504,8 @@ pub struct Adr {
     pub superseded_by: Option<Reference>,
     /// Open for comments until.
     pub comment_by: Option<NaiveDate>,
+    /// When the status last changed (e.g. the day it was accepted), for the digest.
+    pub status_changed: Option<NaiveDate>,
 }
 
 /// A commitment made in an alignment.
@@ -535,6 +540,10 @@ pub struct Alignment {
     pub commitments: Vec<Commitment>,
     /// Related ADRs.
     pub adrs: Vec<Reference>,
+    /// When it was first written or agreed.
+    pub date: Option<NaiveDate>,
+    /// When it last changed.
+    pub updated: Option<NaiveDate>,
 }
 
 /// A length of time between handoffs.
@@ -1185,6 +1194,7 @@ fn read_adr(f: &Fields, stem: &str) -> Adr {
         supersedes_span: f.span("supersedes"),
         superseded_by: f.reference("superseded_by"),
         comment_by: f.date("comment_by"),
+        status_changed: f.date("status_changed"),
     }
 }
 
@@ -1228,6 +1238,8 @@ fn read_alignment(f: &Fields) -> Alignment {
         review_by_span: f.span("review_by"),
         commitments,
         adrs: f.strings("adrs"),
+        date: f.date("date"),
+        updated: f.date("updated"),
     }
 }
 

@@ -35,6 +35,9 @@ pub enum SeamError {
     /// The build's date is wrong.
     #[error("{0}")]
     Today(String),
+    /// The digest's week is wrong.
+    #[error(transparent)]
+    Digest(#[from] crate::digest::DigestError),
 }
 
 /// What every command needs to know to read a docs repo.
@@ -138,6 +141,18 @@ fn quote_source_lines(
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, SeamError> {
     let tera = render::load_templates(&site.root)?;
     Ok(render::render(site, &tera)?)
+}
+
+/// The digest of `week` (the build's week when `None`) and its email.
+pub fn digest_email(
+    site: &Site,
+    week: Option<crate::model::Week>,
+) -> Result<(crate::digest::Digest, render::digest::DigestEmail), SeamError> {
+    let week = week.unwrap_or_else(|| crate::model::Week::of(site.today));
+    let digest = crate::digest::digest(site, week)?;
+    let tera = render::load_templates(&site.root)?;
+    let email = render::digest::digest_email(site, &tera, &digest)?;
+    Ok((digest, email))
 }
 
 /// One row of `seam list`.
@@ -389,4 +404,23 @@ pub fn duty_rows(site: &Site, at: At) -> Vec<DutyRow> {
             }
         })
         .collect()
+}
+
+/// A linked site made from `(path under content/, text)` pairs, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_site(files: &[(&str, &str)], today: &str) -> Site {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join("content").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let options = Options {
+        root: dir.path().to_path_buf(),
+        today: Some(today.parse().unwrap()),
+        base_url: None,
+        source_date_epoch: None,
+    };
+    let (site, _) = assemble(&options, &|_| {}).unwrap();
+    site
 }

@@ -20,6 +20,7 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "rotation.html", "update.html", "page.html", "team_index.html", "adr_index.html",
     "alignment_index.html", "rotation_index.html", "update_index.html", "page_index.html",
     "tags.html", "tag.html", "health.html", "404.html", "dependencies.html", "commitments.html",
+    "digest.html", "digest_content.html", "digest_index.html", "email.html", "email.txt",
 );
 
 /// Built-in theme files, by output path.

@@ -79,9 +79,89 @@ pub fn escape(s: &str) -> String {
 
 /// Renders a document's body. The first H1 is dropped when it only repeats the title.
 pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> String {
-    let base = site.config.base_path();
-    let body = doc.source.body();
-    let mut anchors = doc.source.outline.headings.iter().map(|h| h.anchor.clone());
+    render_markdown(
+        doc,
+        site,
+        doc.source.body(),
+        &site.config.base_path(),
+        Some(highlighter),
+    )
+}
+
+/// Renders part of a document's body (a section) with links under `base`, which
+/// may be absolute (for email and feeds). Without a highlighter, code is plain.
+pub fn render_fragment(
+    doc: &Document,
+    site: &Site,
+    fragment: &str,
+    base: &str,
+    highlighter: Option<&Highlighter>,
+) -> String {
+    render_markdown(doc, site, fragment, base, highlighter)
+}
+
+/// Where a link in a document's body goes once references are resolved.
+enum LinkTarget {
+    /// A page of the site (or any other URL), with the title to use as text when the link has none.
+    Page { href: String, title: Option<String> },
+    /// A wiki link to nothing.
+    Broken { target: String },
+}
+
+/// Resolves a wiki link or a relative `.md` link of `doc` to a URL under `base`.
+fn resolve_link(
+    doc: &Document,
+    site: &Site,
+    base: &str,
+    link_type: LinkType,
+    dest_url: &str,
+) -> LinkTarget {
+    if let LinkType::WikiLink { .. } = link_type {
+        let (target, fragment) = match dest_url.split_once('#') {
+            Some((t, f)) => (t.trim(), Some(f)),
+            None => (dest_url.trim(), None),
+        };
+        return match site.resolve(target, None) {
+            Some(i) => {
+                let t = &site.documents[i];
+                LinkTarget::Page {
+                    href: page_href(base, &t.url, fragment),
+                    title: Some(t.title.clone()),
+                }
+            }
+            None => LinkTarget::Broken {
+                target: target.to_string(),
+            },
+        };
+    }
+    let href = match relative_markdown_target(dest_url) {
+        Some((path, fragment)) => {
+            match resolve_relative(&doc.source.rel, path).and_then(|p| site.index.by_path(&p)) {
+                Some(i) => page_href(base, &site.documents[i].url, fragment),
+                None => dest_url.to_string(),
+            }
+        }
+        None => dest_url.to_string(),
+    };
+    LinkTarget::Page { href, title: None }
+}
+
+fn render_markdown(
+    doc: &Document,
+    site: &Site,
+    body: &str,
+    base: &str,
+    highlighter: Option<&Highlighter>,
+) -> String {
+    // Only the whole body has the outline's anchors and may repeat the title.
+    let whole = std::ptr::eq(body, doc.source.body());
+    let mut anchors = doc
+        .source
+        .outline
+        .headings
+        .iter()
+        .filter(|_| whole)
+        .map(|h| h.anchor.clone());
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
     // For each open link: whether it is broken (rendered as a span), and whether its text is replaced.
@@ -99,7 +179,11 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(highlighter.highlight(text, lang).into()));
+                    let html = match highlighter {
+                        Some(h) => h.highlight(text, lang),
+                        None => format!("<pre><code>{}</code></pre>\n", escape(text)),
+                    };
+                    events.push(Event::Html(html.into()));
                     code = None;
                 }
                 _ => {}
@@ -125,7 +209,11 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                 attrs,
             }) => {
                 let anchor = anchors.next();
-                if first_block && level == pulldown_cmark::HeadingLevel::H1 && repeats_title(doc) {
+                if whole
+                    && first_block
+                    && level == pulldown_cmark::HeadingLevel::H1
+                    && repeats_title(doc)
+                {
                     skip_heading = true;
                 } else {
                     // The outline's anchor is the written `{#id}` made unique, else the slug.
@@ -146,70 +234,50 @@ pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> St
                 code = Some((lang, String::new()));
             }
             Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole },
-                dest_url,
-                title,
-                id,
-            }) => {
-                let (target, fragment) = match dest_url.split_once('#') {
-                    Some((t, f)) => (t.trim(), Some(f)),
-                    None => (dest_url.trim(), None),
-                };
-                match site.resolve(target, None) {
-                    Some(i) => {
-                        let t = &site.documents[i];
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: page_href(&base, &t.url, fragment).into(),
-                            title: if title.is_empty() {
-                                t.title.clone().into()
-                            } else {
-                                title
-                            },
-                            id,
-                        }));
-                        if !has_pothole {
-                            events.push(Event::Text(t.title.clone().into()));
-                        }
-                        links.push((false, !has_pothole));
-                    }
-                    None => {
-                        events.push(Event::Html(
-                            format!(
-                                "<span class=\"broken-link\" title=\"broken reference: {}\">",
-                                escape(target)
-                            )
-                            .into(),
-                        ));
-                        if !has_pothole {
-                            events.push(Event::Text(target.to_string().into()));
-                        }
-                        links.push((true, !has_pothole));
-                    }
-                }
-            }
-            Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                let dest = match relative_markdown_target(&dest_url) {
-                    Some((path, fragment)) => match resolve_relative(&doc.source.rel, path)
-                        .and_then(|p| site.index.by_path(&p))
-                    {
-                        Some(i) => page_href(&base, &site.documents[i].url, fragment).into(),
-                        None => dest_url,
-                    },
-                    None => dest_url,
+                let has_pothole = match link_type {
+                    LinkType::WikiLink { has_pothole } => has_pothole,
+                    _ => true,
                 };
-                links.push((false, false));
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                match resolve_link(doc, site, base, link_type, &dest_url) {
+                    LinkTarget::Page {
+                        href,
+                        title: page_title,
+                    } => {
+                        let wiki = page_title.is_some();
+                        let title = match page_title.as_ref() {
+                            Some(t) if title.is_empty() => t.clone().into(),
+                            _ => title,
+                        };
+                        events.push(Event::Start(Tag::Link {
+                            link_type: if wiki { LinkType::Inline } else { link_type },
+                            dest_url: href.into(),
+                            title,
+                            id,
+                        }));
+                        if !has_pothole && let Some(t) = page_title {
+                            events.push(Event::Text(t.into()));
+                        }
+                        links.push((false, !has_pothole));
+                    }
+                    LinkTarget::Broken { target } => {
+                        events.push(Event::Html(
+                            format!(
+                                "<span class=\"broken-link\" title=\"broken reference: {}\">",
+                                escape(&target)
+                            )
+                            .into(),
+                        ));
+                        if !has_pothole {
+                            events.push(Event::Text(target.into()));
+                        }
+                        links.push((true, !has_pothole));
+                    }
+                }
             }
             Event::Html(h) | Event::InlineHtml(h) if !site.config.unsafe_html => {
                 events.push(Event::Text(h));
@@ -239,5 +307,361 @@ pub fn page_href(base: &str, url: &str, fragment: Option<&str>) -> String {
     match fragment {
         Some(f) if !f.is_empty() => format!("{base}{url}#{f}"),
         _ => format!("{base}{url}"),
+    }
+}
+
+/// The level-2 sections of a Markdown body: each heading's text and the byte
+/// range of what follows it, up to the next level-1 or level-2 heading.
+pub fn sections(body: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    let mut heading: Option<(pulldown_cmark::HeadingLevel, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. })
+                if level <= pulldown_cmark::HeadingLevel::H2 =>
+            {
+                if let Some(last) = out.last_mut()
+                    && last.1.end == body.len()
+                {
+                    last.1.end = range.start;
+                }
+                heading = Some((level, String::new()));
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                if let Some((_, text)) = heading.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, text)) = heading.take()
+                    && level == pulldown_cmark::HeadingLevel::H2
+                {
+                    out.push((text.trim().to_string(), range.end..body.len()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Plain text of part of a document's body, for the digest's text email:
+/// paragraphs and list items wrapped at `width` columns, links to the site's
+/// own pages reduced to their text, other links followed by `<url>`, and code
+/// blocks indented.
+pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) -> String {
+    let mut out = TextWriter::new(width);
+    // Per open list: the next number of an ordered list.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    // Per open link: the outer URL to print after it, if any, and the text's start.
+    let mut links: Vec<(Option<String>, usize, bool)> = Vec::new();
+    let mut in_code = false;
+    for event in Parser::new_ext(fragment, markdown_options()) {
+        if in_code {
+            match event {
+                Event::Text(t) => out.code(&t, lists.len()),
+                Event::End(TagEnd::CodeBlock) => {
+                    in_code = false;
+                    out.blank();
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::List(start)) => {
+                out.flush(lists.len());
+                lists.push(start);
+            }
+            Event::End(TagEnd::List(_)) => {
+                out.flush(lists.len());
+                lists.pop();
+                if lists.is_empty() {
+                    out.blank();
+                }
+            }
+            Event::Start(Tag::Item) => {
+                out.flush(lists.len());
+                let marker = match lists.last_mut() {
+                    Some(Some(n)) => {
+                        *n += 1;
+                        format!("{}. ", *n - 1)
+                    }
+                    _ => "- ".to_string(),
+                };
+                out.item(marker);
+            }
+            Event::End(TagEnd::Item) => out.flush(lists.len()),
+            Event::End(TagEnd::Paragraph) => {
+                out.flush(lists.len());
+                if lists.is_empty() {
+                    out.blank();
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                out.flush(lists.len());
+                out.blank();
+            }
+            Event::Start(Tag::CodeBlock(_)) => {
+                out.flush(lists.len());
+                in_code = true;
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let has_pothole = match link_type {
+                    LinkType::WikiLink { has_pothole } => has_pothole,
+                    _ => true,
+                };
+                match resolve_link(doc, site, "", link_type, &dest_url) {
+                    LinkTarget::Page { title: Some(t), .. } => {
+                        if !has_pothole {
+                            out.text(&t);
+                        }
+                        links.push((None, out.len(), !has_pothole));
+                    }
+                    LinkTarget::Page { href, title: None } => {
+                        let external = href.contains("://") || href.starts_with("mailto:");
+                        links.push((external.then_some(href), out.len(), false));
+                    }
+                    LinkTarget::Broken { target } => {
+                        if !has_pothole {
+                            out.text(&target);
+                        }
+                        links.push((None, out.len(), !has_pothole));
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((Some(href), start, _)) = links.pop() {
+                    let label = out.since(start);
+                    if label.trim() != href.trim_start_matches("mailto:") {
+                        out.text(&format!(" <{href}>"));
+                    }
+                }
+            }
+            _ if links.last().is_some_and(|l| l.2) => {}
+            Event::Text(t) | Event::Code(t) => out.text(&t),
+            Event::InlineHtml(h) | Event::Html(h) => out.text(&h),
+            Event::SoftBreak => out.text(" "),
+            Event::HardBreak => out.text("\n"),
+            Event::Rule => {
+                out.flush(lists.len());
+                out.line("----".into());
+                out.blank();
+            }
+            Event::TaskListMarker(done) => out.text(if done { "[x] " } else { "[ ] " }),
+            _ => {}
+        }
+    }
+    out.flush(lists.len());
+    out.finish()
+}
+
+/// Accumulates inline text and writes wrapped lines.
+struct TextWriter {
+    width: usize,
+    lines: Vec<String>,
+    inline: String,
+    marker: Option<String>,
+}
+
+impl TextWriter {
+    fn new(width: usize) -> Self {
+        TextWriter {
+            width,
+            lines: Vec::new(),
+            inline: String::new(),
+            marker: None,
+        }
+    }
+
+    fn text(&mut self, t: &str) {
+        self.inline.push_str(t);
+    }
+
+    fn len(&self) -> usize {
+        self.inline.len()
+    }
+
+    fn since(&self, start: usize) -> &str {
+        self.inline.get(start..).unwrap_or("")
+    }
+
+    fn item(&mut self, marker: String) {
+        self.marker = Some(marker);
+    }
+
+    fn line(&mut self, l: String) {
+        self.lines.push(l);
+    }
+
+    fn blank(&mut self) {
+        if self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
+    }
+
+    fn code(&mut self, t: &str, depth: usize) {
+        let indent = " ".repeat(2 * depth + 4);
+        for l in t.lines() {
+            self.lines
+                .push(format!("{indent}{l}").trim_end().to_string());
+        }
+    }
+
+    /// Wraps the pending inline text, with a list marker on its first line.
+    fn flush(&mut self, depth: usize) {
+        let text = std::mem::take(&mut self.inline);
+        let marker = self.marker.take();
+        if text.trim().is_empty() {
+            // An item whose text comes in a later paragraph keeps its marker.
+            self.marker = marker;
+            return;
+        }
+        let indent = " ".repeat(2 * depth.saturating_sub(1));
+        let first = format!("{indent}{}", marker.as_deref().unwrap_or(""));
+        let rest = if depth > 0 {
+            format!("{indent}  ")
+        } else {
+            String::new()
+        };
+        for (n, para) in text.split('\n').enumerate() {
+            let prefix = if n == 0 { &first } else { &rest };
+            self.lines.extend(wrap(para, self.width, prefix, &rest));
+        }
+    }
+
+    fn finish(mut self) -> String {
+        while self.lines.last().is_some_and(|l| l.is_empty()) {
+            self.lines.pop();
+        }
+        let mut out = self.lines.join("\n");
+        out.push('\n');
+        out
+    }
+}
+
+/// Wraps each line of `text` at `width` columns; continuation lines are
+/// indented by `indent` spaces more than the line they continue.
+pub fn wrap_text(text: &str, width: usize, indent: usize) -> String {
+    text.split('\n')
+        .map(|line| {
+            let lead = line.len() - line.trim_start().len();
+            let first = &line[..lead];
+            let rest = " ".repeat(lead + indent);
+            let wrapped = wrap(line.trim_start(), width, first, &rest);
+            if wrapped.is_empty() {
+                String::new()
+            } else {
+                wrapped.join("\n")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Greedy word wrap; words longer than the width (URLs) get a line of their own.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let needed = if empty {
+            word.chars().count()
+        } else {
+            word.chars().count() + 1
+        };
+        if !empty && line.chars().count() + needed > width {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    if !empty {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::test_site;
+
+    #[test]
+    fn plain_text_wraps_lists_and_keeps_external_urls() {
+        let site = test_site(
+            &[
+                ("teams/web.md", "---\nname: Web\n---\n"),
+                (
+                    "notes.md",
+                    "Intro with [[web]], [[web|the web team]], [[gone]] and [docs](https://example.com/docs).\n\n- one item that is long enough to need wrapping when the width is thirty\n- two\n  1. nested\n\n```\ncode line\n```\n",
+                ),
+            ],
+            "2026-11-20",
+        );
+        let doc = site.documents.iter().find(|d| d.id == "notes").unwrap();
+        let text = render_text(doc, &site, doc.source.body(), 30);
+        assert_eq!(
+            text,
+            "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n"
+        );
+    }
+
+    #[test]
+    fn wrap_text_keeps_leading_space_and_indents_continuations() {
+        assert_eq!(
+            wrap_text("- one two three four\n\n  five six seven", 12, 2),
+            "- one two\n  three four\n\n  five six\n    seven"
+        );
+    }
+
+    #[test]
+    fn sections_run_to_the_next_level_two_heading() {
+        let body = "# Title\n\nIntro\n\n## Shipped\n\n- a\n\n### Detail\n\nb\n\n## Blockers `now`\n\nNone.\n\n# End\n\nx\n";
+        let got: Vec<(String, &str)> = sections(body)
+            .into_iter()
+            .map(|(h, r)| (h, body[r].trim()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Shipped".to_string(), "- a\n\n### Detail\n\nb"),
+                ("Blockers now".to_string(), "None.")
+            ]
+        );
+    }
+
+    #[test]
+    fn fragments_link_under_any_base() {
+        let site = test_site(
+            &[
+                ("teams/web.md", "---\nname: Web\n---\n"),
+                (
+                    "notes.md",
+                    "# Notes\n\n## Part\n\nSee [[web]] and [the page](teams/web.md).\n",
+                ),
+            ],
+            "2026-11-20",
+        );
+        let doc = site.documents.iter().find(|d| d.id == "notes").unwrap();
+        let html = render_fragment(
+            doc,
+            &site,
+            "See [[web]] and [the page](teams/web.md).",
+            "https://wiki.example.com/",
+            None,
+        );
+        assert_eq!(
+            html,
+            "<p>See <a href=\"https://wiki.example.com/teams/web/\" title=\"Web\">Web</a> and <a href=\"https://wiki.example.com/teams/web/\">the page</a>.</p>\n"
+        );
     }
 }

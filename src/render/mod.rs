@@ -6,6 +6,8 @@
 //! `templates/` and `theme/` folders replace them.
 
 pub mod assets;
+pub mod digest;
+pub mod feed;
 pub mod graph;
 pub mod markdown;
 pub mod views;
@@ -52,6 +54,9 @@ pub enum RenderError {
         /// What went wrong.
         message: String,
     },
+    /// The email's CSS could not be inlined.
+    #[error("inlining the email's CSS: {0}")]
+    Email(String),
     /// A file in `templates/` or `theme/` could not be read.
     #[error("cannot read {path}: {source}")]
     Read {
@@ -60,6 +65,17 @@ pub enum RenderError {
         /// The cause.
         source: std::io::Error,
     },
+}
+
+impl RenderError {
+    /// A template that failed while rendering something other than a page (an email, a feed entry).
+    fn template(template: &str, e: tera::Error) -> Self {
+        RenderError::Render {
+            page: template.into(),
+            template: template.into(),
+            message: e.to_string(),
+        }
+    }
 }
 
 /// Loads the built-in templates, then the docs repo's `templates/` over them.
@@ -83,7 +99,7 @@ pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
     Ok(tera)
 }
 
-fn render_page(
+pub(crate) fn render_page(
     tera: &Tera,
     template: &str,
     path: &str,
@@ -102,7 +118,7 @@ fn render_page(
     })
 }
 
-fn context(site_view: &SiteView, section: &str, title: &str, url: &str) -> Context {
+pub(crate) fn context(site_view: &SiteView, section: &str, title: &str, url: &str) -> Context {
     let mut c = Context::new();
     c.insert("site", site_view);
     c.insert("section", section);
@@ -127,7 +143,12 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     let reserved: Vec<String> = Kind::ALL
         .iter()
         .map(|k| format!("{}/", k.url_dir()))
-        .chain(["".into(), "tags/".into(), "health/".into()])
+        .chain([
+            "".into(),
+            "tags/".into(),
+            "health/".into(),
+            "digest/".into(),
+        ])
         .collect();
     let mut files: Vec<OutputFile> = site
         .documents
@@ -171,6 +192,14 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         }
     }
 
+    let digests: Vec<crate::digest::Digest> = crate::digest::weeks(site)
+        .into_iter()
+        .filter_map(|w| crate::digest::digest(site, w).ok())
+        .collect();
+    let (digest_files, latest_digest) = digest::digest_pages(site, tera, &site_view, &digests)?;
+    files.extend(digest_files);
+    files.push(adr_feed(site));
+
     let home_intro = site
         .documents
         .iter()
@@ -178,6 +207,7 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         .map(|i| markdown::render_body(&site.documents[i], site, &highlighter));
     let mut c = context(&site_view, "home", &site.config.title, "");
     c.insert("home", &views.home(home_intro, &highlighter));
+    c.insert("latest_digest", &latest_digest);
     files.push(render_page(tera, "home.html", "index.html", &c)?);
 
     for kind in Kind::ALL {
@@ -248,6 +278,60 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     files.extend(assets::theme_files(&site.root)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// How many ADRs the ADR feed holds.
+pub const ADR_FEED_ENTRIES: usize = 20;
+
+/// The Atom feed of the newest ADRs, by date.
+fn adr_feed(site: &Site) -> OutputFile {
+    let base = absolute_base(&site.config.base_url);
+    let mut adrs: Vec<&crate::model::Document> = site
+        .documents
+        .iter()
+        .filter(|d| d.kind == Kind::Adr && !d.url.is_empty() && d.url != "adrs/")
+        .collect();
+    adrs.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
+    let stamp = |d: Option<chrono::NaiveDate>| crate::digest::utc_midnight(d.unwrap_or(site.today));
+    let entries: Vec<feed::Entry> = adrs
+        .iter()
+        .take(ADR_FEED_ENTRIES)
+        .map(|d| {
+            let url = format!("{base}{}", d.url);
+            feed::Entry {
+                id: url.clone(),
+                title: match d.status() {
+                    Some(status) => format!("{}: {} ({status})", d.id, d.title),
+                    None => format!("{}: {}", d.id, d.title),
+                },
+                link: url,
+                updated: stamp(match &d.details {
+                    crate::model::Details::Adr(a) => a.status_changed.max(a.date),
+                    _ => d.date,
+                }),
+                summary: d.description.clone(),
+                content: markdown::render_fragment(d, site, d.source.body(), &base, None),
+            }
+        })
+        .collect();
+    let feed = feed::Feed {
+        id: format!("{base}adrs/"),
+        title: format!("{} decisions", site.config.title),
+        subtitle: "Architecture decision records, newest first.".into(),
+        link: format!("{base}adrs/"),
+        self_link: format!("{base}adrs/feed.xml"),
+        author: site.config.title.clone(),
+        updated: entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
+        entries,
+    };
+    OutputFile {
+        path: "adrs/feed.xml".into(),
+        contents: feed::atom(&feed).into_bytes(),
+    }
 }
 
 /// The team dependency graph: the whole organisation, or one team and its direct neighbours.
@@ -354,7 +438,7 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> String {
 }
 
 /// `base_url` as written when it is absolute, else the path alone.
-fn absolute_base(base_url: &str) -> String {
+pub(crate) fn absolute_base(base_url: &str) -> String {
     if base_url.ends_with('/') {
         base_url.to_string()
     } else {

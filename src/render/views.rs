@@ -77,6 +77,11 @@ impl SiteView {
             });
         }
         nav.push(NavItem {
+            title: "Digest".into(),
+            section: "digest".into(),
+            url: format!("{base}digest/"),
+        });
+        nav.push(NavItem {
             title: "Doc health".into(),
             section: "health".into(),
             url: format!("{base}health/"),
@@ -596,6 +601,22 @@ impl<'a> Views<'a> {
         views
     }
 
+    /// The same views with links under another base, e.g. the absolute `base_url` for email and feeds.
+    pub fn with_base(mut self, base: String) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// The base every link is made under.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The site being viewed.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
     /// A link to document `i`.
     pub fn link(&self, i: usize) -> LinkView {
         let d = &self.site.documents[i];
@@ -628,7 +649,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn reference(&self, id: &str, kind: Kind) -> RefView {
+    pub(crate) fn reference(&self, id: &str, kind: Kind) -> RefView {
         RefView {
             id: id.to_string(),
             link: self.site.resolve(id, Some(kind)).map(|i| self.link(i)),
@@ -639,7 +660,7 @@ impl<'a> Views<'a> {
         ids.iter().map(|&i| self.link(i)).collect()
     }
 
-    fn dependency(&self, d: &crate::link::DependencyLink) -> DependencyView {
+    pub(crate) fn dependency(&self, d: &crate::link::DependencyLink) -> DependencyView {
         let Details::Team(team) = &self.site.documents[d.from].details else {
             unreachable!("dependencies come from teams")
         };

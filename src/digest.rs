@@ -1,0 +1,666 @@
+//! The weekly digest (SPEC §6): what a week held, chosen from the linked site.
+//!
+//! A [`Digest`] holds document indexes, not text: rendering it as a page, a
+//! feed entry or an email is the render stage's job. Every section is empty
+//! when there is nothing to say, and the renderers leave empty sections out.
+//!
+//! "Now" for a digest is its `as_of` date: the build's date for the build's
+//! own week, the Sunday of the week for earlier weeks. Seam only has the
+//! documents as they are today, so the parts that describe the present
+//! (dependency watch, open comment periods, doc health) are only filled in
+//! for the build's own week.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+
+use crate::diagnostic::{Severity, codes, display_path};
+use crate::link::Site;
+use crate::model::{
+    AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, Kind, Week,
+};
+use crate::risk::Flag;
+use crate::schedule::{self, Shift};
+
+/// How many days ahead the dependency watch looks for need-by dates.
+pub const DUE_WITHIN_DAYS: u64 = 14;
+
+/// Why a digest cannot be made for a week.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum DigestError {
+    /// The week starts after the build's date.
+    #[error(
+        "{week} has not started at the build's date ({today}, in {current}); pass --today to date the build inside it"
+    )]
+    Future {
+        /// The week asked for.
+        week: Week,
+        /// The build's date.
+        today: NaiveDate,
+        /// The build's week.
+        current: Week,
+    },
+}
+
+/// One team's update for the week.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TeamUpdate {
+    /// The team's document.
+    pub team: usize,
+    /// The update's document.
+    pub update: usize,
+}
+
+/// Why an ADR is among the week's decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecisionReason {
+    /// Its `date` falls in the week.
+    Dated,
+    /// Its `status_changed` falls in the week (and its `date` does not).
+    StatusChanged,
+}
+
+/// An ADR decided, proposed or changed in the week.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The ADR's document.
+    pub adr: usize,
+    /// Why it is listed.
+    pub reason: DecisionReason,
+}
+
+/// How an alignment changed in the week.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlignmentChange {
+    /// Its `date` falls in the week.
+    New,
+    /// Its `updated` falls in the week.
+    Changed,
+}
+
+/// One rotation's duty over the week and the next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RotationWeeks {
+    /// The rotation's document.
+    pub rotation: usize,
+    /// Stretches of duty overlapping the week, in order.
+    pub this_week: Vec<Shift>,
+    /// Stretches of duty overlapping the following week, in order.
+    pub next_week: Vec<Shift>,
+}
+
+/// The doc problems of one team's documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TeamHealth {
+    /// The team's document, or `None` for documents of no team.
+    pub team: Option<usize>,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// How many problems of each code, most frequent first.
+    pub codes: Vec<(&'static str, usize)>,
+}
+
+/// Everything the digest of one ISO week says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digest {
+    /// The week.
+    pub week: Week,
+    /// The date the digest speaks from.
+    pub as_of: NaiveDate,
+    /// Whether this is the build's own week (with the present-tense sections).
+    pub current: bool,
+    /// Each team's update for the week, by team name.
+    pub updates: Vec<TeamUpdate>,
+    /// Teams with no update for the week, by name.
+    pub missing: Vec<usize>,
+    /// ADRs dated in the week or whose status changed in it, newest first.
+    pub decisions: Vec<Decision>,
+    /// Proposed ADRs whose comment period is still open, closing soonest first.
+    pub open_for_comment: Vec<usize>,
+    /// Indexes into `site.links.dependencies` that are late, blocked, overdue,
+    /// unconfirmed or stale, in tracker order.
+    pub watch: Vec<usize>,
+    /// Indexes into `site.links.dependencies` needed within [`DUE_WITHIN_DAYS`]
+    /// and not done, earliest first.
+    pub due_soon: Vec<usize>,
+    /// Alignments written or changed in the week.
+    pub alignments: Vec<(usize, AlignmentChange)>,
+    /// Alignments, not closed, past their `review_by` date.
+    pub past_review: Vec<usize>,
+    /// Who is on duty this week and next, per rotation, by rotation name.
+    pub rotations: Vec<RotationWeeks>,
+    /// Doc problems by team (not the dependency flags, which the watch covers).
+    pub health: Vec<TeamHealth>,
+}
+
+impl Digest {
+    /// Whether every section is empty.
+    pub fn is_empty(&self) -> bool {
+        self.updates.is_empty()
+            && self.decisions.is_empty()
+            && self.open_for_comment.is_empty()
+            && self.watch.is_empty()
+            && self.due_soon.is_empty()
+            && self.alignments.is_empty()
+            && self.past_review.is_empty()
+            && self.rotations.is_empty()
+            && self.health.is_empty()
+    }
+}
+
+/// Problem codes that belong to the dependency watch, not to doc health.
+const DEPENDENCY_CODES: &[&str] = &[
+    codes::LATE,
+    codes::NO_BUFFER,
+    codes::UNCONFIRMED,
+    codes::OVERDUE,
+    codes::STALE,
+    codes::OPTIMISTIC_RISK,
+    codes::DEPENDENCY_CYCLE,
+];
+
+/// The digest of `week`, or an error for a week after the build's date.
+pub fn digest(site: &Site, week: Week) -> Result<Digest, DigestError> {
+    let today = site.today;
+    let current_week = Week::of(today);
+    if week > current_week {
+        return Err(DigestError::Future {
+            week,
+            today,
+            current: current_week,
+        });
+    }
+    let current = week == current_week;
+    let as_of = if current { today } else { week.sunday() };
+    let docs = &site.documents;
+    let by_title = |a: &usize, b: &usize| {
+        (docs[*a].title.to_lowercase(), &docs[*a].id)
+            .cmp(&(docs[*b].title.to_lowercase(), &docs[*b].id))
+    };
+
+    // 1. Teams.
+    let mut teams: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].kind == Kind::Team)
+        .collect();
+    teams.sort_by(by_title);
+    let mut updates = Vec::new();
+    let mut missing = Vec::new();
+    for &team in &teams {
+        let update = site.links.updates_by_team.get(&team).and_then(|us| {
+            us.iter()
+                .copied()
+                .find(|&u| matches!(&docs[u].details, Details::Update(x) if x.week == week))
+        });
+        match update {
+            Some(update) => updates.push(TeamUpdate { team, update }),
+            None => missing.push(team),
+        }
+    }
+
+    // 2. Decisions.
+    let mut decisions: Vec<(NaiveDate, Decision)> = Vec::new();
+    let mut open_for_comment: Vec<(NaiveDate, usize)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Details::Adr(adr) = &d.details else {
+            continue;
+        };
+        if let Some(date) = adr.date.filter(|&x| week.contains(x)) {
+            decisions.push((
+                date,
+                Decision {
+                    adr: i,
+                    reason: DecisionReason::Dated,
+                },
+            ));
+        } else if let Some(date) = adr.status_changed.filter(|&x| week.contains(x)) {
+            decisions.push((
+                date,
+                Decision {
+                    adr: i,
+                    reason: DecisionReason::StatusChanged,
+                },
+            ));
+        }
+        let proposed = adr.status == Some(AdrStatus::Known(AdrStatusWord::Proposed));
+        if current
+            && proposed
+            && let Some(by) = adr.comment_by.filter(|&c| c >= as_of)
+        {
+            open_for_comment.push((by, i));
+        }
+    }
+    decisions.sort_by(|a, b| b.0.cmp(&a.0).then(docs[a.1.adr].id.cmp(&docs[b.1.adr].id)));
+    open_for_comment.sort_by(|a, b| a.0.cmp(&b.0).then(docs[a.1].id.cmp(&docs[b.1].id)));
+
+    // 3. Dependency watch.
+    let mut watch = Vec::new();
+    let mut due_soon: Vec<(NaiveDate, usize)> = Vec::new();
+    if current {
+        let horizon = as_of + Days::new(DUE_WITHIN_DAYS);
+        for (n, link) in site.links.dependencies.iter().enumerate() {
+            let Details::Team(team) = &docs[link.from].details else {
+                continue;
+            };
+            let dep = &team.depends_on[link.entry];
+            let flags = &link.assessment.flags;
+            let blocked = dep.status == Some(DependencyStatus::Blocked);
+            let watched = blocked
+                || flags.iter().any(|f| {
+                    matches!(
+                        f,
+                        Flag::Late | Flag::Overdue | Flag::Unconfirmed | Flag::Stale
+                    )
+                });
+            if watched {
+                watch.push(n);
+            }
+            let done = dep.status == Some(DependencyStatus::Done);
+            if let Some(need_by) = dep.need_by
+                && !done
+                && need_by >= as_of
+                && need_by <= horizon
+            {
+                due_soon.push((need_by, n));
+            }
+        }
+    }
+    due_soon.sort();
+
+    // 4. Alignments.
+    let mut alignments = Vec::new();
+    let mut past_review = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Details::Alignment(a) = &d.details else {
+            continue;
+        };
+        if a.date.is_some_and(|x| week.contains(x)) {
+            alignments.push((i, AlignmentChange::New));
+        } else if a.updated.is_some_and(|x| week.contains(x)) {
+            alignments.push((i, AlignmentChange::Changed));
+        }
+        let open = a.status != Some(AlignmentStatus::Closed);
+        if current && open && a.review_by.is_some_and(|r| r < as_of) {
+            past_review.push(i);
+        }
+    }
+    alignments.sort_by(|a, b| by_title(&a.0, &b.0));
+    past_review.sort_by(by_title);
+
+    // 5. Rotations.
+    let mut rotation_ids: Vec<usize> = (0..docs.len())
+        .filter(|&i| matches!(docs[i].details, Details::Rotation(_)))
+        .collect();
+    rotation_ids.sort_by(by_title);
+    let rotations = rotation_ids
+        .into_iter()
+        .filter_map(|i| {
+            let Details::Rotation(r) = &docs[i].details else {
+                return None;
+            };
+            let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+            let midnight = |date: NaiveDate| -> Option<DateTime<Utc>> {
+                schedule::local_to_utc(tz, date.and_hms_opt(0, 0, 0)?)
+            };
+            let (start, middle, end) = (
+                midnight(week.monday())?,
+                midnight(week.monday() + Days::new(7))?,
+                midnight(week.monday() + Days::new(14))?,
+            );
+            let shifts: Vec<Shift> = schedule::shifts(r, start)
+                .take_while(|s| s.start < end)
+                .take(64)
+                .collect();
+            let overlapping = |from: DateTime<Utc>, to: DateTime<Utc>| -> Vec<Shift> {
+                shifts
+                    .iter()
+                    .filter(|s| s.start < to && s.end > from)
+                    .cloned()
+                    .collect()
+            };
+            let weeks = RotationWeeks {
+                rotation: i,
+                this_week: overlapping(start, middle),
+                next_week: overlapping(middle, end),
+            };
+            (!weeks.this_week.is_empty() || !weeks.next_week.is_empty()).then_some(weeks)
+        })
+        .collect();
+
+    // 6. Doc health.
+    let health = if current { health(site) } else { Vec::new() };
+
+    Ok(Digest {
+        week,
+        as_of,
+        current,
+        updates,
+        missing,
+        decisions: decisions.into_iter().map(|(_, d)| d).collect(),
+        open_for_comment: open_for_comment.into_iter().map(|(_, i)| i).collect(),
+        watch,
+        due_soon: due_soon.into_iter().map(|(_, n)| n).collect(),
+        alignments,
+        past_review,
+        rotations,
+        health,
+    })
+}
+
+/// Doc problems (not dependency flags) grouped by the team each file belongs to.
+fn health(site: &Site) -> Vec<TeamHealth> {
+    let by_file: BTreeMap<String, usize> = site
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (display_path(d.file()), i))
+        .collect();
+    let mut groups: BTreeMap<Option<usize>, (TeamHealth, BTreeMap<&'static str, usize>)> =
+        BTreeMap::new();
+    for d in &site.diagnostics {
+        if DEPENDENCY_CODES.contains(&d.code) {
+            continue;
+        }
+        let team = by_file
+            .get(&d.span.file_display())
+            .and_then(|&i| site.documents[i].team())
+            .and_then(|t| site.team(t));
+        let (group, counts) = groups.entry(team).or_insert_with(|| {
+            (
+                TeamHealth {
+                    team,
+                    ..TeamHealth::default()
+                },
+                BTreeMap::new(),
+            )
+        });
+        match d.severity {
+            Severity::Error => group.errors += 1,
+            Severity::Warning => group.warnings += 1,
+        }
+        *counts.entry(d.code).or_default() += 1;
+    }
+    let mut out: Vec<TeamHealth> = groups
+        .into_values()
+        .map(|(mut group, counts)| {
+            let mut codes: Vec<(&'static str, usize)> = counts.into_iter().collect();
+            codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            group.codes = codes;
+            group
+        })
+        .collect();
+    let docs = &site.documents;
+    out.sort_by(|a, b| match (a.team, b.team) {
+        (Some(x), Some(y)) => docs[x]
+            .title
+            .to_lowercase()
+            .cmp(&docs[y].title.to_lowercase()),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    out
+}
+
+/// The weeks that have a digest, newest first: every week up to the build's
+/// with an update, a decision or an alignment change, and the build's own
+/// week when any of its sections has something to say.
+pub fn weeks(site: &Site) -> Vec<Week> {
+    let current = Week::of(site.today);
+    let mut weeks = BTreeSet::new();
+    for d in &site.documents {
+        let dates: Vec<Option<NaiveDate>> = match &d.details {
+            Details::Update(u) => vec![Some(u.week.monday())],
+            Details::Adr(a) => vec![a.date, a.status_changed],
+            Details::Alignment(a) => vec![a.date, a.updated],
+            _ => Vec::new(),
+        };
+        weeks.extend(dates.into_iter().flatten().map(Week::of));
+    }
+    weeks.retain(|w| *w <= current);
+    if !weeks.contains(&current) && digest(site, current).is_ok_and(|d| !d.is_empty()) {
+        weeks.insert(current);
+    }
+    weeks.into_iter().rev().collect()
+}
+
+/// Midnight UTC of a date, for feed timestamps.
+pub fn utc_midnight(date: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::site::test_site as site;
+
+    const TEAM: &str =
+        "## Current Priorities\n\nx\n\n## Looking for Input On\n\nx\n\n## Recent Wins\n\nx\n";
+
+    fn team(name: &str, front: &str) -> String {
+        format!("---\nname: {name}\n{front}---\n\n{TEAM}")
+    }
+
+    fn week(s: &str) -> Week {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn teams_with_and_without_an_update() {
+        let a = team("Alpha", "");
+        let b = team("Beta", "");
+        let s = site(
+            &[
+                ("teams/b.md", &b),
+                ("teams/a.md", &a),
+                ("updates/2026-W47/b.md", "## Shipped\n\nThings.\n"),
+                ("updates/2026-W46/a.md", "## Shipped\n\nOlder.\n"),
+            ],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        assert!(d.current);
+        assert_eq!(d.as_of.to_string(), "2026-11-20");
+        assert_eq!(d.updates.len(), 1);
+        assert_eq!(s.documents[d.updates[0].team].id, "b");
+        assert_eq!(
+            d.missing
+                .iter()
+                .map(|&i| s.documents[i].id.as_str())
+                .collect::<Vec<_>>(),
+            ["a"]
+        );
+        let old = digest(&s, week("2026-W46")).unwrap();
+        assert!(!old.current);
+        assert_eq!(old.as_of.to_string(), "2026-11-15");
+        assert_eq!(s.documents[old.updates[0].team].id, "a");
+        assert_eq!(weeks(&s), vec![week("2026-W47"), week("2026-W46")]);
+    }
+
+    #[test]
+    fn a_week_after_the_build_date_is_an_error() {
+        let s = site(&[("teams/a.md", &team("A", ""))], "2026-11-20");
+        let e = digest(&s, week("2026-W48")).unwrap_err();
+        assert!(e.to_string().contains("2026-W48 has not started"), "{e}");
+        assert!(e.to_string().contains("2026-11-20, in 2026-W47"), "{e}");
+    }
+
+    #[test]
+    fn decisions_dated_or_changed_in_the_week_and_open_comment_periods() {
+        let adr = |extra: &str| {
+            format!(
+                "---\n{extra}---\n\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n"
+            )
+        };
+        let s = site(
+            &[
+                (
+                    "adrs/0001-a.md",
+                    &adr("status: accepted\ndate: 2026-11-17\n"),
+                ),
+                (
+                    "adrs/0002-b.md",
+                    &adr("status: accepted\ndate: 2026-10-01\nstatus_changed: 2026-11-19\n"),
+                ),
+                (
+                    "adrs/0003-c.md",
+                    &adr("status: proposed\ndate: 2026-11-01\ncomment_by: 2026-12-01\n"),
+                ),
+                (
+                    "adrs/0004-d.md",
+                    &adr("status: proposed\ndate: 2026-10-01\ncomment_by: 2026-11-19\n"),
+                ),
+                (
+                    "adrs/0005-e.md",
+                    &adr("status: accepted\ndate: 2026-11-10\n"),
+                ),
+            ],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        let ids: Vec<(&str, DecisionReason)> = d
+            .decisions
+            .iter()
+            .map(|x| (s.documents[x.adr].id.as_str(), x.reason))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("ADR-0002", DecisionReason::StatusChanged),
+                ("ADR-0001", DecisionReason::Dated)
+            ]
+        );
+        let open: Vec<&str> = d
+            .open_for_comment
+            .iter()
+            .map(|&i| s.documents[i].id.as_str())
+            .collect();
+        assert_eq!(
+            open,
+            ["ADR-0003"],
+            "the comment period of 0004 closed yesterday"
+        );
+        // A past week has its decisions but no open comment periods.
+        let old = digest(&s, week("2026-W46")).unwrap();
+        assert_eq!(old.decisions.len(), 1);
+        assert!(old.open_for_comment.is_empty());
+    }
+
+    #[test]
+    fn dependency_watch_and_due_soon() {
+        let a = team(
+            "Alpha",
+            "depends_on:\n  - { on: b, what: late one, need_by: 2026-12-01, committed: 2026-12-10, status: on-track, updated: 2026-11-18 }\n  - { on: b, what: soon and fine, need_by: 2026-12-01, committed: 2026-11-25, status: on-track, updated: 2026-11-18 }\n  - { on: b, what: blocked, need_by: 2027-03-01, committed: 2027-02-01, status: blocked, updated: 2026-11-18 }\n  - { on: b, what: done, need_by: 2026-11-25, committed: 2026-11-10, status: done, updated: 2026-11-18 }\n  - { on: b, what: no buffer, need_by: 2027-03-01, committed: 2027-02-27, status: on-track, updated: 2026-11-18 }\n",
+        );
+        let s = site(
+            &[("teams/a.md", &a), ("teams/b.md", &team("Beta", ""))],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        let what = |n: &usize| {
+            let l = &s.links.dependencies[*n];
+            let Details::Team(t) = &s.documents[l.from].details else {
+                unreachable!()
+            };
+            t.depends_on[l.entry].what.clone()
+        };
+        let watch: Vec<String> = d.watch.iter().map(what).collect();
+        assert_eq!(watch, ["late one", "blocked"]);
+        let soon: Vec<String> = d.due_soon.iter().map(what).collect();
+        assert_eq!(soon, ["late one", "soon and fine"]);
+        assert!(digest(&s, week("2026-W46")).unwrap().watch.is_empty());
+    }
+
+    #[test]
+    fn alignments_new_changed_and_past_review() {
+        let body = "## Ownership Map\n\nx\n\n## Interface Definitions\n\nx\n\n## Timeline Commitments\n\nx\n\n## Slip Protocol\n\nx\n\n## Escalation Path\n\nx\n";
+        let s = site(
+            &[
+                ("teams/a.md", &team("A", "")),
+                ("teams/b.md", &team("B", "")),
+                (
+                    "alignments/new.md",
+                    &format!("---\ntitle: New\nteams: [a, b]\ndate: 2026-11-16\n---\n\n{body}"),
+                ),
+                (
+                    "alignments/changed.md",
+                    &format!(
+                        "---\ntitle: Changed\nteams: [a, b]\ndate: 2026-01-01\nupdated: 2026-11-20\nreview_by: 2026-11-01\n---\n\n{body}"
+                    ),
+                ),
+                (
+                    "alignments/closed.md",
+                    &format!(
+                        "---\ntitle: Closed\nteams: [a, b]\nstatus: closed\nreview_by: 2026-11-01\n---\n\n{body}"
+                    ),
+                ),
+            ],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        let got: Vec<(&str, AlignmentChange)> = d
+            .alignments
+            .iter()
+            .map(|(i, c)| (s.documents[*i].id.as_str(), *c))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("changed", AlignmentChange::Changed),
+                ("new", AlignmentChange::New)
+            ]
+        );
+        let past: Vec<&str> = d
+            .past_review
+            .iter()
+            .map(|&i| s.documents[i].id.as_str())
+            .collect();
+        assert_eq!(past, ["changed"]);
+    }
+
+    #[test]
+    fn rotations_this_week_and_next_with_handoffs() {
+        let s = site(
+            &[(
+                "rotations/oncall.md",
+                "---\nname: On-call\nkind: on-call\nstart: 2026-11-02\nevery: 1w\nhandoff: Wed 10:00\ntimezone: Europe/London\nmembers: [Ann, Bob, Cy]\n---\n\n## Responsibilities\n\nx\n",
+            )],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        let r = &d.rotations[0];
+        let names = |v: &[Shift]| v.iter().map(|s| s.member.clone()).collect::<Vec<_>>();
+        // Handoffs on Wednesdays: W47 (16–22 Nov) has Bob then Cy; W48 has Cy then Ann.
+        assert_eq!(names(&r.this_week), ["Bob", "Cy"]);
+        assert_eq!(names(&r.next_week), ["Cy", "Ann"]);
+        assert_eq!(
+            r.this_week[1].start.to_rfc3339(),
+            "2026-11-18T10:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn doc_health_leaves_dependency_flags_to_the_watch() {
+        let s = site(
+            &[
+                (
+                    "teams/a.md",
+                    "---\nname: A\ndepends_on:\n  - { on: b, what: x, need_by: 2026-11-01 }\n---\n\nSee [[nowhere]].\n",
+                ),
+                ("teams/b.md", &team("B", "")),
+                ("notes.md", "[[gone]]\n"),
+            ],
+            "2026-11-20",
+        );
+        let d = digest(&s, week("2026-W47")).unwrap();
+        assert_eq!(d.health.len(), 2);
+        let a = &d.health[0];
+        assert_eq!(s.documents[a.team.unwrap()].id, "a");
+        assert_eq!(a.codes, [("missing-section", 3), ("broken-reference", 1)]);
+        assert_eq!((a.errors, a.warnings), (4, 0));
+        assert_eq!(d.health[1].team, None);
+        assert!(digest(&s, week("2026-W46")).unwrap().health.is_empty());
+    }
+}

@@ -1,0 +1,618 @@
+//! The weekly digest as a page, an archive, an Atom feed and an email.
+//!
+//! One view model ([`DigestView`]) feeds every form. Its links are made under
+//! the site's base path for pages, and under the absolute `base_url` for the
+//! email and the feed, which are read away from the site.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use super::markdown::{render_fragment, render_text, sections};
+use super::views::{DependencyView, LinkView, SiteView, Views};
+use super::{OutputFile, RenderError, render_page};
+use crate::check::normalise_heading;
+use crate::digest::{AlignmentChange, DecisionReason, Digest, RotationWeeks};
+use crate::link::Site;
+use crate::model::{Details, Week};
+use crate::schedule::Shift;
+
+/// Words a minute for the stated reading time: silent reading of non-fiction
+/// averages about 238 (Brysbaert, 2019); 230 allows for names and dates.
+pub const WORDS_PER_MINUTE: usize = 230;
+
+/// The update sections the digest quotes, with the headings that count for each.
+pub const UPDATE_SECTIONS: &[(&str, &[&str])] = &[
+    ("Shipped", &["Shipped"]),
+    (
+        "Looking for Input On",
+        &["Looking for Input On", "Looking for Input"],
+    ),
+    ("Blockers", &["Blockers"]),
+];
+
+/// Width of the plain-text email.
+const TEXT_WIDTH: usize = 72;
+
+/// One section of a team's update, as HTML and as text.
+#[derive(Serialize, Clone)]
+pub struct UpdateSectionView {
+    /// The section's name (`Shipped`, ...).
+    pub title: String,
+    /// Its body as HTML, links under the view's base.
+    pub html: String,
+    /// Its body as wrapped plain text.
+    pub text: String,
+}
+
+/// A team's update in the digest.
+#[derive(Serialize, Clone)]
+pub struct DigestUpdateView {
+    /// The team.
+    pub team: LinkView,
+    /// The update's own page.
+    pub update: LinkView,
+    /// The quoted sections it has, in digest order.
+    pub sections: Vec<UpdateSectionView>,
+}
+
+/// An ADR among the week's decisions.
+#[derive(Serialize, Clone)]
+pub struct DecisionView {
+    /// The ADR.
+    pub adr: LinkView,
+    /// Its status as shown.
+    pub status: Option<String>,
+    /// `dated` or `status-changed`.
+    pub reason: &'static str,
+    /// The owning team, when it resolves.
+    pub team: Option<LinkView>,
+}
+
+/// A proposed ADR still open for comment.
+#[derive(Serialize, Clone)]
+pub struct CommentView {
+    /// The ADR.
+    pub adr: LinkView,
+    /// The last day for comments.
+    pub comment_by: String,
+    /// Days from the digest's date.
+    pub days_left: i64,
+}
+
+/// An alignment written or changed in the week, or past its review date.
+#[derive(Serialize, Clone)]
+pub struct DigestAlignmentView {
+    /// The alignment.
+    pub alignment: LinkView,
+    /// `new`, `changed` or `review-overdue`.
+    pub change: &'static str,
+    /// The parties, by title.
+    pub teams: Vec<String>,
+    /// Its review date, if any.
+    pub review_by: Option<String>,
+}
+
+/// One stretch of duty.
+#[derive(Serialize, Clone)]
+pub struct ShiftView {
+    /// Who.
+    pub member: String,
+    /// Exchange pairs, as text.
+    pub pairs: String,
+    /// From, in the rotation's time zone (`Wed 18 Nov 10:00 GMT`).
+    pub from: String,
+    /// Until, likewise.
+    pub until: String,
+    /// Whether an override made it.
+    pub overridden: bool,
+}
+
+/// One rotation's duty this week and next.
+#[derive(Serialize, Clone)]
+pub struct DigestRotationView {
+    /// The rotation.
+    pub rotation: LinkView,
+    /// Stretches overlapping the digest's week.
+    pub this_week: Vec<ShiftView>,
+    /// Stretches overlapping the following week.
+    pub next_week: Vec<ShiftView>,
+}
+
+/// One team's doc problems.
+#[derive(Serialize, Clone)]
+pub struct DigestHealthView {
+    /// The team, or `None` for documents of no team.
+    pub team: Option<LinkView>,
+    /// The team's name, or "Other documents".
+    pub name: String,
+    /// Errors.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// `missing-section ×2, broken-reference`.
+    pub summary: String,
+}
+
+/// Links the digest points readers to.
+#[derive(Serialize, Clone)]
+pub struct DigestLinks {
+    /// This digest's page.
+    pub page: String,
+    /// The archive of digests.
+    pub archive: String,
+    /// The Atom feed of digests.
+    pub feed: String,
+    /// The dependency tracker.
+    pub tracker: String,
+    /// The doc-health page.
+    pub health: String,
+    /// The site's home page.
+    pub home: String,
+}
+
+/// Everything a digest template sees as `digest`.
+#[derive(Serialize, Clone)]
+pub struct DigestView {
+    /// `2026-W47`.
+    pub week: String,
+    /// `Week 47, 2026`.
+    pub title: String,
+    /// `16–22 November 2026`.
+    pub dates: String,
+    /// The date it speaks from.
+    pub as_of: String,
+    /// Whether it is the build's own week (with dependency watch and doc health).
+    pub current: bool,
+    /// The organisation's name.
+    pub organisation: String,
+    /// The email subject, also the feed entry's title.
+    pub subject: String,
+    /// Minutes to read the text, rounded up.
+    pub reading_minutes: usize,
+    /// Words in the text.
+    pub words: usize,
+    /// Where to go from the digest.
+    pub links: DigestLinks,
+    /// Team updates.
+    pub updates: Vec<DigestUpdateView>,
+    /// Teams with no update.
+    pub missing: Vec<LinkView>,
+    /// ADRs dated or changed in the week.
+    pub decisions: Vec<DecisionView>,
+    /// Proposed ADRs open for comment.
+    pub open_for_comment: Vec<CommentView>,
+    /// Late, blocked, overdue, unconfirmed or stale dependencies.
+    pub watch: Vec<DependencyView>,
+    /// Dependencies needed within 14 days.
+    pub due_soon: Vec<DependencyView>,
+    /// Alignments new or changed in the week, then those past review.
+    pub alignments: Vec<DigestAlignmentView>,
+    /// Rotations.
+    pub rotations: Vec<DigestRotationView>,
+    /// Doc problems by team.
+    pub health: Vec<DigestHealthView>,
+    /// Total doc errors and warnings in `health`.
+    pub health_errors: usize,
+    /// Total doc warnings in `health`.
+    pub health_warnings: usize,
+}
+
+/// `16–22 November 2026`, `30 November – 6 December 2026`, `29 December 2025 – 4 January 2026`.
+pub fn week_dates(week: Week) -> String {
+    let (a, b) = (week.monday(), week.sunday());
+    if a.month() == b.month() {
+        format!("{}–{}", a.day(), b.format("%-d %B %Y"))
+    } else if a.year() == b.year() {
+        format!("{} – {}", a.format("%-d %B"), b.format("%-d %B %Y"))
+    } else {
+        format!("{} – {}", a.format("%-d %B %Y"), b.format("%-d %B %Y"))
+    }
+}
+
+/// The subject line: the organisation and the week.
+pub fn subject(organisation: &str, week: Week) -> String {
+    format!(
+        "{organisation} weekly digest: week {} ({})",
+        week.week,
+        week_dates(week)
+    )
+}
+
+/// The digest of one week as a view, with links under `views`' base.
+pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
+    let site = views.site();
+    let docs = &site.documents;
+    let base = views.base().to_string();
+    let href = |path: &str| format!("{base}{path}");
+
+    let updates = digest
+        .updates
+        .iter()
+        .map(|u| {
+            let doc = &docs[u.update];
+            let body = doc.source.body();
+            let found = sections(body);
+            let sections = UPDATE_SECTIONS
+                .iter()
+                .filter_map(|(title, names)| {
+                    let (_, range) = found.iter().find(|(h, _)| {
+                        names
+                            .iter()
+                            .any(|n| normalise_heading(h) == normalise_heading(n))
+                    })?;
+                    let fragment = &body[range.clone()];
+                    let text = render_text(doc, site, fragment, TEXT_WIDTH);
+                    (!text.trim().is_empty()).then(|| UpdateSectionView {
+                        title: title.to_string(),
+                        html: render_fragment(doc, site, fragment, &base, None),
+                        text,
+                    })
+                })
+                .collect();
+            DigestUpdateView {
+                team: views.link(u.team),
+                update: views.link(u.update),
+                sections,
+            }
+        })
+        .collect();
+
+    let decisions = digest
+        .decisions
+        .iter()
+        .map(|d| {
+            let team = match &docs[d.adr].details {
+                Details::Adr(a) => a.team.as_ref().and_then(|t| site.team(&t.id)),
+                _ => None,
+            };
+            DecisionView {
+                adr: views.link(d.adr),
+                status: docs[d.adr].status(),
+                reason: match d.reason {
+                    DecisionReason::Dated => "dated",
+                    DecisionReason::StatusChanged => "status-changed",
+                },
+                team: team.map(|t| views.link(t)),
+            }
+        })
+        .collect();
+
+    let open_for_comment = digest
+        .open_for_comment
+        .iter()
+        .filter_map(|&i| match &docs[i].details {
+            Details::Adr(a) => a.comment_by.map(|c| CommentView {
+                adr: views.link(i),
+                comment_by: c.to_string(),
+                days_left: (c - digest.as_of).num_days(),
+            }),
+            _ => None,
+        })
+        .collect();
+
+    let deps = &site.links.dependencies;
+    let watch = digest
+        .watch
+        .iter()
+        .map(|&n| views.dependency(&deps[n]))
+        .collect();
+    let due_soon = digest
+        .due_soon
+        .iter()
+        .map(|&n| views.dependency(&deps[n]))
+        .collect();
+
+    let alignment = |i: usize, change: &'static str| {
+        let Details::Alignment(a) = &docs[i].details else {
+            unreachable!("digest alignments are alignments")
+        };
+        DigestAlignmentView {
+            alignment: views.link(i),
+            change,
+            teams: a
+                .teams
+                .iter()
+                .map(|t| {
+                    site.team(&t.id)
+                        .map(|x| docs[x].title.clone())
+                        .unwrap_or_else(|| t.id.clone())
+                })
+                .collect(),
+            review_by: a.review_by.map(|d| d.to_string()),
+        }
+    };
+    let alignments = digest
+        .alignments
+        .iter()
+        .map(|&(i, c)| {
+            alignment(
+                i,
+                match c {
+                    AlignmentChange::New => "new",
+                    AlignmentChange::Changed => "changed",
+                },
+            )
+        })
+        .chain(
+            digest
+                .past_review
+                .iter()
+                .map(|&i| alignment(i, "review-overdue")),
+        )
+        .collect();
+
+    let rotations = digest
+        .rotations
+        .iter()
+        .map(|r| rotation_view(views, site, r))
+        .collect();
+
+    let health: Vec<DigestHealthView> = digest
+        .health
+        .iter()
+        .map(|h| DigestHealthView {
+            team: h.team.map(|t| views.link(t)),
+            name: h
+                .team
+                .map(|t| docs[t].title.clone())
+                .unwrap_or_else(|| "Other documents".into()),
+            errors: h.errors,
+            warnings: h.warnings,
+            summary: h
+                .codes
+                .iter()
+                .map(|(code, n)| {
+                    if *n == 1 {
+                        code.to_string()
+                    } else {
+                        format!("{code} ×{n}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+
+    let week = digest.week.to_string();
+    DigestView {
+        title: format!("Week {}, {}", digest.week.week, digest.week.year),
+        dates: week_dates(digest.week),
+        as_of: digest.as_of.to_string(),
+        current: digest.current,
+        organisation: site.config.title.clone(),
+        subject: subject(&site.config.title, digest.week),
+        reading_minutes: 0,
+        words: 0,
+        links: DigestLinks {
+            page: href(&format!("digest/{week}/")),
+            archive: href("digest/"),
+            feed: href("digest/feed.xml"),
+            tracker: href("dependencies/"),
+            health: href("health/"),
+            home: href(""),
+        },
+        week,
+        updates,
+        missing: digest.missing.iter().map(|&t| views.link(t)).collect(),
+        decisions,
+        open_for_comment,
+        watch,
+        due_soon,
+        alignments,
+        rotations,
+        health_errors: health.iter().map(|h| h.errors).sum(),
+        health_warnings: health.iter().map(|h| h.warnings).sum(),
+        health,
+    }
+}
+
+fn rotation_view(views: &Views, site: &Site, r: &RotationWeeks) -> DigestRotationView {
+    let tz = match &site.documents[r.rotation].details {
+        Details::Rotation(rot) => rot.timezone.unwrap_or(chrono_tz::Tz::UTC),
+        _ => chrono_tz::Tz::UTC,
+    };
+    let when = |t: DateTime<Utc>| {
+        t.with_timezone(&tz)
+            .format("%a %-d %b %H:%M %Z")
+            .to_string()
+    };
+    let shift = |s: &Shift| ShiftView {
+        member: s.member.clone(),
+        pairs: crate::schedule::pairs_text(&s.pairs),
+        from: when(s.start),
+        until: when(s.end),
+        overridden: s.overridden,
+    };
+    DigestRotationView {
+        rotation: views.link(r.rotation),
+        this_week: r.this_week.iter().map(shift).collect(),
+        next_week: r.next_week.iter().map(shift).collect(),
+    }
+}
+
+/// A rendered digest email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestEmail {
+    /// The subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part, CSS inlined.
+    pub html: String,
+}
+
+/// Counts the words a reader reads: tokens with a letter or digit, not URLs.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .filter(|w| !w.contains("://") && !w.starts_with('/'))
+        .count()
+}
+
+/// The text email as sent: lines wrapped at 72 columns (continuations indented
+/// under the text of a list item), no runs of blank lines, CRLF-free.
+fn tidy_text(text: &str) -> String {
+    let wrapped = super::markdown::wrap_text(text.trim(), TEXT_WIDTH, 2);
+    let mut out = String::with_capacity(wrapped.len());
+    let mut blank = 0;
+    for line in wrapped.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders the plain text once to measure it, then fills in the reading time.
+fn measure(tera: &Tera, view: &mut DigestView) -> Result<String, RenderError> {
+    let render = |view: &DigestView| -> Result<String, RenderError> {
+        let mut c = Context::new();
+        c.insert("digest", view);
+        let text = tera
+            .render("email.txt", &c)
+            .map_err(|e| RenderError::template("email.txt", e))?;
+        Ok(tidy_text(&text))
+    };
+    let draft = render(view)?;
+    view.words = count_words(&draft);
+    view.reading_minutes = view.words.div_ceil(WORDS_PER_MINUTE).max(1);
+    render(view)
+}
+
+/// The email of a digest: subject, plain text and HTML with inlined CSS.
+pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestEmail, RenderError> {
+    let views = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
+    let mut view = digest_view(&views, digest);
+    let text = measure(tera, &mut view)?;
+    let mut c = Context::new();
+    c.insert("digest", &view);
+    let html = tera
+        .render("email.html", &c)
+        .map_err(|e| RenderError::template("email.html", e))?;
+    let inliner = css_inline::CSSInliner::options()
+        .keep_style_tags(true)
+        .load_remote_stylesheets(false)
+        .build();
+    let html = inliner
+        .inline(&html)
+        .map_err(|e| RenderError::Email(e.to_string()))?;
+    Ok(DigestEmail {
+        subject: view.subject,
+        text,
+        html,
+    })
+}
+
+/// The digest pages, the archive and the Atom feed of digests.
+pub fn digest_pages(
+    site: &Site,
+    tera: &Tera,
+    site_view: &SiteView,
+    digests: &[Digest],
+) -> Result<(Vec<OutputFile>, Option<DigestView>), RenderError> {
+    let views = Views::new(site);
+    let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
+    let mut files = Vec::new();
+    let mut pages: Vec<DigestView> = Vec::new();
+    let mut entries: Vec<super::feed::Entry> = Vec::new();
+    for digest in digests {
+        let mut view = digest_view(&views, digest);
+        measure(tera, &mut view)?;
+        let url = format!("digest/{}/", view.week);
+        let mut c = super::context(site_view, "digest", &view.title, &url);
+        c.insert("digest", &view);
+        files.push(render_page(
+            tera,
+            "digest.html",
+            &format!("{url}index.html"),
+            &c,
+        )?);
+
+        let mut feed_view = digest_view(&absolute, digest);
+        feed_view.words = view.words;
+        feed_view.reading_minutes = view.reading_minutes;
+        let mut c = Context::new();
+        c.insert("digest", &feed_view);
+        let content = tera
+            .render("digest_content.html", &c)
+            .map_err(|e| RenderError::template("digest_content.html", e))?;
+        entries.push(super::feed::Entry {
+            id: feed_view.links.page.clone(),
+            title: feed_view.subject.clone(),
+            link: feed_view.links.page.clone(),
+            updated: crate::digest::utc_midnight(digest.as_of),
+            summary: Some(format!(
+                "{}. A {}-minute read.",
+                feed_view.dates, feed_view.reading_minutes
+            )),
+            content,
+        });
+        pages.push(view);
+    }
+    let latest = pages.first().cloned();
+    let mut c = super::context(site_view, "digest", "Weekly digest", "digest/");
+    c.insert("digests", &pages);
+    files.push(render_page(
+        tera,
+        "digest_index.html",
+        "digest/index.html",
+        &c,
+    )?);
+    let absolute_base = super::absolute_base(&site.config.base_url);
+    files.push(OutputFile {
+        path: "digest/feed.xml".into(),
+        contents: super::feed::atom(&super::feed::Feed {
+            id: format!("{absolute_base}digest/"),
+            title: format!("{} weekly digest", site.config.title),
+            subtitle: site.config.description.clone(),
+            link: format!("{absolute_base}digest/"),
+            self_link: format!("{absolute_base}digest/feed.xml"),
+            author: site.config.title.clone(),
+            updated: entries
+                .iter()
+                .map(|e| e.updated)
+                .max()
+                .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
+            entries,
+        })
+        .into_bytes(),
+    });
+    Ok((files, latest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn week_dates_across_months_and_years() {
+        let w = |s: &str| s.parse::<Week>().unwrap();
+        assert_eq!(week_dates(w("2026-W47")), "16–22 November 2026");
+        assert_eq!(week_dates(w("2026-W49")), "30 November – 6 December 2026");
+        assert_eq!(
+            week_dates(w("2026-W01")),
+            "29 December 2025 – 4 January 2026"
+        );
+        assert_eq!(
+            subject("Tidewater Engineering", w("2026-W47")),
+            "Tidewater Engineering weekly digest: week 47 (16–22 November 2026)"
+        );
+    }
+
+    #[test]
+    fn words_are_runs_with_letters_or_digits() {
+        assert_eq!(
+            count_words("Shipped — 3 things: a, b & c\n- see https://x.example/y or /adrs/"),
+            8
+        );
+    }
+}
