@@ -3,6 +3,7 @@
 mod build;
 mod check;
 mod commands;
+mod digest;
 mod graph;
 mod rotations;
 
