@@ -129,9 +129,11 @@ pub struct Digest {
     pub alignments: Vec<(usize, AlignmentChange)>,
     /// Alignments, not closed, past their `review_by` date.
     pub past_review: Vec<usize>,
-    /// Who is on duty this week and next, per rotation, by rotation name.
-    pub rotations: Vec<RotationWeeks>,
-    /// Doc problems by team (not the dependency flags, which the watch covers).
+    /// Rotations running in the week or the next, by name; see [`rotation_weeks`]
+    /// for who is on duty in each (worked out only for the rotations shown).
+    pub rotations: Vec<usize>,
+    /// Doc problems by team (not the dependency flags, which the watch covers),
+    /// the teams with the most errors first.
     pub health: Vec<TeamHealth>,
 }
 
@@ -161,8 +163,59 @@ const DEPENDENCY_CODES: &[&str] = &[
     codes::DEPENDENCY_CYCLE,
 ];
 
+/// Makes the digests of many weeks, sorting and grouping what every week needs once.
+pub struct Digester<'a> {
+    site: &'a Site,
+    /// Each document's position when sorted by title (ignoring case), then id.
+    rank: Vec<usize>,
+    /// Teams, by name.
+    teams: Vec<usize>,
+    /// Rotations, by name.
+    rotations: Vec<usize>,
+}
+
+impl<'a> Digester<'a> {
+    /// Prepares digests of `site`.
+    pub fn new(site: &'a Site) -> Self {
+        let docs = &site.documents;
+        let mut by_title: Vec<usize> = (0..docs.len()).collect();
+        let keys: Vec<String> = docs.iter().map(|d| d.title.to_lowercase()).collect();
+        by_title.sort_by(|&a, &b| (&keys[a], &docs[a].id).cmp(&(&keys[b], &docs[b].id)));
+        let mut rank = vec![0; docs.len()];
+        for (r, &i) in by_title.iter().enumerate() {
+            rank[i] = r;
+        }
+        let teams = by_title
+            .iter()
+            .copied()
+            .filter(|&i| docs[i].kind == Kind::Team)
+            .collect();
+        let rotations = by_title
+            .iter()
+            .copied()
+            .filter(|&i| matches!(docs[i].details, Details::Rotation(_)))
+            .collect();
+        Digester {
+            site,
+            rank,
+            teams,
+            rotations,
+        }
+    }
+
+    /// The digest of `week`, or an error for a week after the build's date.
+    pub fn digest(&self, week: Week) -> Result<Digest, DigestError> {
+        digest_with(self, week)
+    }
+}
+
 /// The digest of `week`, or an error for a week after the build's date.
 pub fn digest(site: &Site, week: Week) -> Result<Digest, DigestError> {
+    Digester::new(site).digest(week)
+}
+
+fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
+    let site = digester.site;
     let today = site.today;
     let current_week = Week::of(today);
     if week > current_week {
@@ -175,19 +228,13 @@ pub fn digest(site: &Site, week: Week) -> Result<Digest, DigestError> {
     let current = week == current_week;
     let as_of = if current { today } else { week.sunday() };
     let docs = &site.documents;
-    let by_title = |a: &usize, b: &usize| {
-        (docs[*a].title.to_lowercase(), &docs[*a].id)
-            .cmp(&(docs[*b].title.to_lowercase(), &docs[*b].id))
-    };
+    let rank = &digester.rank;
+    let by_title = |a: &usize, b: &usize| rank[*a].cmp(&rank[*b]);
 
     // 1. Teams.
-    let mut teams: Vec<usize> = (0..docs.len())
-        .filter(|&i| docs[i].kind == Kind::Team)
-        .collect();
-    teams.sort_by(by_title);
     let mut updates = Vec::new();
     let mut missing = Vec::new();
-    for &team in &teams {
+    for &team in &digester.teams {
         let update = site.links.updates_by_team.get(&team).and_then(|us| {
             us.iter()
                 .copied()
@@ -288,43 +335,18 @@ pub fn digest(site: &Site, week: Week) -> Result<Digest, DigestError> {
     alignments.sort_by(|a, b| by_title(&a.0, &b.0));
     past_review.sort_by(by_title);
 
-    // 5. Rotations.
-    let mut rotation_ids: Vec<usize> = (0..docs.len())
-        .filter(|&i| matches!(docs[i].details, Details::Rotation(_)))
-        .collect();
-    rotation_ids.sort_by(by_title);
-    let rotations = rotation_ids
-        .into_iter()
-        .filter_map(|i| {
+    // 5. Rotations: those whose first turn starts before the end of the next week.
+    let end = week.monday() + Days::new(14);
+    let rotations = digester
+        .rotations
+        .iter()
+        .copied()
+        .filter(|&i| {
             let Details::Rotation(r) = &docs[i].details else {
-                return None;
+                return false;
             };
-            let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
-            let midnight = |date: NaiveDate| -> Option<DateTime<Utc>> {
-                schedule::local_to_utc(tz, date.and_hms_opt(0, 0, 0)?)
-            };
-            let (start, middle, end) = (
-                midnight(week.monday())?,
-                midnight(week.monday() + Days::new(7))?,
-                midnight(week.monday() + Days::new(14))?,
-            );
-            let shifts: Vec<Shift> = schedule::shifts(r, start)
-                .take_while(|s| s.start < end)
-                .take(64)
-                .collect();
-            let overlapping = |from: DateTime<Utc>, to: DateTime<Utc>| -> Vec<Shift> {
-                shifts
-                    .iter()
-                    .filter(|s| s.start < to && s.end > from)
-                    .cloned()
-                    .collect()
-            };
-            let weeks = RotationWeeks {
-                rotation: i,
-                this_week: overlapping(start, middle),
-                next_week: overlapping(middle, end),
-            };
-            (!weeks.this_week.is_empty() || !weeks.next_week.is_empty()).then_some(weeks)
+            let runs = !r.members.is_empty() || !schedule::exchange_pairs(r, 0).is_empty();
+            runs && schedule::handoff(r, 0).is_some_and(|first| first.date_naive() < end)
         })
         .collect();
 
@@ -346,6 +368,40 @@ pub fn digest(site: &Site, week: Week) -> Result<Digest, DigestError> {
         rotations,
         health,
     })
+}
+
+/// Who is on duty in `rotation` during `week` and the week after: every stretch
+/// of duty overlapping each, cut at handoffs and overrides in the rotation's zone.
+pub fn rotation_weeks(site: &Site, rotation: usize, week: Week) -> Option<RotationWeeks> {
+    let Details::Rotation(r) = &site.documents[rotation].details else {
+        return None;
+    };
+    let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+    let midnight = |date: NaiveDate| -> Option<DateTime<Utc>> {
+        schedule::local_to_utc(tz, date.and_hms_opt(0, 0, 0)?)
+    };
+    let (start, middle, end) = (
+        midnight(week.monday())?,
+        midnight(week.monday() + Days::new(7))?,
+        midnight(week.monday() + Days::new(14))?,
+    );
+    let shifts: Vec<Shift> = schedule::shifts(r, start)
+        .take_while(|s| s.start < end)
+        .take(64)
+        .collect();
+    let overlapping = |from: DateTime<Utc>, to: DateTime<Utc>| -> Vec<Shift> {
+        shifts
+            .iter()
+            .filter(|s| s.start < to && s.end > from)
+            .cloned()
+            .collect()
+    };
+    let weeks = RotationWeeks {
+        rotation,
+        this_week: overlapping(start, middle),
+        next_week: overlapping(middle, end),
+    };
+    (!weeks.this_week.is_empty() || !weeks.next_week.is_empty()).then_some(weeks)
 }
 
 /// Doc problems (not dependency flags) grouped by the team each file belongs to.
@@ -391,11 +447,16 @@ fn health(site: &Site) -> Vec<TeamHealth> {
         })
         .collect();
     let docs = &site.documents;
+    // The teams with the most problems first; documents of no team last.
     out.sort_by(|a, b| match (a.team, b.team) {
-        (Some(x), Some(y)) => docs[x]
-            .title
-            .to_lowercase()
-            .cmp(&docs[y].title.to_lowercase()),
+        (Some(x), Some(y)) => (b.errors, b.warnings)
+            .cmp(&(a.errors, a.warnings))
+            .then_with(|| {
+                docs[x]
+                    .title
+                    .to_lowercase()
+                    .cmp(&docs[y].title.to_lowercase())
+            }),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
@@ -419,7 +480,11 @@ pub fn weeks(site: &Site) -> Vec<Week> {
         weeks.extend(dates.into_iter().flatten().map(Week::of));
     }
     weeks.retain(|w| *w <= current);
-    if !weeks.contains(&current) && digest(site, current).is_ok_and(|d| !d.is_empty()) {
+    if !weeks.contains(&current)
+        && Digester::new(site)
+            .digest(current)
+            .is_ok_and(|d| !d.is_empty())
+    {
         weeks.insert(current);
     }
     weeks.into_iter().rev().collect()
@@ -630,7 +695,7 @@ mod tests {
             "2026-11-20",
         );
         let d = digest(&s, week("2026-W47")).unwrap();
-        let r = &d.rotations[0];
+        let r = rotation_weeks(&s, d.rotations[0], d.week).unwrap();
         let names = |v: &[Shift]| v.iter().map(|s| s.member.clone()).collect::<Vec<_>>();
         // Handoffs on Wednesdays: W47 (16–22 Nov) has Bob then Cy; W48 has Cy then Ann.
         assert_eq!(names(&r.this_week), ["Bob", "Cy"]);

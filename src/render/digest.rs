@@ -5,6 +5,7 @@
 //! email and the feed, which are read away from the site.
 
 use chrono::{DateTime, Datelike, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -30,6 +31,9 @@ pub const UPDATE_SECTIONS: &[(&str, &[&str])] = &[
     ),
     ("Blockers", &["Blockers"]),
 ];
+
+/// How many digests the Atom feed holds, newest first.
+pub const FEED_ENTRIES: usize = 20;
 
 /// Width of the plain-text email.
 const TEXT_WIDTH: usize = 72;
@@ -134,6 +138,41 @@ pub struct DigestHealthView {
     pub summary: String,
 }
 
+/// How many items a section lists before it says "and N more" and links to the
+/// wiki: the digest is a five-minute read, also for an organisation with
+/// hundreds of rotations.
+pub const SECTION_LIMIT: usize = 12;
+
+/// How many teams without an update are named before "and N more".
+pub const MISSING_LIMIT: usize = 30;
+
+/// Items each section left out; zero when it lists everything.
+#[derive(Serialize, Clone, Default)]
+pub struct DigestMore {
+    /// Teams with no update.
+    pub missing: usize,
+    /// Decisions.
+    pub decisions: usize,
+    /// ADRs open for comment.
+    pub open_for_comment: usize,
+    /// Dependencies to watch.
+    pub watch: usize,
+    /// Dependencies due soon.
+    pub due_soon: usize,
+    /// Alignments.
+    pub alignments: usize,
+    /// Rotations.
+    pub rotations: usize,
+    /// Teams with doc problems.
+    pub health: usize,
+}
+
+/// The first `limit` items, and how many were left out.
+fn capped<T>(items: impl ExactSizeIterator<Item = T>, limit: usize) -> (Vec<T>, usize) {
+    let total = items.len();
+    (items.take(limit).collect(), total.saturating_sub(limit))
+}
+
 /// Links the digest points readers to.
 #[derive(Serialize, Clone)]
 pub struct DigestLinks {
@@ -192,9 +231,11 @@ pub struct DigestView {
     pub rotations: Vec<DigestRotationView>,
     /// Doc problems by team.
     pub health: Vec<DigestHealthView>,
-    /// Total doc errors and warnings in `health`.
+    /// How many items each section left out (see [`SECTION_LIMIT`]).
+    pub more: DigestMore,
+    /// Total doc errors in the docs (all teams, also those left out).
     pub health_errors: usize,
-    /// Total doc warnings in `health`.
+    /// Total doc warnings, likewise.
     pub health_warnings: usize,
 }
 
@@ -258,9 +299,11 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
         })
         .collect();
 
-    let decisions = digest
-        .decisions
-        .iter()
+    let mut more = DigestMore::default();
+    let (decisions, n) = capped(digest.decisions.iter(), SECTION_LIMIT);
+    more.decisions = n;
+    let decisions = decisions
+        .into_iter()
         .map(|d| {
             let team = match &docs[d.adr].details {
                 Details::Adr(a) => a.team.as_ref().and_then(|t| site.team(&t.id)),
@@ -278,9 +321,10 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
         })
         .collect();
 
-    let open_for_comment = digest
-        .open_for_comment
-        .iter()
+    let (open, n) = capped(digest.open_for_comment.iter(), SECTION_LIMIT);
+    more.open_for_comment = n;
+    let open_for_comment = open
+        .into_iter()
         .filter_map(|&i| match &docs[i].details {
             Details::Adr(a) => a.comment_by.map(|c| CommentView {
                 adr: views.link(i),
@@ -292,14 +336,16 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
         .collect();
 
     let deps = &site.links.dependencies;
-    let watch = digest
-        .watch
-        .iter()
+    let (watch, n) = capped(digest.watch.iter(), SECTION_LIMIT);
+    more.watch = n;
+    let watch = watch
+        .into_iter()
         .map(|&n| views.dependency(&deps[n]))
         .collect();
-    let due_soon = digest
-        .due_soon
-        .iter()
+    let (due_soon, n) = capped(digest.due_soon.iter(), SECTION_LIMIT);
+    more.due_soon = n;
+    let due_soon = due_soon
+        .into_iter()
         .map(|&n| views.dependency(&deps[n]))
         .collect();
 
@@ -322,35 +368,38 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
             review_by: a.review_by.map(|d| d.to_string()),
         }
     };
-    let alignments = digest
-        .alignments
-        .iter()
-        .map(|&(i, c)| {
-            alignment(
-                i,
-                match c {
-                    AlignmentChange::New => "new",
-                    AlignmentChange::Changed => "changed",
-                },
-            )
-        })
-        .chain(
-            digest
-                .past_review
-                .iter()
-                .map(|&i| alignment(i, "review-overdue")),
+    let changes = digest.alignments.iter().map(|&(i, c)| {
+        (
+            i,
+            match c {
+                AlignmentChange::New => "new",
+                AlignmentChange::Changed => "changed",
+            },
         )
+    });
+    let overdue = digest.past_review.iter().map(|&i| (i, "review-overdue"));
+    let all: Vec<(usize, &'static str)> = changes.chain(overdue).collect();
+    let (shown, n) = capped(all.into_iter(), SECTION_LIMIT);
+    more.alignments = n;
+    let alignments = shown
+        .into_iter()
+        .map(|(i, change)| alignment(i, change))
         .collect();
 
-    let rotations = digest
-        .rotations
-        .iter()
-        .map(|r| rotation_view(views, site, r))
+    let (rotations, n) = capped(digest.rotations.iter(), SECTION_LIMIT);
+    more.rotations = n;
+    let rotations = rotations
+        .into_iter()
+        .filter_map(|&r| crate::digest::rotation_weeks(site, r, digest.week))
+        .map(|r| rotation_view(views, site, &r))
         .collect();
 
-    let health: Vec<DigestHealthView> = digest
-        .health
-        .iter()
+    let health_errors = digest.health.iter().map(|h| h.errors).sum();
+    let health_warnings = digest.health.iter().map(|h| h.warnings).sum();
+    let (health, n) = capped(digest.health.iter(), SECTION_LIMIT);
+    more.health = n;
+    let health: Vec<DigestHealthView> = health
+        .into_iter()
         .map(|h| DigestHealthView {
             team: h.team.map(|t| views.link(t)),
             name: h
@@ -394,16 +443,21 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
         },
         week,
         updates,
-        missing: digest.missing.iter().map(|&t| views.link(t)).collect(),
+        missing: {
+            let (missing, n) = capped(digest.missing.iter(), MISSING_LIMIT);
+            more.missing = n;
+            missing.into_iter().map(|&t| views.link(t)).collect()
+        },
         decisions,
         open_for_comment,
         watch,
         due_soon,
         alignments,
         rotations,
-        health_errors: health.iter().map(|h| h.errors).sum(),
-        health_warnings: health.iter().map(|h| h.warnings).sum(),
+        health_errors,
+        health_warnings,
         health,
+        more,
     }
 }
 
@@ -472,27 +526,29 @@ fn tidy_text(text: &str) -> String {
     out
 }
 
-/// Renders the plain text once to measure it, then fills in the reading time.
-fn measure(tera: &Tera, view: &mut DigestView) -> Result<String, RenderError> {
-    let render = |view: &DigestView| -> Result<String, RenderError> {
-        let mut c = Context::new();
-        c.insert("digest", view);
-        let text = tera
-            .render("email.txt", &c)
-            .map_err(|e| RenderError::template("email.txt", e))?;
-        Ok(tidy_text(&text))
-    };
-    let draft = render(view)?;
-    view.words = count_words(&draft);
+/// The plain-text email of a view, tidied.
+fn render_email_text(tera: &Tera, view: &DigestView) -> Result<String, RenderError> {
+    let mut c = Context::new();
+    c.insert("digest", view);
+    let text = tera
+        .render("email.txt", &c)
+        .map_err(|e| RenderError::template("email.txt", e))?;
+    Ok(tidy_text(&text))
+}
+
+/// Fills in the word count and reading time, measured on the plain text.
+fn measure(tera: &Tera, view: &mut DigestView) -> Result<(), RenderError> {
+    view.words = count_words(&render_email_text(tera, view)?);
     view.reading_minutes = view.words.div_ceil(WORDS_PER_MINUTE).max(1);
-    render(view)
+    Ok(())
 }
 
 /// The email of a digest: subject, plain text and HTML with inlined CSS.
 pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestEmail, RenderError> {
     let views = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
     let mut view = digest_view(&views, digest);
-    let text = measure(tera, &mut view)?;
+    measure(tera, &mut view)?;
+    let text = render_email_text(tera, &view)?;
     let mut c = Context::new();
     c.insert("digest", &view);
     let html = tera
@@ -521,42 +577,50 @@ pub fn digest_pages(
 ) -> Result<(Vec<OutputFile>, Option<DigestView>), RenderError> {
     let views = Views::new(site);
     let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
-    let mut files = Vec::new();
-    let mut pages: Vec<DigestView> = Vec::new();
-    let mut entries: Vec<super::feed::Entry> = Vec::new();
-    for digest in digests {
-        let mut view = digest_view(&views, digest);
-        measure(tera, &mut view)?;
-        let url = format!("digest/{}/", view.week);
-        let mut c = super::context(site_view, "digest", &view.title, &url);
-        c.insert("digest", &view);
-        files.push(render_page(
-            tera,
-            "digest.html",
-            &format!("{url}index.html"),
-            &c,
-        )?);
-
-        let mut feed_view = digest_view(&absolute, digest);
-        feed_view.words = view.words;
-        feed_view.reading_minutes = view.reading_minutes;
-        let mut c = Context::new();
-        c.insert("digest", &feed_view);
-        let content = tera
-            .render("digest_content.html", &c)
-            .map_err(|e| RenderError::template("digest_content.html", e))?;
-        entries.push(super::feed::Entry {
-            id: feed_view.links.page.clone(),
-            title: feed_view.subject.clone(),
-            link: feed_view.links.page.clone(),
-            updated: crate::digest::utc_midnight(digest.as_of),
-            summary: Some(format!(
-                "{}. A {}-minute read.",
-                feed_view.dates, feed_view.reading_minutes
-            )),
-            content,
-        });
+    let rendered = digests
+        .par_iter()
+        .enumerate()
+        .map(|(n, digest)| {
+            let mut view = digest_view(&views, digest);
+            measure(tera, &mut view)?;
+            let url = format!("digest/{}/", view.week);
+            let mut c = super::context(site_view, "digest", &view.title, &url);
+            c.insert("digest", &view);
+            let page = render_page(tera, "digest.html", &format!("{url}index.html"), &c)?;
+            // The feed holds the newest digests, with links that work away from the site.
+            let entry = if n < FEED_ENTRIES {
+                let mut feed_view = digest_view(&absolute, digest);
+                feed_view.words = view.words;
+                feed_view.reading_minutes = view.reading_minutes;
+                let mut c = Context::new();
+                c.insert("digest", &feed_view);
+                let content = tera
+                    .render("digest_content.html", &c)
+                    .map_err(|e| RenderError::template("digest_content.html", e))?;
+                Some(super::feed::Entry {
+                    id: feed_view.links.page.clone(),
+                    title: feed_view.subject.clone(),
+                    link: feed_view.links.page.clone(),
+                    updated: crate::digest::utc_midnight(digest.as_of),
+                    summary: Some(format!(
+                        "{}. A {}-minute read.",
+                        feed_view.dates, feed_view.reading_minutes
+                    )),
+                    content,
+                })
+            } else {
+                None
+            };
+            Ok((page, view, entry))
+        })
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    let mut files = Vec::with_capacity(rendered.len() + 2);
+    let mut pages = Vec::with_capacity(rendered.len());
+    let mut entries = Vec::new();
+    for (page, view, entry) in rendered {
+        files.push(page);
         pages.push(view);
+        entries.extend(entry);
     }
     let latest = pages.first().cloned();
     let mut c = super::context(site_view, "digest", "Weekly digest", "digest/");
@@ -606,6 +670,43 @@ mod tests {
             subject("Tidewater Engineering", w("2026-W47")),
             "Tidewater Engineering weekly digest: week 47 (16–22 November 2026)"
         );
+    }
+
+    #[test]
+    fn long_sections_stop_at_the_limit_and_say_how_many_more() {
+        let mut files: Vec<(String, String)> = (0..SECTION_LIMIT + 3)
+            .map(|n| {
+                (
+                    format!("rotations/r{n:02}.md"),
+                    format!("---\nname: Rotation {n:02}\nkind: on-call\nstart: 2026-01-05\nevery: 1w\nmembers: [A, B]\n---\n\n## Responsibilities\n\nx\n"),
+                )
+            })
+            .collect();
+        files.push((
+            "rotations/later.md".into(),
+            "---\nname: Starts next year\nkind: on-call\nstart: 2027-06-07\nevery: 1w\nmembers: [A]\n---\n\n## Responsibilities\n\nx\n".into(),
+        ));
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let site = crate::site::test_site(&refs, "2026-11-20");
+        let digest = crate::digest::digest(&site, Week::of(site.today)).unwrap();
+        assert_eq!(
+            digest.rotations.len(),
+            SECTION_LIMIT + 3,
+            "not the one that has not started"
+        );
+        let tera = super::super::load_templates(&site.root).unwrap();
+        let email = digest_email(&site, &tera, &digest).unwrap();
+        assert!(email.text.contains("Rotation 11"), "{}", email.text);
+        assert!(!email.text.contains("Rotation 12"), "{}", email.text);
+        assert!(
+            email.text.contains("…and 3 more rotations: /rotations/"),
+            "{}",
+            email.text
+        );
+        assert!(email.html.contains("…and 3 more rotations"));
     }
 
     #[test]

@@ -192,9 +192,10 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         }
     }
 
+    let digester = crate::digest::Digester::new(site);
     let digests: Vec<crate::digest::Digest> = crate::digest::weeks(site)
-        .into_iter()
-        .filter_map(|w| crate::digest::digest(site, w).ok())
+        .par_iter()
+        .filter_map(|&w| digester.digest(w).ok())
         .collect();
     let (digest_files, latest_digest) = digest::digest_pages(site, tera, &site_view, &digests)?;
     files.extend(digest_files);
