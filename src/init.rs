@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 pub const STARTER: &[(&str, &str)] = &[
     (
         "seam.toml",
-        "# Seam settings: every key is optional.\ntitle = \"Our Engineering\"\n# base_url = \"https://example.com/wiki/\"\n# output_dir = \"public\"\n\n# [kinds.adr]\n# dirs = [\"adrs\"]\n# required_sections = [\"Context\", \"Decision\", \"Consequences\"]\n",
+        "# Seam settings: every key is optional.\ntitle = \"Our Engineering\"\n# base_url = \"https://example.com/wiki/\"\n# output_dir = \"public\"\n\n# [kinds.adr]\n# dirs = [\"adrs\"]\n# required_sections = [\"Context\", \"Decision\", \"Consequences\"]\n\n# The weekly digest email (`seam digest --send`); the password comes from SEAM_SMTP_PASSWORD.\n# [digest]\n# from = \"Engineering digest <digest@example.com>\"\n# to = [\"engineering@example.com\"]\n# [smtp]\n# url = \"smtp://digest-bot@smtp.example.com:587\"\n",
     ),
     (
         "content/index.md",
