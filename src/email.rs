@@ -80,7 +80,15 @@ pub enum EmailError {
         /// Why.
         why: String,
     },
-    /// The server rejected the credentials, or offers no usable mechanism.
+    /// The server offers no login Seam can use (PLAIN or LOGIN).
+    #[error(
+        "{server} does not offer a login Seam can use (PLAIN or LOGIN), but a user name is set"
+    )]
+    NoLogin {
+        /// `host:port`.
+        server: String,
+    },
+    /// The server rejected the credentials.
     #[error("{server} rejected the login for `{user}`: {why}")]
     Auth {
         /// `host:port`.
@@ -127,6 +135,7 @@ impl EmailError {
             EmailError::Connect { .. } => "check the host and port, and that the server is running and reachable from here".into(),
             EmailError::NoStartTls { .. } => "use smtps:// for a server that speaks TLS from the start, or add ?tls=none for a trusted relay on this network".into(),
             EmailError::Tls { .. } => "check the host name matches the server's certificate; for a private CA, set ca_file in [smtp] or SEAM_SMTP_CA_FILE".into(),
+            EmailError::NoLogin { .. } => format!("if this server needs no login, unset {USERNAME_VAR} and remove the user from the URL; some servers offer a login only after STARTTLS"),
             EmailError::Auth { .. } => format!("check the user name and password in the URL or in {USERNAME_VAR} and {PASSWORD_VAR}"),
             EmailError::Sender { .. } => "use a From address the server lets you send as".into(),
             EmailError::Recipient { .. } => "fix or remove that address and resend the saved message".into(),
@@ -454,7 +463,13 @@ impl SmtpServer {
             _ => Some(self.tls_parameters()?),
         };
         let connect_error = |e: lettre::transport::smtp::Error| {
-            if e.is_tls() {
+            // With TLS from the first byte, a failed handshake arrives as a connection error.
+            let text = reason(&e).to_lowercase();
+            let handshake = self.security == Security::Tls
+                && ["certificate", "tls", "handshake", "alert"]
+                    .iter()
+                    .any(|w| text.contains(w));
+            if e.is_tls() || handshake {
                 EmailError::Tls {
                     server: server.clone(),
                     why: reason(&e),
@@ -507,8 +522,12 @@ impl SmtpServer {
     ) -> Result<(), EmailError> {
         let server = self.address();
         if let Some((user, password)) = &self.credentials {
+            let mechanisms = [Mechanism::Plain, Mechanism::Login];
+            if conn.server_info().get_auth_mechanism(&mechanisms).is_none() {
+                return Err(EmailError::NoLogin { server });
+            }
             conn.auth(
-                &[Mechanism::Plain, Mechanism::Login],
+                &mechanisms,
                 &Credentials::new(user.clone(), password.clone()),
             )
             .map_err(|e| EmailError::Auth {

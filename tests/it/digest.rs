@@ -442,6 +442,51 @@ fn sends_through_a_real_smtp_server_with_starttls_and_login() {
     );
 }
 
+#[test]
+fn sends_over_tls_from_the_first_byte_and_checks_the_certificate() {
+    if !python_has("aiosmtpd") || !python_has("trustme") {
+        return;
+    }
+    let server = SmtpServer::start(&["--implicit-tls", "--auth", "digest-bot:pw"]);
+    let ca = server.dir.path().join("ca.pem");
+    let url = format!("smtps://digest-bot@localhost:{}", server.port);
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "--send",
+        "--smtp",
+        url.as_str(),
+        "--from",
+        "digest@tidewater.example",
+        "--to",
+        "a@tidewater.example",
+    ];
+    let o = digest(
+        tmp.path(),
+        &args,
+        &[
+            ("SEAM_SMTP_PASSWORD", "pw"),
+            ("SEAM_SMTP_CA_FILE", ca.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].0["login"], "digest-bot");
+    assert_eq!(received[0].1["subject"], SUBJECT);
+
+    // Without the CA, the server's certificate is not trusted: a TLS error, and the message is kept.
+    let o = digest(tmp.path(), &args, &[("SEAM_SMTP_PASSWORD", "pw")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("TLS with localhost:{} failed", server.port)),
+        "{err}"
+    );
+    assert!(err.contains("UnknownIssuer"), "{err}");
+    assert!(tmp.path().join("seam-digest-2026-W47.eml").is_file());
+    assert_eq!(server.received().len(), 1, "nothing more arrived");
+}
+
 /// Runs a failing send from an empty folder and returns its stderr and the one `.eml` it saved.
 fn failing_send(url: &str, env: &[(&str, &str)]) -> (String, Value) {
     let tmp = tempfile::tempdir().unwrap();
@@ -527,4 +572,39 @@ fn failures_say_why_and_save_the_message() {
     );
     assert!(err.contains("does not offer STARTTLS"), "{err}");
     assert!(plain.received().is_empty());
+
+    // A user name for a server that offers no login.
+    let (err, _) = failing_send(
+        &format!("smtp://someone@127.0.0.1:{}", plain.port),
+        &[("SEAM_SMTP_PASSWORD", "pw")],
+    );
+    assert!(err.contains("does not offer a login Seam can use"), "{err}");
+    assert!(plain.received().is_empty());
+}
+
+#[test]
+fn the_email_templates_can_be_overridden_by_the_docs_repo() {
+    let tmp = copy_fixture(&fixture("small"));
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::write(
+        tmp.path().join("templates/email.txt"),
+        "Our own digest for {{ digest.week }}: {{ digest.missing | length }} teams were quiet.\n",
+    )
+    .unwrap();
+    let o = seam()
+        .args([
+            "--root",
+            tmp.path().to_str().unwrap(),
+            "digest",
+            "--today",
+            "2026-11-20",
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Our own digest for 2026-W47: 2 teams were quiet.\n"
+    );
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A real SMTP server (aiosmtpd) on loopback for Seam's integration tests.
 
-    server.py --dir DIR [--refuse ADDRESS]... [--auth USER:PASSWORD] [--tls]
+    server.py --dir DIR [--refuse ADDRESS]... [--auth USER:PASSWORD] [--tls | --implicit-tls]
 
 Prints `READY <port>` once it listens, then serves until stdin closes (the
 test ends) or it is killed. Every message it accepts is saved as DIR/N.eml,
@@ -12,6 +12,8 @@ with DIR/N.json holding the envelope (sender and recipients).
 --tls             offer STARTTLS with a certificate for localhost from a
                   throwaway CA (trustme) and require it before AUTH and MAIL;
                   the CA is written to DIR/ca.pem for the client to trust.
+--implicit-tls    speak TLS from the first byte (as smtps:// on port 465
+                  does), with the same throwaway CA.
 """
 
 import argparse
@@ -71,10 +73,11 @@ def main():
     p.add_argument("--refuse", action="append", default=[])
     p.add_argument("--auth")
     p.add_argument("--tls", action="store_true")
+    p.add_argument("--implicit-tls", action="store_true")
     args = p.parse_args()
 
     kwargs = {}
-    if args.tls:
+    if args.tls or args.implicit_tls:
         import trustme
 
         ca = trustme.CA()
@@ -84,13 +87,18 @@ def main():
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         cert.configure_cert(context)
-        kwargs["tls_context"] = context
-        kwargs["require_starttls"] = True
+        if args.implicit_tls:
+            kwargs["ssl_context"] = context
+        else:
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = True
     if args.auth:
         user, password = args.auth.split(":", 1)
         kwargs["authenticator"] = authenticator(user, password)
         kwargs["auth_required"] = True
         # Without --tls the test still logs in over plain text, on loopback only.
+        # aiosmtpd does not count implicit TLS as TLS for this check, so only
+        # STARTTLS sessions are made to require it.
         kwargs["auth_require_tls"] = args.tls
 
     # A free port: aiosmtpd's controller needs to know its port before it starts.
