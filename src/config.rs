@@ -164,6 +164,16 @@ impl Config {
                 });
             }
         }
+        if config.title.chars().any(char::is_control) {
+            let at = text.find("title").unwrap_or(0);
+            let (line, column) = line_column(text, at);
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: "`title` must be one line of text without control characters: it is the page header and the email subject".into(),
+            });
+        }
         if let Some(url) = &config.smtp.url
             && let Some((_, rest)) = url.split_once("://")
             && let Some((userinfo, _)) = rest.split('/').next().unwrap_or("").rsplit_once('@')
@@ -356,6 +366,10 @@ mod tests {
             e.starts_with("seam.toml:3:8: [smtp] url holds a password"),
             "{e}"
         );
+        let e = Config::parse("title = \"A\\r\\nBcc: x@y\"\n", Path::new("seam.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`title` must be one line"), "{e}");
         let e = Config::parse("[digest]\nsubjet = \"x\"\n", Path::new("seam.toml"))
             .unwrap_err()
             .to_string();

@@ -226,6 +226,37 @@ pub fn unsent_path(dir: &Path, week: &str) -> PathBuf {
         .expect("some numbered name is free")
 }
 
+/// A message that could not be sent, and where it was kept.
+#[derive(Debug)]
+pub struct Unsent {
+    /// Why sending failed.
+    pub error: EmailError,
+    /// Where the message is saved, or why it could not be.
+    pub saved: std::io::Result<PathBuf>,
+}
+
+/// Sends `message`; when that fails, keeps it: at `eml` when the caller
+/// already wrote it there, else in a new `seam-digest-<week>.eml` in `dir`.
+pub fn send_or_keep(
+    server: &SmtpServer,
+    addresses: &Addresses,
+    message: &Message,
+    eml: Option<&Path>,
+    dir: &Path,
+    week: &str,
+) -> Result<(), Unsent> {
+    server.send(addresses, message).map_err(|error| {
+        let saved = match eml {
+            Some(path) => Ok(path.to_path_buf()),
+            None => {
+                let path = unsent_path(dir, week);
+                write_eml(&path, message).map(|()| path)
+            }
+        };
+        Unsent { error, saved }
+    })
+}
+
 /// How the connection is secured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Security {
@@ -674,6 +705,36 @@ mod tests {
         assert!(first.ends_with("seam-digest-2026-W47.eml"));
         std::fs::write(&first, "x").unwrap();
         assert!(unsent_path(dir.path(), "2026-W47").ends_with("seam-digest-2026-W47-2.eml"));
+    }
+
+    #[test]
+    fn a_message_that_cannot_be_sent_is_kept() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let server = SmtpServer::parse(&format!("smtp://127.0.0.1:{port}"), &no_env).unwrap();
+        let email = DigestEmail {
+            subject: "S".into(),
+            text: "T\n".into(),
+            html: "<p>H</p>".into(),
+        };
+        let to = Addresses::parse("d@x.example", &["a@x.example".into()]).unwrap();
+        let m = message(&email, &to, SystemTime::UNIX_EPOCH).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let unsent = send_or_keep(&server, &to, &m, None, dir.path(), "2026-W47").unwrap_err();
+        assert!(
+            matches!(unsent.error, EmailError::Connect { .. }),
+            "{:?}",
+            unsent.error
+        );
+        let saved = unsent.saved.unwrap();
+        assert_eq!(std::fs::read(&saved).unwrap(), m.formatted());
+        // With --eml the caller already wrote it: nothing else is written.
+        let given = dir.path().join("given.eml");
+        let unsent =
+            send_or_keep(&server, &to, &m, Some(&given), dir.path(), "2026-W47").unwrap_err();
+        assert_eq!(unsent.saved.unwrap(), given);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

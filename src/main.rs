@@ -786,38 +786,33 @@ fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> 
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match server.send(&addresses, &message) {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let sent = seam::email::send_or_keep(
+        &server,
+        &addresses,
+        &message,
+        args.eml.as_deref(),
+        &here,
+        &week,
+    );
+    match sent {
         Ok(()) => {
             if !args.quiet {
+                let n = addresses.to.len();
                 eprintln!(
-                    "Sent {summary} to {} {} through {}",
-                    addresses.to.len(),
-                    if addresses.to.len() == 1 {
-                        "recipient"
-                    } else {
-                        "recipients"
-                    },
+                    "Sent {summary} to {n} {} through {}",
+                    if n == 1 { "recipient" } else { "recipients" },
                     server.address()
                 );
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            if let Some(hint) = e.hint() {
+        Err(unsent) => {
+            eprintln!("error: {}", unsent.error);
+            if let Some(hint) = unsent.error.hint() {
                 eprintln!("  = hint: {hint}");
             }
-            let saved = match &args.eml {
-                Some(path) => Ok(path.clone()),
-                None => {
-                    let path = seam::email::unsent_path(
-                        &std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-                        &week,
-                    );
-                    seam::email::write_eml(&path, &message).map(|()| path)
-                }
-            };
-            match saved {
+            match unsent.saved {
                 Ok(path) => eprintln!(
                     "The message was not sent. It is saved in {}: fix the problem and run the command again, or send that file with any mail tool.",
                     path.display()
