@@ -71,6 +71,9 @@ pub struct DecisionView {
     pub reason: &'static str,
     /// The owning team, when it resolves.
     pub team: Option<LinkView>,
+    /// For an ADR dated in the week whose status changed later, e.g.
+    /// `accepted on 2026-11-16`: its status now is not what it was that week.
+    pub later: Option<String>,
 }
 
 /// A proposed ADR still open for comment.
@@ -309,7 +312,15 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
                 Details::Adr(a) => a.team.as_ref().and_then(|t| site.team(&t.id)),
                 _ => None,
             };
+            let later = match &docs[d.adr].details {
+                Details::Adr(a) => a
+                    .status_changed
+                    .filter(|c| *c > digest.week.sunday())
+                    .map(|c| format!("{} on {c}", docs[d.adr].status().unwrap_or_default())),
+                _ => None,
+            };
             DecisionView {
+                later,
                 adr: views.link(d.adr),
                 status: docs[d.adr].status(),
                 reason: match d.reason {

@@ -324,6 +324,13 @@ fn bad_weeks_are_clear_errors() {
     let text = stdout(&o);
     assert!(text.contains("Week 46, 2026"), "{text}");
     assert!(!text.contains("DEPENDENCY WATCH"), "{text}");
+    // An ADR proposed in a past week and accepted since says so.
+    let o = digest(tmp.path(), &["--week", "2026-W38"], &[]);
+    assert!(
+        stdout(&o).contains("[dated this week; accepted on 2026-11-16]"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
