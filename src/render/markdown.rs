@@ -359,7 +359,7 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
     for event in Parser::new_ext(fragment, markdown_options()) {
         if in_code {
             match event {
-                Event::Text(t) => out.code(&t, lists.len()),
+                Event::Text(t) => out.code(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     in_code = false;
                     out.blank();
@@ -370,18 +370,20 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
         }
         match event {
             Event::Start(Tag::List(start)) => {
-                out.flush(lists.len());
+                out.flush();
                 lists.push(start);
+                out.widths.push(2);
             }
             Event::End(TagEnd::List(_)) => {
-                out.flush(lists.len());
+                out.flush();
                 lists.pop();
+                out.widths.pop();
                 if lists.is_empty() {
                     out.blank();
                 }
             }
             Event::Start(Tag::Item) => {
-                out.flush(lists.len());
+                out.flush();
                 let marker = match lists.last_mut() {
                     Some(Some(n)) => {
                         *n += 1;
@@ -391,19 +393,19 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
                 };
                 out.item(marker);
             }
-            Event::End(TagEnd::Item) => out.flush(lists.len()),
+            Event::End(TagEnd::Item) => out.flush(),
             Event::End(TagEnd::Paragraph) => {
-                out.flush(lists.len());
+                out.flush();
                 if lists.is_empty() {
                     out.blank();
                 }
             }
             Event::End(TagEnd::Heading(_)) => {
-                out.flush(lists.len());
+                out.flush();
                 out.blank();
             }
             Event::Start(Tag::CodeBlock(_)) => {
-                out.flush(lists.len());
+                out.flush();
                 in_code = true;
             }
             Event::Start(Tag::Link {
@@ -448,7 +450,7 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
             Event::SoftBreak => out.text(" "),
             Event::HardBreak => out.text("\n"),
             Event::Rule => {
-                out.flush(lists.len());
+                out.flush();
                 out.line("----".into());
                 out.blank();
             }
@@ -456,13 +458,15 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
             _ => {}
         }
     }
-    out.flush(lists.len());
+    out.flush();
     out.finish()
 }
 
 /// Accumulates inline text and writes wrapped lines.
 struct TextWriter {
     width: usize,
+    /// Per open list, the width of its current item's marker (`- `, `10. `).
+    widths: Vec<usize>,
     lines: Vec<String>,
     inline: String,
     marker: Option<String>,
@@ -472,6 +476,7 @@ impl TextWriter {
     fn new(width: usize) -> Self {
         TextWriter {
             width,
+            widths: Vec::new(),
             lines: Vec::new(),
             inline: String::new(),
             marker: None,
@@ -491,6 +496,9 @@ impl TextWriter {
     }
 
     fn item(&mut self, marker: String) {
+        if let Some(w) = self.widths.last_mut() {
+            *w = marker.chars().count();
+        }
         self.marker = Some(marker);
     }
 
@@ -504,8 +512,8 @@ impl TextWriter {
         }
     }
 
-    fn code(&mut self, t: &str, depth: usize) {
-        let indent = " ".repeat(2 * depth + 4);
+    fn code(&mut self, t: &str) {
+        let indent = " ".repeat(self.widths.iter().sum::<usize>() + 4);
         for l in t.lines() {
             self.lines
                 .push(format!("{indent}{l}").trim_end().to_string());
@@ -513,7 +521,7 @@ impl TextWriter {
     }
 
     /// Wraps the pending inline text, with a list marker on its first line.
-    fn flush(&mut self, depth: usize) {
+    fn flush(&mut self) {
         let text = std::mem::take(&mut self.inline);
         let marker = self.marker.take();
         if text.trim().is_empty() {
@@ -521,13 +529,11 @@ impl TextWriter {
             self.marker = marker;
             return;
         }
-        let indent = " ".repeat(2 * depth.saturating_sub(1));
+        // Nested items start under their parent's text; continuations under their own.
+        let outer: usize = self.widths.iter().rev().skip(1).sum();
+        let indent = " ".repeat(outer);
         let first = format!("{indent}{}", marker.as_deref().unwrap_or(""));
-        let rest = if depth > 0 {
-            format!("{indent}  ")
-        } else {
-            String::new()
-        };
+        let rest = " ".repeat(outer + self.widths.last().copied().unwrap_or(0));
         for (n, para) in text.split('\n').enumerate() {
             let prefix = if n == 0 { &first } else { &rest };
             self.lines.extend(wrap(para, self.width, prefix, &rest));
@@ -602,7 +608,7 @@ mod tests {
                 ("teams/web.md", "---\nname: Web\n---\n"),
                 (
                     "notes.md",
-                    "Intro with [[web]], [[web|the web team]], [[gone]] and [docs](https://example.com/docs).\n\n- one item that is long enough to need wrapping when the width is thirty\n- two\n  1. nested\n\n```\ncode line\n```\n",
+                    "Intro with [[web]], [[web|the web team]], [[gone]] and [docs](https://example.com/docs).\n\n- one item that is long enough to need wrapping when the width is thirty\n- two\n  1. nested\n\n```\ncode line\n```\n\n9. nine\n10. ten\n    - under ten\n",
                 ),
             ],
             "2026-11-20",
@@ -611,7 +617,7 @@ mod tests {
         let text = render_text(doc, &site, doc.source.body(), 30);
         assert_eq!(
             text,
-            "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n"
+            "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n\n9. nine\n10. ten\n    - under ten\n"
         );
     }
 

@@ -12,22 +12,6 @@ fn read(path: std::path::PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The `<main>` element of a page: what a snapshot should pin. Inline SVG graphs,
-/// pinned by their own unit tests, are replaced by a marker.
-fn main_of(html: &str) -> String {
-    let start = html.find("<main").unwrap();
-    let end = html.find("</main>").unwrap() + 7;
-    let mut main = html[start..end].to_string();
-    while let (Some(a), Some(b)) = (main.find("<svg"), main.find("</svg>")) {
-        main.replace_range(a..b + 6, "<!-- inline graph -->");
-    }
-    main.lines()
-        .map(str::trim_end)
-        .filter(|l| !l.trim().is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn builds_every_page_of_the_small_site() {
     let tmp = copy_fixture(&fixture("small"));

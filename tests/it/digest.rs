@@ -615,3 +615,25 @@ fn the_email_templates_can_be_overridden_by_the_docs_repo() {
         "Our own digest for 2026-W47: 2 teams were quiet.\n"
     );
 }
+
+#[test]
+fn the_digest_fixture_renders_as_pinned() {
+    // Every section, a nested ordered list, links of each kind, an override
+    // and doc problems: the text email and the page are snapshots.
+    let root = fixture("digest");
+    let o = run(&["--root", root.to_str().unwrap(), "digest"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("digest_text", stdout(&o));
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.path().join("site").to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(out.path().join("site/digest/2026-W47/index.html")).unwrap();
+    insta::assert_snapshot!("digest_page", main_of(&page));
+}

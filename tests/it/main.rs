@@ -61,3 +61,19 @@ pub fn stdout(o: &Output) -> String {
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
+
+/// The `<main>` element of a page: what a snapshot should pin. Inline SVG graphs,
+/// pinned by their own unit tests, are replaced by a marker.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap() + 7;
+    let mut main = html[start..end].to_string();
+    while let (Some(a), Some(b)) = (main.find("<svg"), main.find("</svg>")) {
+        main.replace_range(a..b + 6, "<!-- inline graph -->");
+    }
+    main.lines()
+        .map(str::trim_end)
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
