@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 
-use crate::diagnostic::{Severity, codes, display_path};
+use crate::diagnostic::{Severity, codes};
 use crate::link::Site;
 use crate::model::{
     AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, Kind, Week,
@@ -406,21 +406,16 @@ pub fn rotation_weeks(site: &Site, rotation: usize, week: Week) -> Option<Rotati
 
 /// Doc problems (not dependency flags) grouped by the team each file belongs to.
 fn health(site: &Site) -> Vec<TeamHealth> {
-    let by_file: BTreeMap<String, usize> = site
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (display_path(d.file()), i))
-        .collect();
     let mut groups: BTreeMap<Option<usize>, (TeamHealth, BTreeMap<&'static str, usize>)> =
         BTreeMap::new();
     for d in &site.diagnostics {
         if DEPENDENCY_CODES.contains(&d.code) {
             continue;
         }
-        let team = by_file
-            .get(&d.span.file_display())
-            .and_then(|&i| site.documents[i].team())
+        let team = site
+            .index
+            .by_file(&d.span.file_display())
+            .and_then(|i| site.documents[i].team())
             .and_then(|t| site.team(t));
         let (group, counts) = groups.entry(team).or_insert_with(|| {
             (

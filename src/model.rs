@@ -1822,6 +1822,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 pub struct Index {
     by_id: HashMap<String, usize>,
     by_rel: HashMap<String, usize>,
+    by_file: HashMap<String, usize>,
     /// Documents whose id was already taken: (later, first).
     pub duplicates: Vec<(usize, usize)>,
 }
@@ -1843,6 +1844,9 @@ impl Index {
         let mut index = Index::default();
         for (i, doc) in documents.iter().enumerate() {
             index.by_rel.insert(doc.source.rel.clone(), i);
+            index
+                .by_file
+                .insert(crate::diagnostic::display_path(doc.file()), i);
             match index.by_id.get(&doc.id) {
                 Some(&first) => index.duplicates.push((i, first)),
                 None => {
@@ -1856,6 +1860,12 @@ impl Index {
     /// The document with exactly this id.
     pub fn get(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The document whose source is at this root-relative path, written with
+    /// `/` as diagnostics show it (`content/teams/web.md`).
+    pub fn by_file(&self, file: &str) -> Option<usize> {
+        self.by_file.get(file).copied()
     }
 
     /// The document whose source is at this content-relative path.

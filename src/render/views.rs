@@ -560,7 +560,6 @@ pub struct Views<'a> {
     site: &'a Site,
     base: String,
     problems_by_file: BTreeMap<String, Vec<ProblemView>>,
-    document_by_file: BTreeMap<String, usize>,
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
@@ -570,17 +569,10 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 impl<'a> Views<'a> {
     /// Prepares views of `site`.
     pub fn new(site: &'a Site) -> Self {
-        let by_file: BTreeMap<String, usize> = site
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (display_path(d.file()), i))
-            .collect();
         let mut views = Views {
             site,
             base: site.config.base_path(),
             problems_by_file: BTreeMap::new(),
-            document_by_file: BTreeMap::new(),
         };
         for d in &site.diagnostics {
             let file = d.span.file_display();
@@ -590,7 +582,7 @@ impl<'a> Views<'a> {
                 location: format!("{}:{}:{}", file, d.span.line, d.span.column),
                 message: d.message.clone(),
                 hint: d.hint.clone(),
-                document: by_file.get(&file).map(|&i| views.link(i)),
+                document: site.index.by_file(&file).map(|i| views.link(i)),
             };
             views
                 .problems_by_file
@@ -1075,7 +1067,7 @@ impl<'a> Views<'a> {
         let site = self.site;
         let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
         for (file, problems) in &self.problems_by_file {
-            let doc = self.document_by_file.get(file).copied();
+            let doc = site.index.by_file(file);
             let team = doc
                 .and_then(|i| site.documents[i].team())
                 .and_then(|t| site.team(t));

@@ -46,6 +46,13 @@ fn builds_every_page_of_the_small_site() {
         "web_team_page",
         main_of(&read(out.join("teams/web/index.html")))
     );
+    // Doc health groups problems under the team whose file has them.
+    let health = read(out.join("health/index.html"));
+    assert!(
+        health.contains("<a href=\"/teams/web/\">Web</a>"),
+        "{health}"
+    );
+    assert!(!health.contains("Other documents"), "{health}");
 }
 
 #[test]
