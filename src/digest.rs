@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use rayon::prelude::*;
 
 use crate::diagnostic::{Severity, codes};
 use crate::link::Site;
@@ -206,6 +207,31 @@ impl<'a> Digester<'a> {
     /// The digest of `week`, or an error for a week after the build's date.
     pub fn digest(&self, week: Week) -> Result<Digest, DigestError> {
         digest_with(self, week)
+    }
+
+    /// Every published digest, newest first (see [`weeks`]), made in parallel.
+    pub fn digests(&self) -> Vec<Digest> {
+        let current = Week::of(self.site.today);
+        let mut with_content = BTreeSet::new();
+        for d in &self.site.documents {
+            let dates = match &d.details {
+                Details::Update(u) => [Some(u.week.monday()), None],
+                Details::Adr(a) => [a.date, a.status_changed],
+                Details::Alignment(a) => [a.date, a.updated],
+                _ => [None, None],
+            };
+            with_content.extend(dates.into_iter().flatten().map(Week::of));
+        }
+        with_content.retain(|w| *w <= current);
+        let current_has_content = with_content.contains(&current);
+        with_content.insert(current);
+        let weeks: Vec<Week> = with_content.into_iter().rev().collect();
+        let mut digests: Vec<Digest> = weeks
+            .par_iter()
+            .filter_map(|&w| self.digest(w).ok())
+            .collect();
+        digests.retain(|d| !d.current || current_has_content || !d.is_empty());
+        digests
     }
 }
 
@@ -463,26 +489,11 @@ fn health(site: &Site) -> Vec<TeamHealth> {
 /// with an update, a decision or an alignment change, and the build's own
 /// week when any of its sections has something to say.
 pub fn weeks(site: &Site) -> Vec<Week> {
-    let current = Week::of(site.today);
-    let mut weeks = BTreeSet::new();
-    for d in &site.documents {
-        let dates: Vec<Option<NaiveDate>> = match &d.details {
-            Details::Update(u) => vec![Some(u.week.monday())],
-            Details::Adr(a) => vec![a.date, a.status_changed],
-            Details::Alignment(a) => vec![a.date, a.updated],
-            _ => Vec::new(),
-        };
-        weeks.extend(dates.into_iter().flatten().map(Week::of));
-    }
-    weeks.retain(|w| *w <= current);
-    if !weeks.contains(&current)
-        && Digester::new(site)
-            .digest(current)
-            .is_ok_and(|d| !d.is_empty())
-    {
-        weeks.insert(current);
-    }
-    weeks.into_iter().rev().collect()
+    Digester::new(site)
+        .digests()
+        .iter()
+        .map(|d| d.week)
+        .collect()
 }
 
 /// Midnight UTC of a date, for feed timestamps.

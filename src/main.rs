@@ -102,38 +102,7 @@ enum Command {
         format: ListFormat,
     },
     /// The weekly digest: print it, write it as an email, or send it.
-    Digest {
-        /// The ISO week (default: the week of the build's date).
-        #[arg(long, value_name = "YYYY-Www", value_parser = parse_week)]
-        week: Option<Week>,
-        /// The build's date.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        today: Option<NaiveDate>,
-        /// Where the site is published, for the links in the email (default: base_url in seam.toml).
-        #[arg(long, value_name = "URL")]
-        base_url: Option<String>,
-        /// Write the whole message (both parts) to this .eml file.
-        #[arg(long, value_name = "FILE")]
-        eml: Option<PathBuf>,
-        /// Write the HTML part to this file, to preview it in a browser.
-        #[arg(long, value_name = "FILE")]
-        html: Option<PathBuf>,
-        /// Send it over SMTP.
-        #[arg(long)]
-        send: bool,
-        /// The SMTP server: smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465] (default: [smtp] url).
-        #[arg(long, value_name = "URL")]
-        smtp: Option<String>,
-        /// The sender (default: [digest] from).
-        #[arg(long, value_name = "ADDRESS")]
-        from: Option<String>,
-        /// A recipient; repeat for several (default: [digest] to).
-        #[arg(long, value_name = "ADDRESS")]
-        to: Vec<String>,
-        /// With --send: compose and check everything, say what would be sent, and send nothing.
-        #[arg(long, requires = "send")]
-        dry_run: bool,
-    },
+    Digest(DigestArgs),
     /// List every document: id, kind, title, status, date, team, file, references.
     List {
         /// Only documents of this kind.
@@ -451,33 +420,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Digest {
-            week,
-            today,
-            base_url,
-            eml,
-            html,
-            send,
-            smtp,
-            from,
-            to,
-            dry_run,
-        } => digest_command(
-            &cli.root,
-            DigestArgs {
-                week,
-                today,
-                base_url,
-                eml,
-                html,
-                send,
-                smtp,
-                from,
-                to,
-                dry_run,
-                quiet,
-            },
-        ),
+        Command::Digest(args) => digest_command(&cli.root, args, quiet),
         Command::List {
             kind,
             format,
@@ -670,18 +613,38 @@ fn print_duty(rows: &[site::DutyRow]) {
 }
 
 /// The options of `seam digest`.
+#[derive(clap::Args)]
 struct DigestArgs {
+    /// The ISO week (default: the week of the build's date).
+    #[arg(long, value_name = "YYYY-Www", value_parser = parse_week)]
     week: Option<Week>,
+    /// The build's date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<NaiveDate>,
+    /// Where the site is published, for the links in the email (default: base_url in seam.toml).
+    #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Write the whole message (both parts) to this .eml file.
+    #[arg(long, value_name = "FILE")]
     eml: Option<PathBuf>,
+    /// Write the HTML part to this file, to preview it in a browser.
+    #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    /// Send it over SMTP.
+    #[arg(long)]
     send: bool,
+    /// The SMTP server: smtp://[user@]host[:587] (STARTTLS) or smtps://[user@]host[:465] (default: [smtp] url).
+    #[arg(long, value_name = "URL")]
     smtp: Option<String>,
+    /// The sender (default: [digest] from).
+    #[arg(long, value_name = "ADDRESS")]
     from: Option<String>,
+    /// A recipient; repeat for several (default: [digest] to).
+    #[arg(long, value_name = "ADDRESS")]
     to: Vec<String>,
+    /// With --send: compose and check everything, say what would be sent, and send nothing.
+    #[arg(long, requires = "send")]
     dry_run: bool,
-    quiet: bool,
 }
 
 /// Wrong usage: printed like clap's errors, exit status 2.
@@ -690,7 +653,7 @@ fn usage(message: &str) -> Result<ExitCode> {
     Ok(ExitCode::from(2))
 }
 
-fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> {
+fn digest_command(root: &Option<PathBuf>, args: DigestArgs, quiet: bool) -> Result<ExitCode> {
     use seam::email::{Addresses, SmtpServer};
     let opts = options(root, args.today, args.base_url)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
@@ -729,16 +692,21 @@ fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> 
     } else {
         None
     };
-    if !config.base_url.contains("://") && !args.quiet {
+    if !config.base_url.contains("://") && !quiet {
         eprintln!(
             "warning: base_url is `{}`, so the email's links are not absolute and will not work in a mail client; set base_url in seam.toml or pass --base-url https://…",
             config.base_url
         );
     }
     let now = std::time::SystemTime::now();
-    let message = match &from {
-        Some(f) if !to.is_empty() => seam::email::message(&email, &Addresses::parse(f, &to)?, now)?,
-        _ => seam::email::preview(&email, now)?,
+    // Without a sender and recipients (a preview), the .eml gets placeholder addresses.
+    let addresses = match &from {
+        Some(f) if !to.is_empty() => Some(Addresses::parse(f, &to)?),
+        _ => None,
+    };
+    let message = match &addresses {
+        Some(a) => seam::email::message(&email, a, now)?,
+        None => seam::email::preview(&email, now)?,
     };
     let summary = format!(
         "“{}”: {} of {} teams sent an update, {} {}, {} to watch",
@@ -760,17 +728,17 @@ fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> 
     if let Some(path) = &args.eml {
         seam::email::write_eml(path, &message)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        if !args.quiet {
+        if !quiet {
             eprintln!("Wrote {} to {}", summary, path.display());
         }
     }
-    let Some(server) = server else {
+    // With --send, the checks above made sure of a server, a sender and recipients.
+    let (Some(server), Some(addresses)) = (server, addresses) else {
         if args.eml.is_none() && args.html.is_none() {
             print!("{}", email.text);
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let addresses = Addresses::parse(from.as_deref().unwrap_or_default(), &to)?;
     if args.dry_run {
         println!(
             "Would send {summary}\nfrom {}\nto {}\nthrough {} ({} bytes); nothing was sent.",
@@ -797,7 +765,7 @@ fn digest_command(root: &Option<PathBuf>, args: DigestArgs) -> Result<ExitCode> 
     );
     match sent {
         Ok(()) => {
-            if !args.quiet {
+            if !quiet {
                 let n = addresses.to.len();
                 eprintln!(
                     "Sent {summary} to {n} {} through {}",

@@ -584,15 +584,15 @@ pub fn digest_pages(
     site: &Site,
     tera: &Tera,
     site_view: &SiteView,
+    views: &Views,
     digests: &[Digest],
 ) -> Result<(Vec<OutputFile>, Option<DigestView>), RenderError> {
-    let views = Views::new(site);
     let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
     let rendered = digests
         .par_iter()
         .enumerate()
         .map(|(n, digest)| {
-            let mut view = digest_view(&views, digest);
+            let mut view = digest_view(views, digest);
             measure(tera, &mut view)?;
             let url = format!("digest/{}/", view.week);
             let mut c = super::context(site_view, "digest", &view.title, &url);
@@ -642,25 +642,13 @@ pub fn digest_pages(
         "digest/index.html",
         &c,
     )?);
-    let absolute_base = super::absolute_base(&site.config.base_url);
-    files.push(OutputFile {
-        path: "digest/feed.xml".into(),
-        contents: super::feed::atom(&super::feed::Feed {
-            id: format!("{absolute_base}digest/"),
-            title: format!("{} weekly digest", site.config.title),
-            subtitle: site.config.description.clone(),
-            link: format!("{absolute_base}digest/"),
-            self_link: format!("{absolute_base}digest/feed.xml"),
-            author: site.config.title.clone(),
-            updated: entries
-                .iter()
-                .map(|e| e.updated)
-                .max()
-                .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
-            entries,
-        })
-        .into_bytes(),
-    });
+    files.push(super::feed::section_feed(
+        site,
+        "digest/",
+        format!("{} weekly digest", site.config.title),
+        site.config.description.clone(),
+        entries,
+    ));
     Ok((files, latest))
 }
 

@@ -5,6 +5,8 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
+use super::escape_xml as xml;
+
 /// One feed entry.
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -43,23 +45,6 @@ pub struct Feed {
     pub entries: Vec<Entry>,
 }
 
-/// Escapes text for XML, dropping characters XML 1.0 forbids.
-fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -87,6 +72,37 @@ pub fn id_for(url: &str) -> String {
         b >> 48,
         b & 0xffff_ffff_ffff
     )
+}
+
+/// The feed of the site's section at `dir` (`digest/`, `adrs/`), written to
+/// `<dir>feed.xml`: links under the absolute `base_url`, the organisation as
+/// author, and the newest entry's time (else the build's date) as its own.
+pub fn section_feed(
+    site: &crate::link::Site,
+    dir: &str,
+    title: String,
+    subtitle: String,
+    entries: Vec<Entry>,
+) -> super::OutputFile {
+    let base = super::absolute_base(&site.config.base_url);
+    let feed = Feed {
+        id: format!("{base}{dir}"),
+        title,
+        subtitle,
+        link: format!("{base}{dir}"),
+        self_link: format!("{base}{dir}feed.xml"),
+        author: site.config.title.clone(),
+        updated: entries
+            .iter()
+            .map(|e| e.updated)
+            .max()
+            .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
+        entries,
+    };
+    super::OutputFile {
+        path: format!("{dir}feed.xml"),
+        contents: atom(&feed).into_bytes(),
+    }
 }
 
 /// The feed as an Atom document.

@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::escape_xml as esc;
 use crate::model::Risk;
 
 /// A team in the graph.
@@ -344,25 +345,6 @@ fn num(v: f64) -> String {
     } else {
         format!("{r:.1}")
     }
-}
-
-/// Escapes text for XML content and attributes, dropping characters XML 1.0
-/// does not allow.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A short id prefix from the input, so that several graphs inlined in one

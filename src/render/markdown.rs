@@ -79,13 +79,18 @@ pub fn escape(s: &str) -> String {
 
 /// Renders a document's body. The first H1 is dropped when it only repeats the title.
 pub fn render_body(doc: &Document, site: &Site, highlighter: &Highlighter) -> String {
-    render_markdown(
-        doc,
-        site,
-        doc.source.body(),
-        &site.config.base_path(),
-        Some(highlighter),
-    )
+    render_markdown(doc, site, None, &site.config.base_path(), Some(highlighter))
+}
+
+/// Renders a document's body with links under `base`, which may be absolute
+/// (for feeds). Without a highlighter, code is plain.
+pub fn render_body_under(
+    doc: &Document,
+    site: &Site,
+    base: &str,
+    highlighter: Option<&Highlighter>,
+) -> String {
+    render_markdown(doc, site, None, base, highlighter)
 }
 
 /// Renders part of a document's body (a section) with links under `base`, which
@@ -97,7 +102,7 @@ pub fn render_fragment(
     base: &str,
     highlighter: Option<&Highlighter>,
 ) -> String {
-    render_markdown(doc, site, fragment, base, highlighter)
+    render_markdown(doc, site, Some(fragment), base, highlighter)
 }
 
 /// Where a link in a document's body goes once references are resolved.
@@ -146,15 +151,17 @@ fn resolve_link(
     LinkTarget::Page { href, title: None }
 }
 
+/// Renders `fragment` of a document's body, or the whole body when `None`.
 fn render_markdown(
     doc: &Document,
     site: &Site,
-    body: &str,
+    fragment: Option<&str>,
     base: &str,
     highlighter: Option<&Highlighter>,
 ) -> String {
     // Only the whole body has the outline's anchors and may repeat the title.
-    let whole = std::ptr::eq(body, doc.source.body());
+    let whole = fragment.is_none();
+    let body = fragment.unwrap_or(doc.source.body());
     let mut anchors = doc
         .source
         .outline

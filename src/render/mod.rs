@@ -192,12 +192,9 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         }
     }
 
-    let digester = crate::digest::Digester::new(site);
-    let digests: Vec<crate::digest::Digest> = crate::digest::weeks(site)
-        .par_iter()
-        .filter_map(|&w| digester.digest(w).ok())
-        .collect();
-    let (digest_files, latest_digest) = digest::digest_pages(site, tera, &site_view, &digests)?;
+    let digests = crate::digest::Digester::new(site).digests();
+    let (digest_files, latest_digest) =
+        digest::digest_pages(site, tera, &site_view, &views, &digests)?;
     files.extend(digest_files);
     files.push(adr_feed(site));
 
@@ -281,6 +278,21 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     Ok(files)
 }
 
+/// Escapes text for XML content and attributes (as for HTML), dropping the
+/// characters XML 1.0 does not allow.
+pub(crate) fn escape_xml(s: &str) -> String {
+    let forbidden = |c: char| {
+        ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
+            || c == '\u{FFFE}'
+            || c == '\u{FFFF}'
+    };
+    if s.chars().any(forbidden) {
+        markdown::escape(&s.replace(forbidden, ""))
+    } else {
+        markdown::escape(s)
+    }
+}
+
 /// How many ADRs the ADR feed holds.
 pub const ADR_FEED_ENTRIES: usize = 20;
 
@@ -311,28 +323,17 @@ fn adr_feed(site: &Site) -> OutputFile {
                     _ => d.date,
                 }),
                 summary: d.description.clone(),
-                content: markdown::render_fragment(d, site, d.source.body(), &base, None),
+                content: markdown::render_body_under(d, site, &base, None),
             }
         })
         .collect();
-    let feed = feed::Feed {
-        id: format!("{base}adrs/"),
-        title: format!("{} decisions", site.config.title),
-        subtitle: "Architecture decision records, newest first.".into(),
-        link: format!("{base}adrs/"),
-        self_link: format!("{base}adrs/feed.xml"),
-        author: site.config.title.clone(),
-        updated: entries
-            .iter()
-            .map(|e| e.updated)
-            .max()
-            .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
+    feed::section_feed(
+        site,
+        "adrs/",
+        format!("{} decisions", site.config.title),
+        "Architecture decision records, newest first.".into(),
         entries,
-    };
-    OutputFile {
-        path: "adrs/feed.xml".into(),
-        contents: feed::atom(&feed).into_bytes(),
-    }
+    )
 }
 
 /// The team dependency graph: the whole organisation, or one team and its direct neighbours.
