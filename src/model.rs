@@ -423,6 +423,16 @@ pub enum Committed {
     Tbd,
 }
 
+impl fmt::Display for Committed {
+    /// The date, or `TBD`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Committed::Date(d) => write!(f, "{d}"),
+            Committed::Tbd => f.write_str("TBD"),
+        }
+    }
+}
+
 /// One `depends_on` entry: what a team needs from another, by when.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dependency {

@@ -55,6 +55,18 @@ pub struct Assessment {
     pub optimistic: bool,
 }
 
+impl Assessment {
+    /// Every flag's name, `optimistic-risk` last when the owner's risk is too low:
+    /// the words shown beside the entry and reported as diagnostic codes.
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        let mut names: Vec<&'static str> = self.flags.iter().map(|f| f.as_str()).collect();
+        if self.optimistic {
+            names.push(crate::diagnostic::codes::OPTIMISTIC_RISK);
+        }
+        names
+    }
+}
+
 /// Applies the rules of SPEC §4 to one entry at `today`. Delivered dependencies carry no risk.
 pub fn assess(dep: &Dependency, today: NaiveDate) -> Assessment {
     let done = dep.status == Some(DependencyStatus::Done);

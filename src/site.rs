@@ -297,15 +297,6 @@ pub fn dependency_rows(
                 unreachable!("dependencies come from teams")
             };
             let dep = &t.depends_on[d.entry];
-            let mut flags: Vec<String> = d
-                .assessment
-                .flags
-                .iter()
-                .map(|f| f.as_str().to_string())
-                .collect();
-            if d.assessment.optimistic {
-                flags.push("optimistic-risk".into());
-            }
             DependencyRow {
                 team: from.id.clone(),
                 on: d
@@ -315,14 +306,16 @@ pub fn dependency_rows(
                 what: dep.what.clone(),
                 kind: dep.kind.map(|k| k.to_string()),
                 need_by: dep.need_by.map(|x| x.to_string()),
-                committed: match dep.committed {
-                    crate::model::Committed::Date(c) => c.to_string(),
-                    crate::model::Committed::Tbd => "TBD".into(),
-                },
+                committed: dep.committed.to_string(),
                 status: dep.status.map(|s| s.to_string()),
                 owner_risk: dep.risk.map(|r| r.to_string()),
                 risk: d.assessment.computed.to_string(),
-                flags,
+                flags: d
+                    .assessment
+                    .flag_names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
                 fallback: dep.fallback.clone(),
                 alignment: dep.alignment.as_ref().map(|a| a.id.clone()),
                 updated: dep.updated.map(|x| x.to_string()),

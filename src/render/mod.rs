@@ -375,10 +375,7 @@ pub fn dependency_graph(site: &Site, focus: Option<usize>) -> String {
                 return None;
             };
             let dep = &team.depends_on[d.entry];
-            let mut flags: Vec<&str> = d.assessment.flags.iter().map(|f| f.as_str()).collect();
-            if d.assessment.optimistic {
-                flags.push("optimistic-risk");
-            }
+            let flags = d.assessment.flag_names();
             let flags = if flags.is_empty() {
                 String::new()
             } else {

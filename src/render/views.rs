@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::markdown::{Highlighter, page_href, render_body};
 use crate::diagnostic::display_path;
 use crate::link::Site;
-use crate::model::{AdrStatus, AdrStatusWord, Committed, Details, Kind, Risk};
+use crate::model::{AdrStatus, AdrStatusWord, Details, Kind, Risk};
 use crate::schedule;
 
 /// Site-wide values every template gets as `site`.
@@ -666,10 +666,7 @@ impl<'a> Views<'a> {
             what: dep.what.clone(),
             kind: dep.kind.map(|k| k.to_string()),
             need_by: date(dep.need_by),
-            committed: match dep.committed {
-                Committed::Date(c) => c.to_string(),
-                Committed::Tbd => "TBD".into(),
-            },
+            committed: dep.committed.to_string(),
             status: dep.status.map(|s| s.to_string()),
             owner_risk: dep.risk.map(|r| r.to_string()),
             risk: d.assessment.computed.to_string(),
