@@ -1,23 +1,23 @@
-//! Stage 3: every rule of SPEC §2–§4 that looks across fields or documents.
+//! Stage 4: every rule of SPEC §2–§4 that looks across fields or documents,
+//! read off the linked site.
 //!
 //! Field-level problems were found while typing (`model`); here are required
 //! sections, references, duplicate ids and ADR numbers, supersession,
-//! alignment rules, dependency flags and cycles. Nothing is printed: the
-//! result is a list of diagnostics, and documents are never changed.
+//! alignment rules, dependency flags and loops. References, risk, supersession
+//! and loops were worked out once by `link`; the rules only read them. Nothing
+//! is printed: the result is a list of diagnostics, and documents are never
+//! changed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes, display_path};
-use crate::load::ReferenceForm;
-use crate::model::{
-    AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Index, Kind, Reference,
-    Resolution,
-};
-use crate::risk::{self, Flag};
+use crate::link::{Form, Resolution, Resolved, Site};
+use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Kind};
+use crate::risk::Flag;
 
 /// Words above which an alignment is too long to be read in a meeting.
 pub const ALIGNMENT_MAX_WORDS: usize = 1000;
@@ -30,20 +30,16 @@ pub const UPDATE_SECTIONS: [&str; 4] = [
     "Blockers",
 ];
 
-/// Runs every rule over the documents at the build's date.
-pub fn check(
-    documents: &[Document],
-    index: &Index,
-    config: &Config,
-    today: NaiveDate,
-) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> = documents
-        .par_iter()
-        .flat_map_iter(|doc| check_document(doc, documents, index, config, today))
+/// Runs every rule over the linked site.
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = (0..site.documents.len())
+        .into_par_iter()
+        .flat_map_iter(|i| check_document(site, i))
         .collect();
-    diagnostics.extend(check_duplicates(documents, index));
-    diagnostics.extend(check_supersession(documents, index));
-    diagnostics.extend(check_dependency_cycles(documents, index));
+    diagnostics.extend(check_dependencies(site));
+    diagnostics.extend(check_duplicates(site));
+    diagnostics.extend(check_supersession(site));
+    diagnostics.extend(check_dependency_cycles(site));
     diagnostics
 }
 
@@ -78,13 +74,10 @@ fn section_name(section: &str) -> &str {
     section.split('|').next().unwrap_or(section).trim()
 }
 
-fn check_document<'a>(
-    doc: &'a Document,
-    documents: &[Document],
-    index: &Index,
-    config: &Config,
-    today: NaiveDate,
-) -> Vec<Diagnostic> {
+fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
+    let doc = &site.documents[i];
+    let config: &Config = &site.config;
+    let today = site.today;
     let mut out = Vec::new();
     let file = doc.file();
     for section in config.required_sections(doc.kind) {
@@ -116,35 +109,11 @@ fn check_document<'a>(
             );
         }
     }
-    for r in &doc.source.outline.references {
-        let span = Span::new(file, r.line, r.column);
-        match r.form {
-            ReferenceForm::WikiLink => {
-                if index.resolve(documents, &r.target, None) == Resolution::Missing {
-                    out.push(broken(span, &r.written, &r.target, None));
-                }
-            }
-            ReferenceForm::RelativeLink => {
-                if index.by_path(&r.target).is_none() {
-                    out.push(
-                        Diagnostic::error(
-                            codes::BROKEN_REFERENCE,
-                            span,
-                            format!(
-                                "the link `{}` points at {}, which is not a document",
-                                r.written, r.target
-                            ),
-                        )
-                        .with_hint(
-                            "fix the path (relative to this file), or link by id with [[id]]",
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    let mut refs: Vec<(&Reference, Kind)> = Vec::new();
-    let mut field = |r: &'a Reference, kind: Kind| refs.push((r, kind));
+    out.extend(
+        site.links.references.of[i]
+            .iter()
+            .filter_map(|r| broken_reference(site, r)),
+    );
     match &doc.details {
         Details::Team(team) => {
             for dep in &team.depends_on {
@@ -157,73 +126,6 @@ fn check_document<'a>(
                         )
                         .with_hint("name the team you depend on in `on:`; work inside a team is not a dependency"),
                     );
-                } else {
-                    field(&dep.on, Kind::Team);
-                }
-                if let Some(a) = &dep.alignment {
-                    field(a, Kind::Alignment);
-                }
-            }
-        }
-        Details::Adr(adr) => {
-            if let Some(t) = &adr.team {
-                field(t, Kind::Team);
-            }
-            for t in &adr.affects {
-                field(t, Kind::Team);
-            }
-            for a in adr.supersedes.iter().chain(&adr.superseded_by) {
-                field(a, Kind::Adr);
-            }
-        }
-        Details::Alignment(al) => {
-            for t in &al.teams {
-                field(t, Kind::Team);
-            }
-            for a in &al.adrs {
-                field(a, Kind::Adr);
-            }
-            for c in &al.commitments {
-                field(&c.team, Kind::Team);
-            }
-        }
-        Details::Rotation(rot) => {
-            for t in &rot.teams {
-                field(t, Kind::Team);
-            }
-            for p in &rot.pairs {
-                field(&p.team, Kind::Team);
-                field(&p.with, Kind::Team);
-            }
-        }
-        Details::Update(u) => field(&u.team, Kind::Team),
-        Details::Page => {}
-    }
-    out.extend(
-        refs.into_iter()
-            .filter_map(|(r, kind)| check_reference(documents, index, r, kind)),
-    );
-    match &doc.details {
-        Details::Team(team) => {
-            for dep in &team.depends_on {
-                let assessment = risk::assess(dep, today);
-                for flag in &assessment.flags {
-                    out.push(flag_diagnostic(*flag, dep, today));
-                }
-                if assessment.optimistic
-                    && let Some(owner) = dep.risk
-                {
-                    out.push(
-                        Diagnostic::warning(
-                            codes::OPTIMISTIC_RISK,
-                            dep.span.clone(),
-                            format!(
-                                "the dependency on `{}` is marked {owner} risk, but its dates say {}",
-                                dep.on.id, assessment.computed
-                            ),
-                        )
-                        .with_hint("raise `risk:`, or update the dates and status so they show why it is safe"),
-                    );
                 }
             }
         }
@@ -231,7 +133,7 @@ fn check_document<'a>(
             let parties: BTreeSet<String> = al
                 .teams
                 .iter()
-                .map(|t| canonical_team(documents, index, &t.id))
+                .map(|t| canonical_team(site, &t.id))
                 .collect();
             if parties.len() < 2 {
                 out.push(
@@ -249,7 +151,7 @@ fn check_document<'a>(
                 );
             }
             for c in &al.commitments {
-                if !parties.contains(&canonical_team(documents, index, &c.team.id)) {
+                if !parties.contains(&canonical_team(site, &c.team.id)) {
                     out.push(
                         Diagnostic::warning(
                             codes::COMMITMENT_NOT_PARTY,
@@ -302,6 +204,38 @@ fn check_document<'a>(
     out
 }
 
+/// The flags and the owner's optimism of every dependency, as link assessed them.
+fn check_dependencies(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in &site.links.dependencies {
+        let Details::Team(team) = &site.documents[d.from].details else {
+            continue;
+        };
+        let dep = &team.depends_on[d.entry];
+        for flag in &d.assessment.flags {
+            out.push(flag_diagnostic(*flag, dep, site.today));
+        }
+        if d.assessment.optimistic
+            && let Some(owner) = dep.risk
+        {
+            out.push(
+                Diagnostic::warning(
+                    codes::OPTIMISTIC_RISK,
+                    dep.span.clone(),
+                    format!(
+                        "the dependency on `{}` is marked {owner} risk, but its dates say {}",
+                        dep.on.id, d.assessment.computed
+                    ),
+                )
+                .with_hint(
+                    "raise `risk:`, or update the dates and status so they show why it is safe",
+                ),
+            );
+        }
+    }
+    out
+}
+
 fn section_hint(section: &str) -> String {
     let mut names = section.split('|').map(str::trim);
     let first = names.next().unwrap_or(section);
@@ -316,44 +250,56 @@ fn section_hint(section: &str) -> String {
     }
 }
 
-fn canonical_team(documents: &[Document], index: &Index, id: &str) -> String {
-    match index.resolve(documents, id, Some(Kind::Team)) {
-        Resolution::Found(i) => documents[i].id.clone(),
-        _ => id.to_string(),
+fn canonical_team(site: &Site, id: &str) -> String {
+    match site.team(id) {
+        Some(i) => site.documents[i].id.clone(),
+        None => id.to_string(),
     }
 }
 
-fn broken(span: Span, written: &str, target: &str, expect: Option<Kind>) -> Diagnostic {
-    let what = expect.map(|k| k.as_str()).unwrap_or("document");
-    Diagnostic::error(
-        codes::BROKEN_REFERENCE,
-        span,
-        format!("`{written}` does not name any {what}: no {what} has the id `{target}`"),
-    )
-    .with_hint("check the spelling; `seam list` shows every id")
-}
-
-/// Resolves a front matter reference that must name a document of `kind`.
-fn check_reference(
-    documents: &[Document],
-    index: &Index,
-    r: &Reference,
-    kind: Kind,
-) -> Option<Diagnostic> {
-    match index.resolve(documents, &r.id, Some(kind)) {
-        Resolution::Found(_) => None,
-        Resolution::Missing => Some(broken(r.span.clone(), &r.id, &r.id, Some(kind))),
-        Resolution::WrongKind(i) => Some(
+/// The problem with a reference that does not name what it should, if any.
+fn broken_reference(site: &Site, r: &Resolved) -> Option<Diagnostic> {
+    match (r.resolution, r.form) {
+        (Resolution::Found(_), _) => None,
+        (Resolution::Missing, Form::RelativeLink) => Some(
             Diagnostic::error(
                 codes::BROKEN_REFERENCE,
                 r.span.clone(),
                 format!(
-                    "`{}` is a {}, but this field takes a {kind}",
-                    r.id, documents[i].kind
+                    "the link `{}` points at {}, which is not a document",
+                    r.written, r.target
                 ),
             )
-            .with_hint(format!("name a {kind} here")),
+            .with_hint("fix the path (relative to this file), or link by id with [[id]]"),
         ),
+        (Resolution::Missing, form) => {
+            let what = form.expects().map(|k| k.as_str()).unwrap_or("document");
+            Some(
+                Diagnostic::error(
+                    codes::BROKEN_REFERENCE,
+                    r.span.clone(),
+                    format!(
+                        "`{}` does not name any {what}: no {what} has the id `{}`",
+                        r.written, r.target
+                    ),
+                )
+                .with_hint("check the spelling; `seam list` shows every id"),
+            )
+        }
+        (Resolution::WrongKind(i), form) => {
+            let kind = form.expects().map(|k| k.as_str()).unwrap_or("document");
+            Some(
+                Diagnostic::error(
+                    codes::BROKEN_REFERENCE,
+                    r.span.clone(),
+                    format!(
+                        "`{}` is a {}, but this field takes a {kind}",
+                        r.written, site.documents[i].kind
+                    ),
+                )
+                .with_hint(format!("name a {kind} here")),
+            )
+        }
     }
 }
 
@@ -407,8 +353,9 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
     Diagnostic::warning(flag.as_str(), dep.span.clone(), message).with_hint(hint)
 }
 
-fn check_duplicates(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
-    index
+fn check_duplicates(site: &Site) -> Vec<Diagnostic> {
+    let documents = &site.documents;
+    site.index
         .duplicates
         .iter()
         .map(|&(later, first)| {
@@ -436,45 +383,22 @@ fn check_duplicates(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Edges `older → newer` from both `supersedes` and `superseded_by`, resolved.
-fn supersession_edges(documents: &[Document], index: &Index) -> BTreeSet<(usize, usize)> {
-    let mut edges = BTreeSet::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let Details::Adr(adr) = &doc.details else {
-            continue;
-        };
-        for r in &adr.supersedes {
-            if let Resolution::Found(old) = index.resolve(documents, &r.id, Some(Kind::Adr))
-                && old != i
-            {
-                edges.insert((old, i));
-            }
-        }
-        if let Some(r) = &adr.superseded_by
-            && let Resolution::Found(new) = index.resolve(documents, &r.id, Some(Kind::Adr))
-            && new != i
-        {
-            edges.insert((i, new));
-        }
-    }
-    edges
-}
-
-fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
+fn check_supersession(site: &Site) -> Vec<Diagnostic> {
+    let documents = &site.documents;
     let mut out = Vec::new();
-    let edges = supersession_edges(documents, index);
-    let successors: BTreeMap<usize, Vec<usize>> =
-        edges.iter().fold(BTreeMap::new(), |mut m, &(a, b)| {
-            m.entry(a).or_default().push(b);
-            m
-        });
     for (i, doc) in documents.iter().enumerate() {
         let Details::Adr(adr) = &doc.details else {
             continue;
         };
-        let has_successor = successors.contains_key(&i);
+        let mut successors = site
+            .links
+            .superseded_by
+            .get(&i)
+            .cloned()
+            .unwrap_or_default();
+        successors.sort_unstable();
         if adr.status == Some(AdrStatus::Known(AdrStatusWord::Superseded))
-            && !has_successor
+            && successors.is_empty()
             && adr.superseded_by.is_none()
         {
             out.push(
@@ -488,11 +412,12 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
                 ),
             );
         }
-        for &new in successors.get(&i).into_iter().flatten() {
-            let recorded = adr.superseded_by.as_ref().is_some_and(|r| {
-                index.resolve(documents, &r.id, Some(Kind::Adr)) == Resolution::Found(new)
-            });
-            if !recorded {
+        let recorded = adr
+            .superseded_by
+            .as_ref()
+            .and_then(|r| site.target(r, Kind::Adr));
+        for new in successors {
+            if recorded != Some(new) {
                 out.push(
                     Diagnostic::warning(
                         codes::SUPERSESSION_NOT_RECORDED,
@@ -510,7 +435,7 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
             }
         }
     }
-    for cycle in cycles(&successors) {
+    for cycle in &site.links.supersession_cycles {
         let first = *cycle
             .iter()
             .min_by_key(|&&i| &documents[i].id)
@@ -523,7 +448,7 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
         } else {
             adr.supersedes_span.clone()
         };
-        let names: Vec<&str> = rotate_to(&cycle, first)
+        let names: Vec<&str> = rotate_to(cycle, first)
             .iter()
             .map(|&i| documents[i].id.as_str())
             .collect();
@@ -539,35 +464,23 @@ fn check_supersession(documents: &[Document], index: &Index) -> Vec<Diagnostic> 
     out
 }
 
-fn check_dependency_cycles(documents: &[Document], index: &Index) -> Vec<Diagnostic> {
-    let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let Details::Team(team) = &doc.details else {
-            continue;
-        };
-        for dep in &team.depends_on {
-            if let Resolution::Found(j) = index.resolve(documents, &dep.on.id, Some(Kind::Team))
-                && j != i
-            {
-                graph.entry(i).or_default().push(j);
-            }
-        }
-    }
+fn check_dependency_cycles(site: &Site) -> Vec<Diagnostic> {
+    let documents = &site.documents;
     let mut out = Vec::new();
-    for cycle in cycles(&graph) {
+    for cycle in &site.links.dependency_cycles {
         let first = *cycle
             .iter()
             .min_by_key(|&&i| &documents[i].id)
             .expect("non-empty cycle");
-        let cycle = rotate_to(&cycle, first);
+        let cycle = rotate_to(cycle, first);
         let Details::Team(team) = &documents[first].details else {
             continue;
         };
-        let next = &documents[cycle[1 % cycle.len()]].id;
+        let next = cycle[1 % cycle.len()];
         let span = team
             .depends_on
             .iter()
-            .find(|d| canonical_team(documents, index, &d.on.id) == *next)
+            .find(|d| site.target(&d.on, Kind::Team) == Some(next))
             .map(|d| d.span.clone())
             .unwrap_or_else(|| Span::file_start(documents[first].file()));
         let names: Vec<&str> = cycle.iter().map(|&i| documents[i].id.as_str()).collect();
@@ -588,97 +501,6 @@ fn rotate_to(cycle: &[usize], first: usize) -> Vec<usize> {
     cycle[pos..].iter().chain(&cycle[..pos]).copied().collect()
 }
 
-/// One cycle per strongly connected component of more than one node (Tarjan), as a path.
-pub fn cycles(graph: &BTreeMap<usize, Vec<usize>>) -> Vec<Vec<usize>> {
-    struct Tarjan<'a> {
-        graph: &'a BTreeMap<usize, Vec<usize>>,
-        index: BTreeMap<usize, usize>,
-        low: BTreeMap<usize, usize>,
-        stack: Vec<usize>,
-        on_stack: BTreeSet<usize>,
-        next: usize,
-        components: Vec<Vec<usize>>,
-    }
-    impl Tarjan<'_> {
-        fn visit(&mut self, v: usize) {
-            self.index.insert(v, self.next);
-            self.low.insert(v, self.next);
-            self.next += 1;
-            self.stack.push(v);
-            self.on_stack.insert(v);
-            for &w in self.graph.get(&v).into_iter().flatten() {
-                if !self.index.contains_key(&w) {
-                    self.visit(w);
-                    let lw = self.low[&w];
-                    let lv = self.low.get_mut(&v).expect("visited");
-                    *lv = (*lv).min(lw);
-                } else if self.on_stack.contains(&w) {
-                    let iw = self.index[&w];
-                    let lv = self.low.get_mut(&v).expect("visited");
-                    *lv = (*lv).min(iw);
-                }
-            }
-            if self.low[&v] == self.index[&v] {
-                let mut component = Vec::new();
-                while let Some(w) = self.stack.pop() {
-                    self.on_stack.remove(&w);
-                    component.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                if component.len() > 1 {
-                    self.components.push(component);
-                }
-            }
-        }
-    }
-    let mut t = Tarjan {
-        graph,
-        index: BTreeMap::new(),
-        low: BTreeMap::new(),
-        stack: Vec::new(),
-        on_stack: BTreeSet::new(),
-        next: 0,
-        components: Vec::new(),
-    };
-    for &v in graph.keys() {
-        if !t.index.contains_key(&v) {
-            t.visit(v);
-        }
-    }
-    // Walk each component from its smallest node to find one simple cycle through it.
-    t.components
-        .into_iter()
-        .map(|component| {
-            let members: BTreeSet<usize> = component.iter().copied().collect();
-            let start = *members.iter().next().expect("non-empty");
-            let mut path = vec![start];
-            let mut seen = BTreeSet::from([start]);
-            loop {
-                let here = *path.last().expect("non-empty");
-                let nexts: Vec<usize> = graph
-                    .get(&here)
-                    .into_iter()
-                    .flatten()
-                    .copied()
-                    .filter(|n| members.contains(n))
-                    .collect();
-                if nexts.contains(&start) && path.len() > 1 {
-                    return path;
-                }
-                match nexts.iter().find(|n| !seen.contains(n)) {
-                    Some(&n) => {
-                        seen.insert(n);
-                        path.push(n);
-                    }
-                    None => return path,
-                }
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -693,16 +515,5 @@ mod tests {
             normalise_heading("Context & Problem-Statement"),
             "context problem statement"
         );
-    }
-
-    #[test]
-    fn cycles_are_found_once_per_loop() {
-        let g: BTreeMap<usize, Vec<usize>> =
-            [(0, vec![1]), (1, vec![2]), (2, vec![0]), (3, vec![0])].into();
-        let c = cycles(&g);
-        assert_eq!(c.len(), 1);
-        assert_eq!(c[0], vec![0, 1, 2]);
-        let g: BTreeMap<usize, Vec<usize>> = [(0, vec![1]), (1, vec![2])].into();
-        assert!(cycles(&g).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Seam turns a docs repository of team pages, ADRs, alignments, rotations
 //! and weekly updates into a validated, cross-linked static wiki.
 //!
-//! The library is a pipeline: [`load`] → [`model`] → [`check`] → [`link`] →
+//! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
 //! [`render`] → [`write`]. Each stage owns its data and passes it forward;
 //! [`site`] runs the stages in order for the commands, and [`init`] and
 //! [`serve`] are thin commands over it.

@@ -1,17 +1,176 @@
-//! Stage 4: resolve references into relations the pages show.
+//! Stage 3: resolve every reference once, and compute the relations the
+//! checks and pages read.
 //!
-//! Turns ids into document indexes and computes what no single file says:
+//! [`resolve`] is the one function that decides what a reference names.
+//! [`link`] applies it to every reference of every form — `[[id]]` and
+//! relative `.md` links in bodies, and each front matter field that names a
+//! document (see [`field_references`]) — and keeps the results in
+//! [`References`], which checks, backlinks, `seam list`, views and Markdown
+//! link rewriting all read. From them it computes what no single file says:
 //! who depends on a team, which ADR replaced which (from either side), each
-//! team's ADRs, alignments, rotations and updates, backlinks, tags, and the
-//! assessed risk of every dependency at the build's date.
+//! team's ADRs, alignments, rotations and updates, backlinks, tags, loops
+//! between teams and between ADRs, and the assessed risk of every dependency
+//! at the build's date.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
+use crate::diagnostic::Span;
 use crate::load::{Asset, ReferenceForm};
-use crate::model::{Details, Document, Index, Kind, Resolution};
+use crate::model::{Details, Document, Index, Kind, Reference, adr_id, parse_adr_reference};
 use crate::risk::{self, Assessment};
+
+/// How a reference was written, which decides how it resolves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Form {
+    /// `[[id]]` in a body: a document of any kind.
+    WikiLink,
+    /// A relative link to a `.md` source file in a body; its target is content-relative.
+    RelativeLink,
+    /// A front matter field that takes a document of this kind.
+    Field(Kind),
+}
+
+impl Form {
+    /// The kind the reference must name, if it is particular.
+    pub fn expects(self) -> Option<Kind> {
+        match self {
+            Form::Field(kind) => Some(kind),
+            Form::WikiLink | Form::RelativeLink => None,
+        }
+    }
+}
+
+impl From<ReferenceForm> for Form {
+    fn from(form: ReferenceForm) -> Self {
+        match form {
+            ReferenceForm::WikiLink => Form::WikiLink,
+            ReferenceForm::RelativeLink => Form::RelativeLink,
+        }
+    }
+}
+
+/// What a reference resolved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// The document at this index.
+    Found(usize),
+    /// Nothing has this id (or no document is at this path).
+    Missing,
+    /// A document of another kind has this id.
+    WrongKind(usize),
+}
+
+impl Resolution {
+    /// The document, when the reference names one of the right kind.
+    pub fn found(self) -> Option<usize> {
+        match self {
+            Resolution::Found(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// Decides what a reference names: the one place that does.
+///
+/// Ids match exactly (after trimming); an ADR may also be named by its number
+/// in any written form (`ADR-7`, `adr-0007`), and by a bare number where the
+/// field takes an ADR. Relative links name the document whose source is at
+/// that content-relative path.
+pub fn resolve(documents: &[Document], index: &Index, form: Form, target: &str) -> Resolution {
+    let found = match form {
+        Form::RelativeLink => index.by_path(target),
+        Form::WikiLink | Form::Field(_) => {
+            let written = target.trim();
+            index.get(written).or_else(|| {
+                let bare = form == Form::Field(Kind::Adr);
+                parse_adr_reference(written, bare).and_then(|n| index.get(&adr_id(n)))
+            })
+        }
+    };
+    match (found, form.expects()) {
+        (Some(i), Some(kind)) if documents[i].kind != kind => Resolution::WrongKind(i),
+        (Some(i), _) => Resolution::Found(i),
+        (None, _) => Resolution::Missing,
+    }
+}
+
+/// Every front matter field of a document that names another document, with the kind it takes.
+///
+/// Dependencies (`on`, `alignment`), an ADR's `team`, `affects`, `supersedes`
+/// and `superseded_by`, an alignment's `teams`, `adrs` and commitment teams, a
+/// rotation's `teams` and exchange pairs, and an update's `team`.
+pub fn field_references(doc: &Document) -> Vec<(&Reference, Kind)> {
+    let mut refs = Vec::new();
+    match &doc.details {
+        Details::Team(team) => {
+            for dep in &team.depends_on {
+                refs.push((&dep.on, Kind::Team));
+                refs.extend(dep.alignment.iter().map(|a| (a, Kind::Alignment)));
+            }
+        }
+        Details::Adr(adr) => {
+            refs.extend(adr.team.iter().chain(&adr.affects).map(|t| (t, Kind::Team)));
+            refs.extend(
+                adr.supersedes
+                    .iter()
+                    .chain(&adr.superseded_by)
+                    .map(|a| (a, Kind::Adr)),
+            );
+        }
+        Details::Alignment(al) => {
+            refs.extend(al.teams.iter().map(|t| (t, Kind::Team)));
+            refs.extend(al.adrs.iter().map(|a| (a, Kind::Adr)));
+            refs.extend(al.commitments.iter().map(|c| (&c.team, Kind::Team)));
+        }
+        Details::Rotation(rot) => {
+            refs.extend(rot.teams.iter().map(|t| (t, Kind::Team)));
+            for p in &rot.pairs {
+                refs.push((&p.team, Kind::Team));
+                refs.push((&p.with, Kind::Team));
+            }
+        }
+        Details::Update(u) => refs.push((&u.team, Kind::Team)),
+        Details::Page => {}
+    }
+    refs
+}
+
+/// One reference of a document, resolved.
+#[derive(Clone, Debug)]
+pub struct Resolved {
+    /// How it was written.
+    pub form: Form,
+    /// What the author wrote, for messages (`[[payments]]`, `../adrs/7.md`, `ADR-7`).
+    pub written: String,
+    /// The id or content-relative path that was looked up.
+    pub target: String,
+    /// Where it was written.
+    pub span: Span,
+    /// What it names.
+    pub resolution: Resolution,
+}
+
+/// Every reference of the site, resolved once.
+#[derive(Clone, Debug, Default)]
+pub struct References {
+    /// Each document's references: its body's in source order, then its front matter fields'.
+    pub of: Vec<Vec<Resolved>>,
+    /// Each distinct `(form, target)` and what it names.
+    table: HashMap<(Form, String), Resolution>,
+}
+
+impl References {
+    /// What `target`, written in this form somewhere in the site, names.
+    ///
+    /// Every reference in a document is in the table; anything else (a
+    /// team asked for on the command line) is resolved by [`resolve`].
+    pub fn get(&self, form: Form, target: &str) -> Option<Resolution> {
+        // Ids are compared trimmed; the table holds them as [`resolve`] saw them.
+        self.table.get(&(form, target.to_string())).copied()
+    }
+}
 
 /// One `depends_on` entry, resolved and assessed.
 #[derive(Clone, Debug)]
@@ -20,7 +179,7 @@ pub struct DependencyLink {
     pub from: usize,
     /// Position of the entry in its team's `depends_on`.
     pub entry: usize,
-    /// The team depended on, when it resolves.
+    /// The team depended on, when it resolves (and is not the team itself).
     pub to: Option<usize>,
     /// The governing alignment, when it resolves.
     pub alignment: Option<usize>,
@@ -31,12 +190,16 @@ pub struct DependencyLink {
 /// Relations between documents.
 #[derive(Clone, Debug, Default)]
 pub struct Links {
+    /// Every reference, resolved.
+    pub references: References,
     /// Every dependency in the organisation, highest computed risk first, then by need-by date.
     pub dependencies: Vec<DependencyLink>,
     /// ADR → the ADRs that replace it (from either file).
     pub superseded_by: BTreeMap<usize, Vec<usize>>,
     /// ADR → the ADRs it replaces (from either file).
     pub supersedes: BTreeMap<usize, Vec<usize>>,
+    /// ADRs that supersede each other in a loop: one path per loop, oldest-recorded first.
+    pub supersession_cycles: Vec<Vec<usize>>,
     /// Team → ADRs it owns or is affected by.
     pub adrs_by_team: BTreeMap<usize, Vec<usize>>,
     /// Team → alignments it is party to.
@@ -49,8 +212,8 @@ pub struct Links {
     pub backlinks: BTreeMap<usize, Vec<usize>>,
     /// Tag → documents with it.
     pub tags: BTreeMap<String, Vec<usize>>,
-    /// Teams that depend on each other in a loop: one set per loop.
-    pub dependency_cycles: Vec<BTreeSet<usize>>,
+    /// Teams that depend on each other in a loop: one path per loop, `a → b → … → a`.
+    pub dependency_cycles: Vec<Vec<usize>>,
 }
 
 impl Links {
@@ -81,32 +244,41 @@ pub struct Site {
     pub links: Links,
     /// Every problem, sorted.
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    /// Every published weekly digest, newest first.
+    pub digests: Vec<crate::digest::Digest>,
 }
 
 impl Site {
-    /// The document with this index's team id resolved, if it is a team.
-    pub fn team(&self, id: &str) -> Option<usize> {
-        match self.index.resolve(&self.documents, id, Some(Kind::Team)) {
-            Resolution::Found(i) => Some(i),
-            _ => None,
-        }
+    /// What a reference of this form names, as the link stage resolved it.
+    pub fn resolution(&self, form: Form, target: &str) -> Resolution {
+        self.links
+            .references
+            .get(form, target)
+            .unwrap_or_else(|| resolve(&self.documents, &self.index, form, target))
     }
 
-    /// Resolves an id of any kind.
+    /// The team with this id, if one has it.
+    pub fn team(&self, id: &str) -> Option<usize> {
+        self.resolution(Form::Field(Kind::Team), id).found()
+    }
+
+    /// The document an id names, of the expected kind if one is given.
     pub fn resolve(&self, id: &str, expect: Option<Kind>) -> Option<usize> {
-        match self.index.resolve(&self.documents, id, expect) {
-            Resolution::Found(i) => Some(i),
-            _ => None,
-        }
+        let form = expect.map_or(Form::WikiLink, Form::Field);
+        self.resolution(form, id).found()
+    }
+
+    /// What a front matter reference names (`None` when it names nothing of `kind`).
+    pub fn target(&self, reference: &Reference, kind: Kind) -> Option<usize> {
+        self.resolve(&reference.id, Some(kind))
     }
 }
 
-/// Computes every relation between documents.
+/// Resolves every reference and computes every relation between documents.
 pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
-    let mut links = Links::default();
-    let resolve = |id: &str, kind: Option<Kind>| match index.resolve(documents, id, kind) {
-        Resolution::Found(i) => Some(i),
-        _ => None,
+    let mut links = Links {
+        references: resolve_all(documents, index),
+        ..Links::default()
     };
     let push = |map: &mut BTreeMap<usize, Vec<usize>>, key: usize, value: usize| {
         let v = map.entry(key).or_default();
@@ -114,14 +286,20 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
             v.push(value);
         }
     };
+    let refs = &links.references;
+    let target = |reference: &Reference, kind: Kind| {
+        refs.get(Form::Field(kind), &reference.id)
+            .and_then(Resolution::found)
+    };
+    let mut backlinks: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, doc) in documents.iter().enumerate() {
-        let mut referenced = BTreeSet::new();
-        for r in &doc.source.outline.references {
-            let target = match r.form {
-                ReferenceForm::WikiLink => resolve(&r.target, None),
-                ReferenceForm::RelativeLink => index.by_path(&r.target),
-            };
-            referenced.extend(target);
+        let referenced: BTreeSet<usize> = refs.of[i]
+            .iter()
+            .filter_map(|r| r.resolution.found())
+            .filter(|&t| t != i)
+            .collect();
+        for t in referenced {
+            backlinks.entry(t).or_default().push(i);
         }
         for tag in &doc.tags {
             links.tags.entry(tag.clone()).or_default().push(i);
@@ -129,98 +307,80 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
         match &doc.details {
             Details::Team(team) => {
                 for (entry, dep) in team.depends_on.iter().enumerate() {
-                    let to = resolve(&dep.on.id, Some(Kind::Team)).filter(|&t| t != i);
-                    let alignment = dep
-                        .alignment
-                        .as_ref()
-                        .and_then(|a| resolve(&a.id, Some(Kind::Alignment)));
-                    referenced.extend(to);
-                    referenced.extend(alignment);
                     links.dependencies.push(DependencyLink {
                         from: i,
                         entry,
-                        to,
-                        alignment,
+                        to: target(&dep.on, Kind::Team).filter(|&t| t != i),
+                        alignment: dep
+                            .alignment
+                            .as_ref()
+                            .and_then(|a| target(a, Kind::Alignment)),
                         assessment: risk::assess(dep, today),
                     });
                 }
             }
             Details::Adr(adr) => {
-                let teams = adr
+                for t in adr
                     .team
                     .iter()
                     .chain(&adr.affects)
-                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)));
-                for t in teams {
+                    .filter_map(|t| target(t, Kind::Team))
+                {
                     push(&mut links.adrs_by_team, t, i);
-                    referenced.insert(t);
                 }
                 for r in &adr.supersedes {
-                    if let Some(old) = resolve(&r.id, Some(Kind::Adr)).filter(|&o| o != i) {
+                    if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
                         push(&mut links.supersedes, i, old);
                         push(&mut links.superseded_by, old, i);
-                        referenced.insert(old);
                     }
                 }
                 if let Some(new) = adr
                     .superseded_by
                     .as_ref()
-                    .and_then(|r| resolve(&r.id, Some(Kind::Adr)))
+                    .and_then(|r| target(r, Kind::Adr))
                     .filter(|&n| n != i)
                 {
                     push(&mut links.superseded_by, i, new);
                     push(&mut links.supersedes, new, i);
-                    referenced.insert(new);
                 }
             }
             Details::Alignment(al) => {
-                for t in al
-                    .teams
-                    .iter()
-                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)))
-                {
+                for t in al.teams.iter().filter_map(|t| target(t, Kind::Team)) {
                     push(&mut links.alignments_by_team, t, i);
-                    referenced.insert(t);
                 }
-                referenced.extend(
-                    al.adrs
-                        .iter()
-                        .filter_map(|a| resolve(&a.id, Some(Kind::Adr))),
-                );
             }
             Details::Rotation(rot) => {
-                for t in rot
-                    .teams
-                    .iter()
-                    .filter_map(|t| resolve(&t.id, Some(Kind::Team)))
-                {
+                for t in rot.teams.iter().filter_map(|t| target(t, Kind::Team)) {
                     push(&mut links.rotations_by_team, t, i);
-                    referenced.insert(t);
                 }
             }
             Details::Update(u) => {
-                if let Some(t) = resolve(&u.team.id, Some(Kind::Team)) {
+                if let Some(t) = target(&u.team, Kind::Team) {
                     push(&mut links.updates_by_team, t, i);
-                    referenced.insert(t);
                 }
             }
             Details::Page => {}
         }
-        referenced.remove(&i);
-        for target in referenced {
-            links.backlinks.entry(target).or_default().push(i);
-        }
     }
+    links.backlinks = backlinks;
     let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for d in &links.dependencies {
         if let Some(to) = d.to {
             graph.entry(d.from).or_default().push(to);
         }
     }
-    links.dependency_cycles = crate::check::cycles(&graph)
-        .into_iter()
-        .map(|c| c.into_iter().collect())
+    links.dependency_cycles = cycles(&graph);
+    // Loops are looked for over the edges in a fixed order, whichever file recorded them.
+    let successors: BTreeMap<usize, Vec<usize>> = links
+        .superseded_by
+        .iter()
+        .map(|(&old, news)| {
+            let mut news = news.clone();
+            news.sort_unstable();
+            (old, news)
+        })
         .collect();
+    links.supersession_cycles = cycles(&successors);
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
     links.dependencies.sort_by_key(|d| {
         let Details::Team(team) = &documents[d.from].details else {
@@ -242,4 +402,281 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
         });
     }
     links
+}
+
+/// Applies [`resolve`] to every reference of every document, each distinct one once.
+fn resolve_all(documents: &[Document], index: &Index) -> References {
+    use rayon::prelude::*;
+    let of: Vec<Vec<Resolved>> = documents
+        .par_iter()
+        .map(|doc| {
+            let body = doc.source.outline.references.iter().map(|r| {
+                let form = Form::from(r.form);
+                Resolved {
+                    form,
+                    written: r.written.clone(),
+                    target: r.target.clone(),
+                    span: Span::new(doc.file(), r.line, r.column),
+                    resolution: resolve(documents, index, form, &r.target),
+                }
+            });
+            let fields = field_references(doc).into_iter().map(|(r, kind)| {
+                let form = Form::Field(kind);
+                Resolved {
+                    form,
+                    written: r.id.clone(),
+                    target: r.id.clone(),
+                    span: r.span.clone(),
+                    resolution: resolve(documents, index, form, &r.id),
+                }
+            });
+            body.chain(fields).collect()
+        })
+        .collect();
+    let mut table = HashMap::new();
+    for r in of.iter().flatten() {
+        table
+            .entry((r.form, r.target.clone()))
+            .or_insert(r.resolution);
+    }
+    References { of, table }
+}
+
+/// One cycle per strongly connected component of more than one node (Tarjan), as a path.
+pub fn cycles(graph: &BTreeMap<usize, Vec<usize>>) -> Vec<Vec<usize>> {
+    struct Tarjan<'a> {
+        graph: &'a BTreeMap<usize, Vec<usize>>,
+        index: BTreeMap<usize, usize>,
+        low: BTreeMap<usize, usize>,
+        stack: Vec<usize>,
+        on_stack: BTreeSet<usize>,
+        next: usize,
+        components: Vec<Vec<usize>>,
+    }
+    impl Tarjan<'_> {
+        fn visit(&mut self, v: usize) {
+            self.index.insert(v, self.next);
+            self.low.insert(v, self.next);
+            self.next += 1;
+            self.stack.push(v);
+            self.on_stack.insert(v);
+            for &w in self.graph.get(&v).into_iter().flatten() {
+                if !self.index.contains_key(&w) {
+                    self.visit(w);
+                    let lw = self.low[&w];
+                    let lv = self.low.get_mut(&v).expect("visited");
+                    *lv = (*lv).min(lw);
+                } else if self.on_stack.contains(&w) {
+                    let iw = self.index[&w];
+                    let lv = self.low.get_mut(&v).expect("visited");
+                    *lv = (*lv).min(iw);
+                }
+            }
+            if self.low[&v] == self.index[&v] {
+                let mut component = Vec::new();
+                while let Some(w) = self.stack.pop() {
+                    self.on_stack.remove(&w);
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    self.components.push(component);
+                }
+            }
+        }
+    }
+    let mut t = Tarjan {
+        graph,
+        index: BTreeMap::new(),
+        low: BTreeMap::new(),
+        stack: Vec::new(),
+        on_stack: BTreeSet::new(),
+        next: 0,
+        components: Vec::new(),
+    };
+    for &v in graph.keys() {
+        if !t.index.contains_key(&v) {
+            t.visit(v);
+        }
+    }
+    // Walk each component from its smallest node to find one simple cycle through it.
+    t.components
+        .into_iter()
+        .map(|component| {
+            let members: BTreeSet<usize> = component.iter().copied().collect();
+            let start = *members.iter().next().expect("non-empty");
+            let mut path = vec![start];
+            let mut seen = BTreeSet::from([start]);
+            loop {
+                let here = *path.last().expect("non-empty");
+                let nexts: Vec<usize> = graph
+                    .get(&here)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|n| members.contains(n))
+                    .collect();
+                if nexts.contains(&start) && path.len() > 1 {
+                    return path;
+                }
+                match nexts.iter().find(|n| !seen.contains(n)) {
+                    Some(&n) => {
+                        seen.insert(n);
+                        path.push(n);
+                    }
+                    None => return path,
+                }
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::test_site;
+
+    const TEAM: &str =
+        "## Current Priorities\n\nx\n\n## Looking for Input On\n\nx\n\n## Recent Wins\n\nx\n";
+
+    fn team(name: &str) -> String {
+        format!("---\nname: {name}\n---\n\n{TEAM}")
+    }
+
+    fn ids(site: &Site, docs: &[usize]) -> Vec<String> {
+        docs.iter().map(|&i| site.documents[i].id.clone()).collect()
+    }
+
+    /// Every form of reference is resolved once, and every reader sees the same answer:
+    /// commitment teams and exchange pairs count as references for backlinks and
+    /// `seam list` too, not only for the broken-reference check.
+    #[test]
+    fn every_reader_sees_one_resolution() {
+        let site = test_site(
+            &[
+                ("teams/alpha.md", &team("Alpha")),
+                ("teams/beta.md", &team("Beta")),
+                ("teams/gamma.md", &team("Gamma")),
+                ("teams/delta.md", &team("Delta")),
+                (
+                    "alignments/plan.md",
+                    "---\ntitle: Plan\nteams: [alpha, beta]\ncommitments:\n  - team: gamma\n    deliverable: x\n    date: 2026-12-01\n  - team: nobody\n    deliverable: y\n    date: 2026-12-01\n---\n\nSee [[delta]] and [[ghost]] and [the ADR](../adrs/0001-a.md).\n",
+                ),
+                (
+                    "rotations/swap.md",
+                    "---\nname: Swap\nkind: exchange\nteams: [alpha]\nmembers: [a, b]\nstart: 2026-11-02\nevery: 2w\npairs:\n  - team: delta\n    with: beta\n---\n\n## Responsibilities\n\nx\n",
+                ),
+                (
+                    "adrs/0001-a.md",
+                    "---\ntitle: A\nstatus: accepted\nteam: Alpha\n---\n\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n",
+                ),
+            ],
+            "2026-11-20",
+        );
+        let gamma = site.team("gamma").unwrap();
+        let delta = site.team("delta").unwrap();
+        let plan = site.index.get("plan").unwrap();
+        let swap = site.index.get("swap").unwrap();
+        assert_eq!(ids(&site, &site.links.backlinks[&gamma]), ["plan"]);
+        assert_eq!(ids(&site, &site.links.backlinks[&delta]), ["plan", "swap"]);
+        // `team: Alpha` names a team id that does not exist (ids are exact).
+        let adr = site.index.get("ADR-0001").unwrap();
+        assert!(
+            site.links.references.of[adr]
+                .iter()
+                .any(|r| r.target == "Alpha" && r.resolution == Resolution::Missing)
+        );
+        // The plan's references, in source order: body, then fields.
+        let plan_refs: Vec<(&str, Option<&str>)> = site.links.references.of[plan]
+            .iter()
+            .map(|r| {
+                (
+                    r.target.as_str(),
+                    r.resolution.found().map(|i| site.documents[i].id.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            plan_refs,
+            [
+                ("delta", Some("delta")),
+                ("ghost", None),
+                ("adrs/0001-a.md", Some("ADR-0001")),
+                ("alpha", Some("alpha")),
+                ("beta", Some("beta")),
+                ("gamma", Some("gamma")),
+                ("nobody", None),
+            ]
+        );
+        // `seam list` reads the same structure.
+        let rows = crate::site::document_rows(&site, None);
+        let row = |id: &str| rows.iter().find(|r| r.id == id).unwrap();
+        assert_eq!(
+            row("plan").references,
+            ["ADR-0001", "alpha", "beta", "delta", "gamma"]
+        );
+        assert_eq!(row("swap").references, ["alpha", "beta", "delta"]);
+        // The check reports exactly the references link could not resolve.
+        let broken: Vec<(String, u32)> = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == crate::diagnostic::codes::BROKEN_REFERENCE)
+            .map(|d| (crate::diagnostic::display_path(&d.span.file), d.span.line))
+            .collect();
+        let unresolved: Vec<(String, u32)> = site
+            .links
+            .references
+            .of
+            .iter()
+            .flatten()
+            .filter(|r| r.resolution.found().is_none())
+            .map(|r| (crate::diagnostic::display_path(&r.span.file), r.span.line))
+            .collect();
+        assert_eq!(broken.len(), 3, "{broken:?}");
+        let mut a = broken.clone();
+        let mut b = unresolved.clone();
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        assert!(!site.links.backlinks.contains_key(&swap));
+    }
+
+    #[test]
+    fn adrs_are_named_by_number_in_any_form_and_bare_only_where_a_field_takes_one() {
+        let site = test_site(
+            &[(
+                "adrs/0007-x.md",
+                "---\ntitle: X\nstatus: accepted\n---\n\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n",
+            )],
+            "2026-11-20",
+        );
+        let adr = site.index.get("ADR-0007");
+        for written in ["ADR-0007", "adr-7", "ADR7", " ADR-7 "] {
+            assert_eq!(site.resolve(written, None), adr, "{written}");
+        }
+        assert_eq!(site.resolve("7", Some(Kind::Adr)), adr);
+        assert_eq!(site.resolve("7", None), None);
+        assert_eq!(
+            resolve(
+                &site.documents,
+                &site.index,
+                Form::Field(Kind::Team),
+                "ADR-7"
+            ),
+            Resolution::WrongKind(adr.unwrap())
+        );
+    }
+
+    #[test]
+    fn cycles_are_found_once_per_loop() {
+        let g: BTreeMap<usize, Vec<usize>> =
+            [(0, vec![1]), (1, vec![2]), (2, vec![0]), (3, vec![0])].into();
+        let c = cycles(&g);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0], vec![0, 1, 2]);
+        let g: BTreeMap<usize, Vec<usize>> = [(0, vec![1]), (1, vec![2])].into();
+        assert!(cycles(&g).is_empty());
+    }
 }

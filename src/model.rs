@@ -1837,17 +1837,6 @@ pub struct Index {
     pub duplicates: Vec<(usize, usize)>,
 }
 
-/// What a reference resolved to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Resolution {
-    /// The document at this index.
-    Found(usize),
-    /// Nothing has this id.
-    Missing,
-    /// A document of another kind has this id.
-    WrongKind(usize),
-}
-
 impl Index {
     /// Indexes documents by id and path; the first of two with one id wins.
     pub fn new(documents: &[Document]) -> Index {
@@ -1881,25 +1870,6 @@ impl Index {
     /// The document whose source is at this content-relative path.
     pub fn by_path(&self, rel: &str) -> Option<usize> {
         self.by_rel.get(rel).copied()
-    }
-
-    /// Resolves an id as written; `expect` names the kind the field takes.
-    pub fn resolve(
-        &self,
-        documents: &[Document],
-        written: &str,
-        expect: Option<Kind>,
-    ) -> Resolution {
-        let written = written.trim();
-        let found = self.get(written).or_else(|| {
-            let bare = expect == Some(Kind::Adr);
-            parse_adr_reference(written, bare).and_then(|n| self.get(&adr_id(n)))
-        });
-        match (found, expect) {
-            (Some(i), Some(kind)) if documents[i].kind != kind => Resolution::WrongKind(i),
-            (Some(i), _) => Resolution::Found(i),
-            (None, _) => Resolution::Missing,
-        }
     }
 }
 

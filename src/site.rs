@@ -1,4 +1,4 @@
-//! Runs the pipeline stages in order for the commands: load → model → check → link, then render.
+//! Runs the pipeline stages in order for the commands: load → model → link → check, then render.
 //!
 //! `check` is this without rendering; `build` adds rendering and writing;
 //! `serve` renders into memory. Nothing here prints.
@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError, TodaySource};
 use crate::diagnostic;
 use crate::link::{self, Site};
-use crate::load::{self, LoadError, ReferenceForm};
+use crate::load::{self, LoadError};
 use crate::model::{self, Details, Index, Kind};
 use crate::render::{self, OutputFile, RenderError};
 use crate::write::WriteError;
@@ -87,29 +87,25 @@ pub fn assemble(
     progress(Stage::Check);
     let model = model::build(corpus);
     let index = Index::new(&model.documents);
-    let mut diagnostics = model.diagnostics;
-    diagnostics.extend(crate::check::check(
-        &model.documents,
-        &index,
-        &model.config,
-        today,
-    ));
     let links = link::link(&model.documents, &index, today);
-    quote_source_lines(&mut diagnostics, &model.documents, &options.root);
-    diagnostic::sort(&mut diagnostics);
-    Ok((
-        Site {
-            root: model.root,
-            config: model.config,
-            today,
-            documents: model.documents,
-            assets: model.assets,
-            index,
-            links,
-            diagnostics,
-        },
-        today_source,
-    ))
+    let mut site = Site {
+        root: model.root,
+        config: model.config,
+        today,
+        documents: model.documents,
+        assets: model.assets,
+        index,
+        links,
+        diagnostics: model.diagnostics,
+        digests: Vec::new(),
+    };
+    let found = crate::check::check(&site);
+    site.diagnostics.extend(found);
+    quote_source_lines(&mut site.diagnostics, &site.documents, &options.root);
+    diagnostic::sort(&mut site.diagnostics);
+    // Digests read the problems (doc health), so they come last.
+    site.digests = crate::digest::Digester::new(&site).digests();
+    Ok((site, today_source))
 }
 
 /// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).
@@ -180,57 +176,14 @@ pub struct DocumentRow {
 pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
     site.documents
         .iter()
-        .filter(|d| kind.is_none_or(|k| d.kind == k))
-        .map(|d| {
-            let mut refs = BTreeSet::new();
-            for r in &d.source.outline.references {
-                let target = match r.form {
-                    ReferenceForm::WikiLink => site.resolve(&r.target, None),
-                    ReferenceForm::RelativeLink => site.index.by_path(&r.target),
-                };
-                refs.extend(target.map(|i| site.documents[i].id.clone()));
-            }
-            let field_refs: Vec<(&str, Option<Kind>)> = match &d.details {
-                Details::Team(t) => t
-                    .depends_on
-                    .iter()
-                    .flat_map(|x| {
-                        std::iter::once((x.on.id.as_str(), Some(Kind::Team))).chain(
-                            x.alignment
-                                .iter()
-                                .map(|a| (a.id.as_str(), Some(Kind::Alignment))),
-                        )
-                    })
-                    .collect(),
-                Details::Adr(a) => a
-                    .team
-                    .iter()
-                    .chain(&a.affects)
-                    .map(|r| (r.id.as_str(), Some(Kind::Team)))
-                    .chain(
-                        a.supersedes
-                            .iter()
-                            .chain(&a.superseded_by)
-                            .map(|r| (r.id.as_str(), Some(Kind::Adr))),
-                    )
-                    .collect(),
-                Details::Alignment(a) => a
-                    .teams
-                    .iter()
-                    .map(|r| (r.id.as_str(), Some(Kind::Team)))
-                    .chain(a.adrs.iter().map(|r| (r.id.as_str(), Some(Kind::Adr))))
-                    .collect(),
-                Details::Rotation(r) => r
-                    .teams
-                    .iter()
-                    .map(|t| (t.id.as_str(), Some(Kind::Team)))
-                    .collect(),
-                Details::Update(u) => vec![(u.team.id.as_str(), Some(Kind::Team))],
-                Details::Page => Vec::new(),
-            };
-            for (id, kind) in field_refs {
-                refs.extend(site.resolve(id, kind).map(|i| site.documents[i].id.clone()));
-            }
+        .enumerate()
+        .filter(|(_, d)| kind.is_none_or(|k| d.kind == k))
+        .map(|(i, d)| {
+            let mut refs: BTreeSet<String> = site.links.references.of[i]
+                .iter()
+                .filter_map(|r| r.resolution.found())
+                .map(|t| site.documents[t].id.clone())
+                .collect();
             refs.remove(&d.id);
             DocumentRow {
                 id: d.id.clone(),

@@ -5,7 +5,7 @@ use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
 use syntect::util::LinesWithEndings;
 
-use crate::link::Site;
+use crate::link::{Form, Site};
 use crate::load::{markdown_options, relative_markdown_target, resolve_relative};
 use crate::model::Document;
 
@@ -141,7 +141,9 @@ fn resolve_link(
     }
     let href = match relative_markdown_target(dest_url) {
         Some((path, fragment)) => {
-            match resolve_relative(&doc.source.rel, path).and_then(|p| site.index.by_path(&p)) {
+            let target = resolve_relative(&doc.source.rel, path)
+                .and_then(|p| site.resolution(Form::RelativeLink, &p).found());
+            match target {
                 Some(i) => page_href(base, &site.documents[i].url, fragment),
                 None => dest_url.to_string(),
             }

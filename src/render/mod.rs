@@ -192,9 +192,8 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
         }
     }
 
-    let digests = crate::digest::Digester::new(site).digests();
     let (digest_files, latest_digest) =
-        digest::digest_pages(site, tera, &site_view, &views, &digests)?;
+        digest::digest_pages(site, tera, &site_view, &views, &site.digests)?;
     files.extend(digest_files);
     files.push(adr_feed(site));
 
