@@ -275,12 +275,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
             let result = (|| -> Result<_> {
                 let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
-                progress.set(Stage::Render);
-                let files = site::render(&site)?;
-                progress.set(Stage::Write);
                 let out_dir = out.unwrap_or_else(|| site.root.join(&site.config.output_dir));
-                seam::write::write_site(&out_dir, &files, &site.assets)?;
-                Ok((site, files.len(), out_dir))
+                let written = site::build(&site, &out_dir, &|s| progress.set(s))?;
+                Ok((site, written, out_dir))
             })();
             progress.finish();
             let (site, pages, out_dir) = result?;
@@ -310,8 +307,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let started = Instant::now();
             let opts = options(&cli.root, today, None)?;
             let (site, _) = site::assemble(&opts, &|_| {})?;
-            // Rendering is part of checking: a broken template is a problem too.
-            site::render(&site)?;
+            // A broken template is a problem too: each is compiled and rendered once.
+            site::check_templates(&site)?;
             print_problems(&site.diagnostics, format);
             let counts = Counts::of(&site.diagnostics);
             if !quiet {

@@ -708,9 +708,32 @@ pub enum Details {
     Page,
 }
 
+/// A document's identity across builds: derived from its content-relative
+/// source path alone, so adding, removing or renaming other files never
+/// changes it. A rename makes a new document.
+///
+/// The link stage names documents by their position in one build's
+/// path-sorted list; whatever outlives a build (what a page read, caches)
+/// names them by this.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocId(u64);
+
+impl DocId {
+    /// The id of the document whose source is at `rel` under `content/`.
+    pub fn of(rel: &str) -> DocId {
+        use std::hash::Hasher;
+        // FNV-1a is defined by its specification, so the id is the same in every build and release.
+        let mut h = fnv::FnvHasher::default();
+        h.write(rel.as_bytes());
+        DocId(h.finish())
+    }
+}
+
 /// One document, typed.
 #[derive(Clone, Debug)]
 pub struct Document {
+    /// Its identity across builds.
+    pub key: DocId,
     /// Its id (§2 of the spec).
     pub id: String,
     /// Its kind.
@@ -1020,6 +1043,7 @@ pub fn document_from_source(
         });
     let url = url_for(kind, &id, &details, &source.rel);
     let doc = Document {
+        key: DocId::of(&source.rel),
         id,
         kind,
         title,
@@ -1830,6 +1854,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 /// Finds documents by id or by source path.
 #[derive(Debug, Default)]
 pub struct Index {
+    by_key: HashMap<DocId, usize>,
     by_id: HashMap<String, usize>,
     by_rel: HashMap<String, usize>,
     by_file: HashMap<String, usize>,
@@ -1842,6 +1867,7 @@ impl Index {
     pub fn new(documents: &[Document]) -> Index {
         let mut index = Index::default();
         for (i, doc) in documents.iter().enumerate() {
+            index.by_key.insert(doc.key, i);
             index.by_rel.insert(doc.source.rel.clone(), i);
             index
                 .by_file
@@ -1854,6 +1880,11 @@ impl Index {
             }
         }
         index
+    }
+
+    /// The position in this build of the document with this identity, if it still exists.
+    pub fn position(&self, key: DocId) -> Option<usize> {
+        self.by_key.get(&key).copied()
     }
 
     /// The document with exactly this id.

@@ -133,10 +133,34 @@ fn quote_source_lines(
     }
 }
 
-/// Renders every page of a linked site with its templates.
+/// Renders every page of a linked site with its templates, into memory.
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, SeamError> {
     let tera = render::load_templates(&site.root)?;
     Ok(render::render(site, &tera)?)
+}
+
+/// Renders every page of a linked site into `out`, writing each file as it is
+/// made, and swaps it in whole. Returns how many files were written.
+pub fn build(site: &Site, out: &Path, progress: &dyn Fn(Stage)) -> Result<usize, SeamError> {
+    let tera = render::load_templates(&site.root)?;
+    let staging = crate::write::Staging::begin(out, &site.assets)?;
+    progress(Stage::Render);
+    let written = render::render_each::<SeamError>(
+        site,
+        &tera,
+        &render::graph::GraphCache::default(),
+        &|file| Ok(staging.write(&file)?),
+    )?;
+    progress(Stage::Write);
+    staging.commit()?;
+    Ok(written)
+}
+
+/// Compiles the templates and renders one output with each, so a broken
+/// template is reported without rendering the whole site. Returns how many were rendered.
+pub fn check_templates(site: &Site) -> Result<usize, SeamError> {
+    let tera = render::load_templates(&site.root)?;
+    Ok(render::check_templates(site, &tera)?)
 }
 
 /// The digest of `week` (the build's week when `None`) and its email.

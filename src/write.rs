@@ -1,7 +1,7 @@
 //! Stage 6: write the site atomically.
 //!
-//! Pages go to a temporary folder beside the output; only when every file is
-//! written is it swapped in. A failed build leaves the previous output as it
+//! Pages go to a temporary folder beside the output as they are made (see
+//! [`Staging`]); only when every file is written is it swapped in. A failed build leaves the previous output as it
 //! was. Seam marks folders it creates with a `.seam-output` file and refuses
 //! to replace a non-empty folder without that mark.
 
@@ -57,64 +57,92 @@ pub fn may_replace(out: &Path) -> Result<bool, WriteError> {
     Ok(std::fs::read_dir(out).map_err(io(out))?.next().is_none())
 }
 
+/// A build's output being written: a temporary folder beside the output,
+/// swapped in whole by [`Staging::commit`]. Dropped without committing, it
+/// is removed and the previous output stays as it was.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    parent: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+impl Staging {
+    /// Opens a staging folder for `out` and copies `assets` into it.
+    pub fn begin(out: &Path, assets: &[Asset]) -> Result<Staging, WriteError> {
+        if !may_replace(out)? {
+            return Err(WriteError::NotOurs(out.to_path_buf()));
+        }
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let dir = tempfile::Builder::new()
+            .prefix(".seam-build-")
+            .tempdir_in(&parent)
+            .map_err(io(&parent))?;
+        let staging = Staging {
+            out: out.to_path_buf(),
+            parent,
+            dir,
+        };
+        assets.par_iter().try_for_each(|a| {
+            let to = staging.dir.path().join(&a.rel);
+            if let Some(p) = to.parent() {
+                std::fs::create_dir_all(p).map_err(io(p))?;
+            }
+            std::fs::copy(&a.source, &to)
+                .map(|_| ())
+                .map_err(io(&a.source))
+        })?;
+        Ok(staging)
+    }
+
+    /// Writes one file (safe to call from several threads at once).
+    pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
+        let to = self.dir.path().join(&file.path);
+        if let Some(p) = to.parent() {
+            std::fs::create_dir_all(p).map_err(io(p))?;
+        }
+        std::fs::write(&to, &file.contents).map_err(io(&to))
+    }
+
+    /// Marks the staged folder as Seam's and puts it in place of the output.
+    pub fn commit(self) -> Result<(), WriteError> {
+        let Staging { out, parent, dir } = self;
+        std::fs::write(
+            dir.path().join(MARKER),
+            "This folder was written by Seam; `seam build` replaces it whole.\n",
+        )
+        .map_err(io(dir.path()))?;
+        let staged = dir.keep();
+        if out.exists() {
+            let old = tempfile::Builder::new()
+                .prefix(".seam-old-")
+                .tempdir_in(&parent)
+                .map_err(io(&parent))?
+                .keep();
+            // `old` is an empty folder: renaming onto it replaces it on Unix.
+            std::fs::rename(&out, &old).map_err(io(&out))?;
+            if let Err(source) = std::fs::rename(&staged, &out) {
+                let _ = std::fs::rename(&old, &out);
+                let _ = std::fs::remove_dir_all(&staged);
+                return Err(WriteError::Io { path: out, source });
+            }
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        } else {
+            std::fs::rename(&staged, &out).map_err(io(&out))?;
+        }
+        Ok(())
+    }
+}
+
 /// Writes `files` and copies `assets` into `out`, replacing its previous contents atomically.
 pub fn write_site(out: &Path, files: &[OutputFile], assets: &[Asset]) -> Result<(), WriteError> {
-    if !may_replace(out)? {
-        return Err(WriteError::NotOurs(out.to_path_buf()));
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".seam-build-")
-        .tempdir_in(&parent)
-        .map_err(io(&parent))?;
-    let dir = staging.path();
-    assets.par_iter().try_for_each(|a| {
-        let to = dir.join(&a.rel);
-        if let Some(p) = to.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        std::fs::copy(&a.source, &to)
-            .map(|_| ())
-            .map_err(io(&a.source))
-    })?;
-    files.par_iter().try_for_each(|f| {
-        let to = dir.join(&f.path);
-        if let Some(p) = to.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
-        }
-        std::fs::write(&to, &f.contents).map_err(io(&to))
-    })?;
-    std::fs::write(
-        dir.join(MARKER),
-        "This folder was written by Seam; `seam build` replaces it whole.\n",
-    )
-    .map_err(io(dir))?;
-    let staged = staging.keep();
-    if out.exists() {
-        let old = tempfile::Builder::new()
-            .prefix(".seam-old-")
-            .tempdir_in(&parent)
-            .map_err(io(&parent))?
-            .keep();
-        // `old` is an empty folder: renaming onto it replaces it on Unix.
-        std::fs::rename(out, &old).map_err(io(out))?;
-        if let Err(source) = std::fs::rename(&staged, out) {
-            let _ = std::fs::rename(&old, out);
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(WriteError::Io {
-                path: out.to_path_buf(),
-                source,
-            });
-        }
-        std::fs::remove_dir_all(&old).map_err(io(&old))?;
-    } else {
-        std::fs::rename(&staged, out).map_err(io(out))?;
-    }
-    Ok(())
+    let staging = Staging::begin(out, assets)?;
+    files.par_iter().try_for_each(|f| staging.write(f))?;
+    staging.commit()
 }
 
 #[cfg(test)]

@@ -1,12 +1,11 @@
 //! The built-in templates and theme, compiled into the binary, and the docs repo's overrides.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::css_for_theme_with_class_style;
 
-use super::{OutputFile, RenderError};
+use super::RenderError;
 
 macro_rules! embed {
     ($dir:literal: $($name:literal),+ $(,)?) => {
@@ -57,19 +56,37 @@ pub fn syntax_css() -> String {
     )
 }
 
-/// The theme's files, with the docs repo's `theme/` laid over the built-in ones.
-pub fn theme_files(root: &Path) -> Result<Vec<OutputFile>, RenderError> {
-    let mut files: BTreeMap<String, Vec<u8>> = THEME
-        .iter()
-        .map(|(name, body)| (format!("theme/{name}"), body.as_bytes().to_vec()))
-        .collect();
-    files.insert("theme/syntax.css".into(), syntax_css().into_bytes());
-    for (name, path) in local_files(&root.join("theme")) {
-        let bytes = std::fs::read(&path).map_err(|source| RenderError::Read { path, source })?;
-        files.insert(format!("theme/{name}"), bytes);
+/// The names of the theme's files (`seam.css`), built-in and the docs repo's `theme/`, sorted.
+pub fn theme_names(root: &Path) -> Vec<String> {
+    let mut names: std::collections::BTreeSet<String> =
+        THEME.iter().map(|(name, _)| name.to_string()).collect();
+    names.insert("syntax.css".into());
+    names.extend(
+        local_files(&root.join("theme"))
+            .into_iter()
+            .map(|(name, _)| name),
+    );
+    names.into_iter().collect()
+}
+
+/// One theme file: the docs repo's `theme/<name>` if it has one, else the built-in one.
+pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
+    let local = root.join("theme").join(name);
+    if local.is_file() {
+        return std::fs::read(&local).map_err(|source| RenderError::Read {
+            path: local,
+            source,
+        });
     }
-    Ok(files
-        .into_iter()
-        .map(|(path, contents)| OutputFile { path, contents })
-        .collect())
+    if name == "syntax.css" {
+        return Ok(syntax_css().into_bytes());
+    }
+    THEME
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, body)| body.as_bytes().to_vec())
+        .ok_or_else(|| RenderError::Read {
+            path: local,
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })
 }

@@ -579,77 +579,77 @@ pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestE
     })
 }
 
-/// The digest pages, the archive and the Atom feed of digests.
-pub fn digest_pages(
-    site: &Site,
+/// The page view of a digest, measured (word count and reading time).
+pub fn page_view(tera: &Tera, views: &Views, digest: &Digest) -> Result<DigestView, RenderError> {
+    let mut view = digest_view(views, digest);
+    measure(tera, &mut view)?;
+    Ok(view)
+}
+
+/// A digest's page.
+pub fn digest_page(
     tera: &Tera,
     site_view: &SiteView,
-    views: &Views,
-    digests: &[Digest],
-) -> Result<(Vec<OutputFile>, Option<DigestView>), RenderError> {
+    view: &DigestView,
+) -> Result<OutputFile, RenderError> {
+    let url = format!("digest/{}/", view.week);
+    let mut c = super::context(site_view, "digest", &view.title, &url);
+    c.insert("digest", view);
+    render_page(tera, "digest.html", &format!("{url}index.html"), &c)
+}
+
+/// The archive of every digest.
+pub fn digest_archive(
+    tera: &Tera,
+    site_view: &SiteView,
+    pages: &[DigestView],
+) -> Result<OutputFile, RenderError> {
+    let mut c = super::context(site_view, "digest", "Weekly digest", "digest/");
+    c.insert("digests", pages);
+    render_page(tera, "digest_index.html", "digest/index.html", &c)
+}
+
+/// The Atom feed of the newest digests, with links that work away from the site.
+pub fn digest_feed(
+    site: &Site,
+    tera: &Tera,
+    pages: &[DigestView],
+) -> Result<OutputFile, RenderError> {
     let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
-    let rendered = digests
+    let entries = site
+        .digests
         .par_iter()
-        .enumerate()
-        .map(|(n, digest)| {
-            let mut view = digest_view(views, digest);
-            measure(tera, &mut view)?;
-            let url = format!("digest/{}/", view.week);
-            let mut c = super::context(site_view, "digest", &view.title, &url);
-            c.insert("digest", &view);
-            let page = render_page(tera, "digest.html", &format!("{url}index.html"), &c)?;
-            // The feed holds the newest digests, with links that work away from the site.
-            let entry = if n < FEED_ENTRIES {
-                let mut feed_view = digest_view(&absolute, digest);
-                feed_view.words = view.words;
-                feed_view.reading_minutes = view.reading_minutes;
-                let mut c = Context::new();
-                c.insert("digest", &feed_view);
-                let content = tera
-                    .render("digest_content.html", &c)
-                    .map_err(|e| RenderError::template("digest_content.html", e))?;
-                Some(super::feed::Entry {
-                    id: feed_view.links.page.clone(),
-                    title: feed_view.subject.clone(),
-                    link: feed_view.links.page.clone(),
-                    updated: crate::digest::utc_midnight(digest.as_of),
-                    summary: Some(format!(
-                        "{}. A {}-minute read.",
-                        feed_view.dates, feed_view.reading_minutes
-                    )),
-                    content,
-                })
-            } else {
-                None
-            };
-            Ok((page, view, entry))
+        .zip(pages)
+        .take(FEED_ENTRIES)
+        .map(|(digest, page)| {
+            let mut feed_view = digest_view(&absolute, digest);
+            feed_view.words = page.words;
+            feed_view.reading_minutes = page.reading_minutes;
+            let mut c = Context::new();
+            c.insert("digest", &feed_view);
+            let content = tera
+                .render("digest_content.html", &c)
+                .map_err(|e| RenderError::template("digest_content.html", e))?;
+            Ok(super::feed::Entry {
+                id: feed_view.links.page.clone(),
+                title: feed_view.subject.clone(),
+                link: feed_view.links.page.clone(),
+                updated: crate::digest::utc_midnight(digest.as_of),
+                summary: Some(format!(
+                    "{}. A {}-minute read.",
+                    feed_view.dates, feed_view.reading_minutes
+                )),
+                content,
+            })
         })
         .collect::<Result<Vec<_>, RenderError>>()?;
-    let mut files = Vec::with_capacity(rendered.len() + 2);
-    let mut pages = Vec::with_capacity(rendered.len());
-    let mut entries = Vec::new();
-    for (page, view, entry) in rendered {
-        files.push(page);
-        pages.push(view);
-        entries.extend(entry);
-    }
-    let latest = pages.first().cloned();
-    let mut c = super::context(site_view, "digest", "Weekly digest", "digest/");
-    c.insert("digests", &pages);
-    files.push(render_page(
-        tera,
-        "digest_index.html",
-        "digest/index.html",
-        &c,
-    )?);
-    files.push(super::feed::section_feed(
+    Ok(super::feed::section_feed(
         site,
         "digest/",
         format!("{} weekly digest", site.config.title),
         site.config.description.clone(),
         entries,
-    ));
-    Ok((files, latest))
+    ))
 }
 
 #[cfg(test)]

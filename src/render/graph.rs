@@ -29,7 +29,7 @@ use super::escape_xml as esc;
 use crate::model::Risk;
 
 /// A team in the graph.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct GraphNode {
     /// The team's name, shown in its box.
     pub label: String,
@@ -40,7 +40,7 @@ pub struct GraphNode {
 }
 
 /// A dependency: `from` depends on `to` (indexes into nodes).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct GraphEdge {
     /// The depending team.
     pub from: usize,
@@ -52,6 +52,72 @@ pub struct GraphEdge {
     pub title: String,
     /// Part of a dependency cycle: drawn dashed and thicker.
     pub in_cycle: bool,
+}
+
+/// What a graph is drawn from: its title, teams and dependencies.
+type GraphInput = (String, Vec<GraphNode>, Vec<GraphEdge>);
+
+/// Graphs already drawn, by their whole input, so that a rebuild whose
+/// teams and dependencies did not change does not lay them out again.
+///
+/// `seam serve` keeps one across rebuilds. Each build keeps the graphs it
+/// used and drops the rest, so the cache never outgrows one build's graphs.
+#[derive(Debug, Default)]
+pub struct GraphCache {
+    generations: std::sync::Mutex<Generations>,
+}
+
+#[derive(Debug, Default)]
+struct Generations {
+    current: std::collections::HashMap<GraphInput, std::sync::Arc<str>>,
+    previous: std::collections::HashMap<GraphInput, std::sync::Arc<str>>,
+    laid_out: usize,
+}
+
+impl GraphCache {
+    /// Starts a build: graphs the last build did not use are dropped at the next one.
+    pub fn next_build(&self) {
+        let mut g = self.lock();
+        g.previous = std::mem::take(&mut g.current);
+    }
+
+    /// The SVG of this graph, laid out only if no earlier draw had the same input.
+    pub fn render(
+        &self,
+        title: &str,
+        nodes: &[GraphNode],
+        edges: &[GraphEdge],
+    ) -> std::sync::Arc<str> {
+        let key: GraphInput = (title.to_string(), nodes.to_vec(), edges.to_vec());
+        {
+            let mut g = self.lock();
+            if let Some(svg) = g.current.get(&key).cloned() {
+                return svg;
+            }
+            if let Some(svg) = g.previous.remove(&key) {
+                g.current.insert(key, svg.clone());
+                return svg;
+            }
+        }
+        // Laid out outside the lock: other pages' graphs are drawn meanwhile.
+        let svg: std::sync::Arc<str> = render_svg(title, nodes, edges).into();
+        let mut g = self.lock();
+        g.laid_out += 1;
+        g.current.insert(key, svg.clone());
+        svg
+    }
+
+    /// How many graphs were laid out (not found in the cache) so far.
+    pub fn laid_out(&self) -> usize {
+        self.lock().laid_out
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Generations> {
+        // A panic elsewhere cannot leave the maps half-updated: use them as they are.
+        self.generations
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// Font size of labels, in px (also in the CSS below).
@@ -1468,6 +1534,35 @@ mod tests {
     /// `n` teams and `m` dependencies, mostly from product teams (low
     /// indexes) towards platform teams, with some back edges that make
     /// cycles; `in_cycle` is set from the real cycles.
+    #[test]
+    fn a_cached_graph_is_the_same_drawing_and_is_not_laid_out_again() {
+        let cache = GraphCache::default();
+        let (nodes, edges) = org(40, 120, 7);
+        let first = cache.render("Org", &nodes, &edges);
+        assert_eq!(&*first, render_svg("Org", &nodes, &edges));
+        assert_eq!(cache.laid_out(), 1);
+        // The next build with the same teams and dependencies reuses the drawing.
+        cache.next_build();
+        let again = cache.render("Org", &nodes, &edges);
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
+        assert_eq!(cache.laid_out(), 1);
+        // A changed dependency is a new input.
+        let mut changed = edges.clone();
+        changed[0].risk = if changed[0].risk == Risk::High {
+            Risk::Low
+        } else {
+            Risk::High
+        };
+        let other = cache.render("Org", &nodes, &changed);
+        assert_eq!(&*other, render_svg("Org", &nodes, &changed));
+        assert_eq!(cache.laid_out(), 2);
+        // Two builds later, a drawing no build asked for is gone.
+        cache.next_build();
+        cache.next_build();
+        cache.render("Org", &nodes, &edges);
+        assert_eq!(cache.laid_out(), 3);
+    }
+
     fn org(n: usize, m: usize, seed: u64) -> (Vec<GraphNode>, Vec<GraphEdge>) {
         let nodes: Vec<GraphNode> = (0..n)
             .map(|i| {

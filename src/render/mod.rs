@@ -21,6 +21,7 @@ use tera::{Context, Tera};
 
 use crate::link::Site;
 use crate::model::Kind;
+use graph::GraphCache;
 use markdown::Highlighter;
 use views::*;
 
@@ -134,147 +135,532 @@ fn index_path(url: &str) -> String {
 /// How many shifts after the current one a rotation's calendar holds.
 pub const CALENDAR_SHIFTS: usize = 26;
 
-/// Every page, feed and asset of the site.
-pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
-    let highlighter = Highlighter::default();
-    let site_view = SiteView::new(site);
-    let views = Views::new(site);
-    // Generated pages own these addresses; a document there (an ADR folder's README) is an introduction.
-    let reserved: Vec<String> = Kind::ALL
-        .iter()
-        .map(|k| format!("{}/", k.url_dir()))
-        .chain([
-            "".into(),
-            "tags/".into(),
-            "health/".into(),
-            "digest/".into(),
-        ])
-        .collect();
-    let mut files: Vec<OutputFile> = site
-        .documents
-        .par_iter()
-        .enumerate()
-        .filter(|(_, d)| !reserved.contains(&d.url))
-        .map(|(i, doc)| {
-            let mut page = views.document(i, &highlighter);
-            if let Some(team) = page.team.as_mut() {
-                team.graph = Some(dependency_graph(site, Some(i)));
-            }
-            let mut c = context(&site_view, doc.kind.url_dir(), &page.link.title, &doc.url);
-            c.insert("page", &page);
-            render_page(
-                tera,
-                &format!("{}.html", doc.kind.as_str()),
-                &index_path(&doc.url),
-                &c,
-            )
-        })
-        .collect::<Result<_, _>>()?;
+/// One output file of the site, named before it is made.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Output {
+    /// A document's page.
+    Document(usize),
+    /// A rotation's iCalendar file.
+    Calendar(usize),
+    /// The page of one weekly digest (a position in `Site::digests`).
+    Digest(usize),
+    /// The archive of digests.
+    DigestArchive,
+    /// The Atom feed of digests.
+    DigestFeed,
+    /// The Atom feed of ADRs.
+    AdrFeed,
+    /// The home page.
+    Home,
+    /// The index of one kind.
+    Listing(Kind),
+    /// Every tag.
+    Tags,
+    /// The documents with one tag.
+    Tag(String),
+    /// The organisation's dependency graph as an SVG file.
+    Graph,
+    /// The dependency tracker.
+    Tracker,
+    /// Commitments due soon.
+    Commitments,
+    /// Doc health.
+    Health,
+    /// The not-found page.
+    NotFound,
+    /// `sitemap.xml`.
+    Sitemap,
+    /// A theme file (`theme/seam.css`).
+    Theme(String),
+}
 
-    let absolute = absolute_base(&site.config.base_url);
-    for doc in &site.documents {
-        if let crate::model::Details::Rotation(r) = &doc.details {
-            let url = format!("{absolute}{}", doc.url);
-            let url = url.contains("://").then_some(url.as_str());
-            let at = crate::schedule::noon(r, site.today);
-            files.push(OutputFile {
-                path: format!("{}.ics", doc.url.trim_end_matches('/')),
-                contents: crate::ics::rotation_calendar(
-                    &doc.id,
-                    &doc.title,
-                    r,
-                    at,
-                    CALENDAR_SHIFTS,
-                    url,
+/// One file to make: where it goes and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Path relative to the output folder, with `/`.
+    pub path: String,
+    /// What to make.
+    pub output: Output,
+}
+
+impl Job {
+    /// The producer that makes it.
+    pub fn producer(&self) -> &'static str {
+        match &self.output {
+            Output::Document(_) => "document pages",
+            Output::Calendar(_) => "calendars",
+            Output::Digest(_) | Output::DigestArchive | Output::DigestFeed => "digests",
+            Output::AdrFeed => "ADR feed",
+            Output::Home => "home",
+            Output::Listing(_) => "listings",
+            Output::Tags | Output::Tag(_) => "tags",
+            Output::Graph | Output::Tracker => "tracker",
+            Output::Commitments => "commitments",
+            Output::Health => "health",
+            Output::NotFound => "404",
+            Output::Sitemap => "sitemap",
+            Output::Theme(_) => "theme",
+        }
+    }
+}
+
+/// A producer: one kind of output, and how to list its files from the linked site.
+pub struct Producer {
+    /// Its name, for messages.
+    pub name: &'static str,
+    plan: fn(&Site) -> Vec<Job>,
+}
+
+fn job(path: impl Into<String>, output: Output) -> Job {
+    Job {
+        path: path.into(),
+        output,
+    }
+}
+
+/// Generated pages own these addresses; a document there (an ADR folder's README) is an introduction.
+fn reserved(url: &str) -> bool {
+    matches!(url, "" | "tags/" | "health/" | "digest/")
+        || Kind::ALL
+            .iter()
+            .any(|k| url.strip_suffix('/') == Some(k.url_dir()))
+}
+
+/// Every producer, in the order their files are listed (the sitemap's order).
+pub const PRODUCERS: &[Producer] = &[
+    Producer {
+        name: "document pages",
+        plan: |site| {
+            site.documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| !reserved(&d.url))
+                .map(|(i, d)| job(index_path(&d.url), Output::Document(i)))
+                .collect()
+        },
+    },
+    Producer {
+        name: "calendars",
+        plan: |site| {
+            site.documents
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| matches!(d.details, crate::model::Details::Rotation(_)))
+                .map(|(i, d)| {
+                    job(
+                        format!("{}.ics", d.url.trim_end_matches('/')),
+                        Output::Calendar(i),
+                    )
+                })
+                .collect()
+        },
+    },
+    Producer {
+        name: "digests",
+        plan: |site| {
+            let mut jobs: Vec<Job> = site
+                .digests
+                .iter()
+                .enumerate()
+                .map(|(n, d)| job(format!("digest/{}/index.html", d.week), Output::Digest(n)))
+                .collect();
+            jobs.push(job("digest/index.html", Output::DigestArchive));
+            jobs.push(job("digest/feed.xml", Output::DigestFeed));
+            jobs
+        },
+    },
+    Producer {
+        name: "ADR feed",
+        plan: |_| vec![job("adrs/feed.xml", Output::AdrFeed)],
+    },
+    Producer {
+        name: "home",
+        plan: |_| vec![job("index.html", Output::Home)],
+    },
+    Producer {
+        name: "listings",
+        plan: |site| {
+            Kind::ALL
+                .iter()
+                .filter(|&&k| {
+                    k != Kind::Page
+                        || site
+                            .documents
+                            .iter()
+                            .any(|d| d.kind == Kind::Page && !d.url.is_empty())
+                })
+                .map(|&k| job(index_path(&format!("{}/", k.url_dir())), Output::Listing(k)))
+                .collect()
+        },
+    },
+    Producer {
+        name: "tags",
+        plan: |site| {
+            std::iter::once(job("tags/index.html", Output::Tags))
+                .chain(
+                    site.links
+                        .tags
+                        .keys()
+                        .map(|t| job(index_path(&views::tag_url(t)), Output::Tag(t.clone()))),
                 )
-                .into_bytes(),
-            });
-        }
-    }
+                .collect()
+        },
+    },
+    Producer {
+        name: "tracker",
+        plan: |_| {
+            vec![
+                job("dependencies/graph.svg", Output::Graph),
+                job("dependencies/index.html", Output::Tracker),
+            ]
+        },
+    },
+    Producer {
+        name: "commitments",
+        plan: |_| vec![job("commitments/index.html", Output::Commitments)],
+    },
+    Producer {
+        name: "health",
+        plan: |_| vec![job("health/index.html", Output::Health)],
+    },
+    Producer {
+        name: "404",
+        plan: |_| vec![job("404.html", Output::NotFound)],
+    },
+    Producer {
+        name: "sitemap",
+        plan: |_| vec![job("sitemap.xml", Output::Sitemap)],
+    },
+    Producer {
+        name: "theme",
+        plan: |site| {
+            assets::theme_names(&site.root)
+                .into_iter()
+                .map(|name| job(format!("theme/{name}"), Output::Theme(name)))
+                .collect()
+        },
+    },
+];
 
-    let (digest_files, latest_digest) =
-        digest::digest_pages(site, tera, &site_view, &views, &site.digests)?;
-    files.extend(digest_files);
-    files.push(adr_feed(site));
-
-    let home_intro = site
-        .documents
+/// Every file of the site, named, in producer order.
+///
+/// Where two outputs would have one path (two documents with one id), the
+/// first planned keeps it, so the same inputs always give the same site.
+pub fn plan(site: &Site) -> Vec<Job> {
+    let mut seen = std::collections::HashSet::new();
+    PRODUCERS
         .iter()
-        .position(|d| d.url.is_empty())
-        .map(|i| markdown::render_body(&site.documents[i], site, &highlighter));
-    let mut c = context(&site_view, "home", &site.config.title, "");
-    c.insert("home", &views.home(home_intro, &highlighter));
-    c.insert("latest_digest", &latest_digest);
-    files.push(render_page(tera, "home.html", "index.html", &c)?);
+        .flat_map(|p| (p.plan)(site))
+        .filter(|j| seen.insert(j.path.clone()))
+        .collect()
+}
 
-    for kind in Kind::ALL {
-        let listing = views.listing(kind, &highlighter);
-        if kind == Kind::Page && listing.items.is_empty() {
-            continue;
-        }
-        let url = format!("{}/", kind.url_dir());
-        let mut c = context(&site_view, kind.url_dir(), kind.plural_title(), &url);
-        c.insert("listing", &listing);
-        files.push(render_page(
+/// What every output is made with: templates, highlighter, views and what several outputs share.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: &'a Tera,
+    highlighter: Highlighter,
+    site_view: SiteView,
+    views: Views<'a>,
+    graphs: &'a GraphCache,
+    org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
+    digest_pages: std::sync::OnceLock<Vec<digest::DigestView>>,
+    /// The pages' paths for the sitemap, in plan order.
+    page_paths: Vec<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// Prepares to render `site` with `tera`, drawing graphs through `graphs`.
+    pub fn new(site: &'a Site, tera: &'a Tera, graphs: &'a GraphCache, jobs: &[Job]) -> Self {
+        Renderer {
+            site,
             tera,
-            &format!("{}_index.html", kind.as_str()),
-            &index_path(&url),
-            &c,
-        )?);
+            highlighter: Highlighter::default(),
+            site_view: SiteView::new(site),
+            views: Views::new(site),
+            graphs,
+            org_graph: std::sync::OnceLock::new(),
+            digest_pages: std::sync::OnceLock::new(),
+            page_paths: jobs
+                .iter()
+                .filter(|j| j.path.ends_with("index.html"))
+                .map(|j| j.path.clone())
+                .collect(),
+        }
     }
 
-    let tags = views.tags();
-    let mut c = context(&site_view, "tags", "Tags", "tags/");
-    c.insert("tags", &tags);
-    files.push(render_page(tera, "tags.html", "tags/index.html", &c)?);
-    for tag in &tags {
-        let mut c = context(
-            &site_view,
-            "tags",
-            &format!("Tagged “{}”", tag.name),
-            &tag.url,
-        );
-        c.insert("tag", tag);
-        files.push(render_page(tera, "tag.html", &index_path(&tag.url), &c)?);
+    /// Works out what several outputs share (the org graph, every digest's view)
+    /// before outputs are made in parallel.
+    pub fn prepare(&self) -> Result<(), RenderError> {
+        self.org_graph();
+        self.digest_pages()?;
+        Ok(())
     }
 
-    let org_graph = dependency_graph(site, None);
-    files.push(OutputFile {
-        path: "dependencies/graph.svg".into(),
-        contents: org_graph.clone().into_bytes(),
-    });
-    let mut c = context(&site_view, "dependencies", "Dependencies", "dependencies/");
-    c.insert("tracker", &views.tracker(org_graph));
-    files.push(render_page(
-        tera,
-        "dependencies.html",
-        "dependencies/index.html",
-        &c,
-    )?);
+    fn org_graph(&self) -> &std::sync::Arc<str> {
+        self.org_graph
+            .get_or_init(|| dependency_graph(self.site, None, self.graphs))
+    }
 
-    let mut c = context(&site_view, "alignments", "Commitments", "commitments/");
-    c.insert("commitments", &views.upcoming_commitments(90));
-    files.push(render_page(
-        tera,
-        "commitments.html",
-        "commitments/index.html",
-        &c,
-    )?);
+    fn digest_pages(&self) -> Result<&[digest::DigestView], RenderError> {
+        if let Some(pages) = self.digest_pages.get() {
+            return Ok(pages);
+        }
+        let pages = self
+            .site
+            .digests
+            .par_iter()
+            .map(|d| digest::page_view(self.tera, &self.views, d))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.digest_pages.get_or_init(|| pages))
+    }
 
-    let mut c = context(&site_view, "health", "Doc health", "health/");
-    c.insert("health", &views.health());
-    files.push(render_page(tera, "health.html", "health/index.html", &c)?);
+    fn page(
+        &self,
+        job: &Job,
+        template: &str,
+        section: &str,
+        title: &str,
+        url: &str,
+        values: &[(&str, &dyn erased::Value)],
+    ) -> Result<OutputFile, RenderError> {
+        let mut c = context(&self.site_view, section, title, url);
+        for (name, value) in values {
+            value.insert_into(&mut c, name);
+        }
+        render_page(self.tera, template, &job.path, &c)
+    }
 
-    let c = context(&site_view, "", "Page not found", "404.html");
-    files.push(render_page(tera, "404.html", "404.html", &c)?);
+    /// Makes one output file.
+    pub fn produce(&self, job: &Job) -> Result<OutputFile, RenderError> {
+        let site = self.site;
+        let file = |contents: Vec<u8>| OutputFile {
+            path: job.path.clone(),
+            contents,
+        };
+        match &job.output {
+            &Output::Document(i) => {
+                let doc = &site.documents[i];
+                let mut page = self.views.document(i, &self.highlighter);
+                if let Some(team) = page.team.as_mut() {
+                    team.graph = Some(dependency_graph(site, Some(i), self.graphs).to_string());
+                }
+                let template = format!("{}.html", doc.kind.as_str());
+                let title = page.link.title.clone();
+                self.page(
+                    job,
+                    &template,
+                    doc.kind.url_dir(),
+                    &title,
+                    &doc.url,
+                    &[("page", &page)],
+                )
+            }
+            &Output::Calendar(i) => {
+                let doc = &site.documents[i];
+                let crate::model::Details::Rotation(r) = &doc.details else {
+                    unreachable!("calendars are planned for rotations")
+                };
+                let url = format!("{}{}", absolute_base(&site.config.base_url), doc.url);
+                let url = url.contains("://").then_some(url.as_str());
+                let at = crate::schedule::noon(r, site.today);
+                Ok(file(
+                    crate::ics::rotation_calendar(&doc.id, &doc.title, r, at, CALENDAR_SHIFTS, url)
+                        .into_bytes(),
+                ))
+            }
+            &Output::Digest(n) => {
+                digest::digest_page(self.tera, &self.site_view, &self.digest_pages()?[n])
+            }
+            Output::DigestArchive => {
+                digest::digest_archive(self.tera, &self.site_view, self.digest_pages()?)
+            }
+            Output::DigestFeed => digest::digest_feed(site, self.tera, self.digest_pages()?),
+            Output::AdrFeed => Ok(adr_feed(site)),
+            Output::Home => {
+                let intro = site
+                    .documents
+                    .iter()
+                    .position(|d| d.url.is_empty())
+                    .map(|i| markdown::render_body(&site.documents[i], site, &self.highlighter));
+                let home = self.views.home(intro, &self.highlighter);
+                let latest = self.digest_pages()?.first();
+                self.page(
+                    job,
+                    "home.html",
+                    "home",
+                    &site.config.title,
+                    "",
+                    &[("home", &home), ("latest_digest", &latest)],
+                )
+            }
+            &Output::Listing(kind) => {
+                let listing = self.views.listing(kind, &self.highlighter);
+                let url = format!("{}/", kind.url_dir());
+                self.page(
+                    job,
+                    &format!("{}_index.html", kind.as_str()),
+                    kind.url_dir(),
+                    kind.plural_title(),
+                    &url,
+                    &[("listing", &listing)],
+                )
+            }
+            Output::Tags => {
+                let tags = self.views.tags();
+                self.page(
+                    job,
+                    "tags.html",
+                    "tags",
+                    "Tags",
+                    "tags/",
+                    &[("tags", &tags)],
+                )
+            }
+            Output::Tag(name) => {
+                let tag = self.views.tag(name);
+                self.page(
+                    job,
+                    "tag.html",
+                    "tags",
+                    &format!("Tagged “{}”", tag.name),
+                    &tag.url.clone(),
+                    &[("tag", &tag)],
+                )
+            }
+            Output::Graph => Ok(file(self.org_graph().as_bytes().to_vec())),
+            Output::Tracker => {
+                let tracker = self.views.tracker(self.org_graph().to_string());
+                self.page(
+                    job,
+                    "dependencies.html",
+                    "dependencies",
+                    "Dependencies",
+                    "dependencies/",
+                    &[("tracker", &tracker)],
+                )
+            }
+            Output::Commitments => {
+                let commitments = self.views.upcoming_commitments(90);
+                self.page(
+                    job,
+                    "commitments.html",
+                    "alignments",
+                    "Commitments",
+                    "commitments/",
+                    &[("commitments", &commitments)],
+                )
+            }
+            Output::Health => {
+                let health = self.views.health();
+                self.page(
+                    job,
+                    "health.html",
+                    "health",
+                    "Doc health",
+                    "health/",
+                    &[("health", &health)],
+                )
+            }
+            Output::NotFound => self.page(job, "404.html", "", "Page not found", "404.html", &[]),
+            Output::Sitemap => Ok(file(sitemap(site, &self.page_paths).into_bytes())),
+            Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
+        }
+    }
 
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        contents: sitemap(site, &files).into_bytes(),
-    });
-    files.extend(assets::theme_files(&site.root)?);
+    /// The template an output is rendered with, if it uses one.
+    pub fn template(&self, job: &Job) -> Option<String> {
+        Some(match &job.output {
+            &Output::Document(i) => format!("{}.html", self.site.documents[i].kind.as_str()),
+            Output::Digest(_) => "digest.html".into(),
+            Output::DigestArchive => "digest_index.html".into(),
+            Output::DigestFeed => "digest_content.html".into(),
+            Output::Home => "home.html".into(),
+            Output::Listing(kind) => format!("{}_index.html", kind.as_str()),
+            Output::Tags => "tags.html".into(),
+            Output::Tag(_) => "tag.html".into(),
+            Output::Tracker => "dependencies.html".into(),
+            Output::Commitments => "commitments.html".into(),
+            Output::Health => "health.html".into(),
+            Output::NotFound => "404.html".into(),
+            Output::Calendar(_)
+            | Output::AdrFeed
+            | Output::Graph
+            | Output::Sitemap
+            | Output::Theme(_) => return None,
+        })
+    }
+}
+
+/// Lets one helper insert values of different types into a template context.
+mod erased {
+    /// A serialisable value.
+    pub(super) trait Value {
+        fn insert_into(&self, c: &mut tera::Context, name: &str);
+    }
+    impl<T: serde::Serialize> Value for T {
+        fn insert_into(&self, c: &mut tera::Context, name: &str) {
+            c.insert(name.to_string(), self);
+        }
+    }
+}
+
+/// Makes every output file of the site in parallel, handing each to `sink` as it is made.
+///
+/// Nothing is kept: memory grows with the linked site, not with the output.
+/// Returns how many files were made.
+pub fn render_each<E: From<RenderError> + Send>(
+    site: &Site,
+    tera: &Tera,
+    graphs: &GraphCache,
+    sink: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
+) -> Result<usize, E> {
+    let jobs = plan(site);
+    let renderer = Renderer::new(site, tera, graphs, &jobs);
+    renderer.prepare()?;
+    jobs.par_iter()
+        .try_for_each(|job| sink(renderer.produce(job)?))?;
+    Ok(jobs.len())
+}
+
+/// Every output file of the site, in memory, sorted by path (for `seam serve` and tests).
+pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_each::<RenderError>(site, tera, &GraphCache::default(), &|f| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(f);
+        Ok(())
+    })?;
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Renders one output per template (and the digest email), so that a template
+/// error is found without making the whole site. Returns how many were rendered.
+pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
+    let graphs = GraphCache::default();
+    let jobs = plan(site);
+    let renderer = Renderer::new(site, tera, &graphs, &jobs);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rendered = 0;
+    for job in &jobs {
+        if let Some(template) = renderer.template(job)
+            && seen.insert(template)
+        {
+            renderer.produce(job)?;
+            rendered += 1;
+        }
+    }
+    if let Some(digest) = site.digests.first() {
+        digest::digest_email(site, tera, digest)?;
+        rendered += 1;
+    }
+    Ok(rendered)
 }
 
 /// Escapes text for XML content and attributes (as for HTML), dropping the
@@ -336,7 +722,11 @@ fn adr_feed(site: &Site) -> OutputFile {
 }
 
 /// The team dependency graph: the whole organisation, or one team and its direct neighbours.
-pub fn dependency_graph(site: &Site, focus: Option<usize>) -> String {
+pub fn dependency_graph(
+    site: &Site,
+    focus: Option<usize>,
+    graphs: &GraphCache,
+) -> std::sync::Arc<str> {
     let base = site.config.base_path();
     let deps: Vec<&crate::link::DependencyLink> = site
         .links
@@ -400,10 +790,10 @@ pub fn dependency_graph(site: &Site, focus: Option<usize>) -> String {
         Some(f) => format!("Dependencies of and on {}", site.documents[f].title),
         None => format!("Dependencies between the teams of {}", site.config.title),
     };
-    graph::render_svg(&title, &nodes, &edges)
+    graphs.render(&title, &nodes, &edges)
 }
 
-fn sitemap(site: &Site, files: &[OutputFile]) -> String {
+fn sitemap(site: &Site, pages: &[String]) -> String {
     #[derive(Serialize)]
     struct Entry {
         loc: String,
@@ -417,8 +807,8 @@ fn sitemap(site: &Site, files: &[OutputFile]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for f in files.iter().filter(|f| f.path.ends_with("index.html")) {
-        let url = f.path.trim_end_matches("index.html");
+    for path in pages {
+        let url = path.trim_end_matches("index.html");
         let lastmod = dates
             .get(url)
             .map(|d| format!("<lastmod>{d}</lastmod>"))

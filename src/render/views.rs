@@ -562,6 +562,11 @@ pub struct Views<'a> {
     problems_by_file: BTreeMap<String, Vec<ProblemView>>,
 }
 
+/// The path of a tag's page under the site root (`tags/rust/`).
+pub fn tag_url(name: &str) -> String {
+    format!("tags/{}/", crate::load::slugify(name))
+}
+
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
     d.map(|d| d.to_string())
 }
@@ -964,13 +969,24 @@ impl<'a> Views<'a> {
         self.site
             .links
             .tags
-            .iter()
-            .map(|(name, docs)| TagView {
-                name: name.clone(),
-                url: format!("tags/{}/", crate::load::slugify(name)),
-                documents: self.links(docs),
-            })
+            .keys()
+            .map(|name| self.tag(name))
             .collect()
+    }
+
+    /// One tag and the documents with it.
+    pub fn tag(&self, name: &str) -> TagView {
+        TagView {
+            name: name.to_string(),
+            url: tag_url(name),
+            documents: self
+                .site
+                .links
+                .tags
+                .get(name)
+                .map(|docs| self.links(docs))
+                .unwrap_or_default(),
+        }
     }
 
     /// The index page of one kind.

@@ -205,3 +205,43 @@ fn a_committed_date_must_be_a_date_or_tbd() {
     let o = run(&["check", "--root", tmp.path().to_str().unwrap()]);
     assert!(!stdout(&o).contains("invalid-date"), "{}", stdout(&o));
 }
+
+/// `seam check` does not render the whole site, but it still renders every
+/// template once (the digest email's too), so a template that fails at run
+/// time fails the check, and nothing is written.
+#[test]
+fn check_reports_a_failing_template_of_every_kind_without_building() {
+    let templates: Vec<String> = std::fs::read_dir(example().join("templates"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(templates.len() >= 25, "{templates:?}");
+    for template in &templates {
+        let tmp = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(example().join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(example()).unwrap();
+            let to = tmp.path().join(rel);
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::copy(example().join("seam.toml"), tmp.path().join("seam.toml")).unwrap();
+        std::fs::create_dir(tmp.path().join("templates")).unwrap();
+        std::fs::write(
+            tmp.path().join("templates").join(template),
+            "{{ no_such_value.field }}",
+        )
+        .unwrap();
+        let o = run(&["check", "--quiet", "--root", tmp.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{template}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("no_such_value"),
+            "{template}: {}",
+            stderr(&o)
+        );
+        assert!(!tmp.path().join("public").exists(), "{template}");
+    }
+}
