@@ -237,10 +237,12 @@ fn check_reports_a_failing_template_of_every_kind_without_building() {
         .unwrap();
         let o = run(&["check", "--quiet", "--root", tmp.path().to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{template}: {}", stderr(&o));
+        // At run time the message names the value; a parent template that
+        // lost its blocks fails when the templates are compiled.
+        let err = stderr(&o);
         assert!(
-            stderr(&o).contains("no_such_value"),
-            "{template}: {}",
-            stderr(&o)
+            err.contains("no_such_value") || err.contains("is not defined in any parent"),
+            "{template}: {err}"
         );
         assert!(!tmp.path().join("public").exists(), "{template}");
     }
