@@ -10,6 +10,7 @@ pub mod digest;
 pub mod feed;
 pub mod graph;
 pub mod markdown;
+pub mod reads;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -21,8 +22,11 @@ use tera::{Context, Tera};
 
 use crate::link::Site;
 use crate::model::Kind;
+use std::collections::BTreeSet;
+
 use graph::GraphCache;
 use markdown::Highlighter;
+use reads::{Fact, Read, ReadSet};
 use views::*;
 
 /// One file of the built site.
@@ -365,6 +369,10 @@ pub struct Renderer<'a> {
     graphs: &'a GraphCache,
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
     digest_pages: std::sync::OnceLock<Vec<digest::DigestView>>,
+    /// What each digest's view read, when recording.
+    digest_reads: std::sync::OnceLock<Vec<BTreeSet<Read>>>,
+    /// Whether outputs note what they read.
+    record: bool,
     /// The pages' paths for the sitemap, in plan order.
     page_paths: Vec<String>,
 }
@@ -381,12 +389,20 @@ impl<'a> Renderer<'a> {
             graphs,
             org_graph: std::sync::OnceLock::new(),
             digest_pages: std::sync::OnceLock::new(),
+            digest_reads: std::sync::OnceLock::new(),
+            record: false,
             page_paths: jobs
                 .iter()
                 .filter(|j| j.path.ends_with("index.html"))
                 .map(|j| j.path.clone())
                 .collect(),
         }
+    }
+
+    /// The same renderer, noting what each output reads.
+    pub fn recording(mut self) -> Self {
+        self.record = true;
+        self
     }
 
     /// Works out what several outputs share (the org graph, every digest's view)
@@ -399,24 +415,55 @@ impl<'a> Renderer<'a> {
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
         self.org_graph
-            .get_or_init(|| dependency_graph(self.site, None, self.graphs))
+            .get_or_init(|| dependency_graph(&self.views, None, self.graphs))
     }
 
     fn digest_pages(&self) -> Result<&[digest::DigestView], RenderError> {
         if let Some(pages) = self.digest_pages.get() {
             return Ok(pages);
         }
-        let pages = self
+        let made = self
             .site
             .digests
             .par_iter()
-            .map(|d| digest::page_view(self.tera, &self.views, d))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|d| {
+                let reads = std::sync::Arc::new(ReadSet::default());
+                let views = if self.record {
+                    self.views.recording(reads.clone())
+                } else {
+                    self.views.clone()
+                };
+                // The digest as link worked it out, the documents it names and what their bodies show.
+                views.note(Read::Digest(d.week));
+                views.note(Read::Fact(Fact::Settings));
+                views.note(Read::Fact(Fact::Dependencies));
+                for i in reads::digest_documents(d) {
+                    views.note_body(i);
+                }
+                let view = digest::page_view(self.tera, &views, d)?;
+                Ok((view, reads.take()))
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        let (pages, reads): (Vec<_>, Vec<_>) = made.into_iter().unzip();
+        let _ = self.digest_reads.set(reads);
         Ok(self.digest_pages.get_or_init(|| pages))
     }
 
+    /// Notes what the digests `range` of `site.digests` read.
+    fn note_digests(&self, views: &Views, range: std::ops::Range<usize>) {
+        if let Some(reads) = self.digest_reads.get() {
+            for r in reads.get(range).into_iter().flatten() {
+                for read in r {
+                    views.note(read.clone());
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn page(
         &self,
+        views: &Views,
         job: &Job,
         template: &str,
         section: &str,
@@ -424,6 +471,9 @@ impl<'a> Renderer<'a> {
         url: &str,
         values: &[(&str, &dyn erased::Value)],
     ) -> Result<OutputFile, RenderError> {
+        // The chrome: the organisation's name, the base path, the navigation.
+        views.note(Read::Fact(Fact::Settings));
+        views.note(Read::Fact(Fact::Navigation));
         let mut c = context(&self.site_view, section, title, url);
         for (name, value) in values {
             value.insert_into(&mut c, name);
@@ -433,6 +483,20 @@ impl<'a> Renderer<'a> {
 
     /// Makes one output file.
     pub fn produce(&self, job: &Job) -> Result<OutputFile, RenderError> {
+        self.make(job, &self.views)
+    }
+
+    /// Makes one output file and says what it read from the linked site.
+    pub fn produce_with_reads(
+        &self,
+        job: &Job,
+    ) -> Result<(OutputFile, BTreeSet<Read>), RenderError> {
+        let reads = std::sync::Arc::new(ReadSet::default());
+        let file = self.make(job, &self.views.recording(reads.clone()))?;
+        Ok((file, reads.take()))
+    }
+
+    fn make(&self, job: &Job, views: &Views) -> Result<OutputFile, RenderError> {
         let site = self.site;
         let file = |contents: Vec<u8>| OutputFile {
             path: job.path.clone(),
@@ -441,13 +505,14 @@ impl<'a> Renderer<'a> {
         match &job.output {
             &Output::Document(i) => {
                 let doc = &site.documents[i];
-                let mut page = self.views.document(i, &self.highlighter);
+                let mut page = views.document(i, &self.highlighter);
                 if let Some(team) = page.team.as_mut() {
-                    team.graph = Some(dependency_graph(site, Some(i), self.graphs).to_string());
+                    team.graph = Some(dependency_graph(views, Some(i), self.graphs).to_string());
                 }
                 let template = format!("{}.html", doc.kind.as_str());
                 let title = page.link.title.clone();
                 self.page(
+                    views,
                     job,
                     &template,
                     doc.kind.url_dir(),
@@ -461,6 +526,8 @@ impl<'a> Renderer<'a> {
                 let crate::model::Details::Rotation(r) = &doc.details else {
                     unreachable!("calendars are planned for rotations")
                 };
+                views.note_document(i);
+                views.note(Read::Fact(Fact::Settings));
                 let url = format!("{}{}", absolute_base(&site.config.base_url), doc.url);
                 let url = url.contains("://").then_some(url.as_str());
                 let at = crate::schedule::noon(r, site.today);
@@ -470,22 +537,42 @@ impl<'a> Renderer<'a> {
                 ))
             }
             &Output::Digest(n) => {
-                digest::digest_page(self.tera, &self.site_view, &self.digest_pages()?[n])
+                let pages = self.digest_pages()?;
+                self.note_digests(views, n..n + 1);
+                views.note(Read::Fact(Fact::Navigation));
+                digest::digest_page(self.tera, &self.site_view, &pages[n])
             }
             Output::DigestArchive => {
-                digest::digest_archive(self.tera, &self.site_view, self.digest_pages()?)
+                let pages = self.digest_pages()?;
+                self.note_digests(views, 0..pages.len());
+                views.note(Read::Fact(Fact::Weeks));
+                views.note(Read::Fact(Fact::Navigation));
+                digest::digest_archive(self.tera, &self.site_view, pages)
             }
-            Output::DigestFeed => digest::digest_feed(site, self.tera, self.digest_pages()?),
-            Output::AdrFeed => Ok(adr_feed(site)),
+            Output::DigestFeed => {
+                let pages = self.digest_pages()?;
+                self.note_digests(views, 0..pages.len().min(digest::FEED_ENTRIES));
+                views.note(Read::Fact(Fact::Weeks));
+                digest::digest_feed(site, self.tera, pages)
+            }
+            Output::AdrFeed => Ok(adr_feed(site, views)),
             Output::Home => {
+                // Whichever page sits at the root is the introduction.
+                views.note(Read::Kind(Kind::Page));
                 let intro = site
                     .documents
                     .iter()
                     .position(|d| d.url.is_empty())
-                    .map(|i| markdown::render_body(&site.documents[i], site, &self.highlighter));
-                let home = self.views.home(intro, &self.highlighter);
+                    .map(|i| {
+                        views.note_body(i);
+                        markdown::render_body(&site.documents[i], site, &self.highlighter)
+                    });
+                let home = views.home(intro, &self.highlighter);
                 let latest = self.digest_pages()?.first();
+                self.note_digests(views, 0..1);
+                views.note(Read::Fact(Fact::Weeks));
                 self.page(
+                    views,
                     job,
                     "home.html",
                     "home",
@@ -495,9 +582,10 @@ impl<'a> Renderer<'a> {
                 )
             }
             &Output::Listing(kind) => {
-                let listing = self.views.listing(kind, &self.highlighter);
+                let listing = views.listing(kind, &self.highlighter);
                 let url = format!("{}/", kind.url_dir());
                 self.page(
+                    views,
                     job,
                     &format!("{}_index.html", kind.as_str()),
                     kind.url_dir(),
@@ -507,8 +595,9 @@ impl<'a> Renderer<'a> {
                 )
             }
             Output::Tags => {
-                let tags = self.views.tags();
+                let tags = views.tags();
                 self.page(
+                    views,
                     job,
                     "tags.html",
                     "tags",
@@ -518,8 +607,9 @@ impl<'a> Renderer<'a> {
                 )
             }
             Output::Tag(name) => {
-                let tag = self.views.tag(name);
+                let tag = views.tag(name);
                 self.page(
+                    views,
                     job,
                     "tag.html",
                     "tags",
@@ -528,10 +618,15 @@ impl<'a> Renderer<'a> {
                     &[("tag", &tag)],
                 )
             }
-            Output::Graph => Ok(file(self.org_graph().as_bytes().to_vec())),
+            Output::Graph => {
+                note_org_graph(views);
+                Ok(file(self.org_graph().as_bytes().to_vec()))
+            }
             Output::Tracker => {
-                let tracker = self.views.tracker(self.org_graph().to_string());
+                note_org_graph(views);
+                let tracker = views.tracker(self.org_graph().to_string());
                 self.page(
+                    views,
                     job,
                     "dependencies.html",
                     "dependencies",
@@ -541,8 +636,9 @@ impl<'a> Renderer<'a> {
                 )
             }
             Output::Commitments => {
-                let commitments = self.views.upcoming_commitments(90);
+                let commitments = views.upcoming_commitments(90);
                 self.page(
+                    views,
                     job,
                     "commitments.html",
                     "alignments",
@@ -552,8 +648,9 @@ impl<'a> Renderer<'a> {
                 )
             }
             Output::Health => {
-                let health = self.views.health();
+                let health = views.health();
                 self.page(
+                    views,
                     job,
                     "health.html",
                     "health",
@@ -562,8 +659,24 @@ impl<'a> Renderer<'a> {
                     &[("health", &health)],
                 )
             }
-            Output::NotFound => self.page(job, "404.html", "", "Page not found", "404.html", &[]),
-            Output::Sitemap => Ok(file(sitemap(site, &self.page_paths).into_bytes())),
+            Output::NotFound => self.page(
+                views,
+                job,
+                "404.html",
+                "",
+                "Page not found",
+                "404.html",
+                &[],
+            ),
+            Output::Sitemap => {
+                // Every page's address, and the dates of the documents.
+                views.note(Read::Fact(Fact::Outputs));
+                views.note(Read::Fact(Fact::Settings));
+                for kind in Kind::ALL {
+                    views.note(Read::Kind(kind));
+                }
+                Ok(file(sitemap(site, &self.page_paths).into_bytes()))
+            }
             Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
         }
     }
@@ -590,6 +703,13 @@ impl<'a> Renderer<'a> {
             | Output::Theme(_) => return None,
         })
     }
+}
+
+/// Notes what the organisation's graph is drawn from: every team and every dependency.
+fn note_org_graph(views: &Views) {
+    views.note(Read::Kind(Kind::Team));
+    views.note(Read::Fact(Fact::Dependencies));
+    views.note(Read::Fact(Fact::Settings));
 }
 
 /// Lets one helper insert values of different types into a template context.
@@ -640,6 +760,23 @@ pub fn render(site: &Site, tera: &Tera) -> Result<Vec<OutputFile>, RenderError> 
     Ok(files)
 }
 
+/// Every output file of the site with what it read, sorted by path.
+pub fn render_with_reads(
+    site: &Site,
+    tera: &Tera,
+) -> Result<Vec<(OutputFile, BTreeSet<Read>)>, RenderError> {
+    let graphs = GraphCache::default();
+    let jobs = plan(site);
+    let renderer = Renderer::new(site, tera, &graphs, &jobs).recording();
+    renderer.prepare()?;
+    let mut made = jobs
+        .par_iter()
+        .map(|job| renderer.produce_with_reads(job))
+        .collect::<Result<Vec<_>, _>>()?;
+    made.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    Ok(made)
+}
+
 /// Renders one output per template (and the digest email), so that a template
 /// error is found without making the whole site. Returns how many were rendered.
 pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
@@ -682,7 +819,9 @@ pub(crate) fn escape_xml(s: &str) -> String {
 pub const ADR_FEED_ENTRIES: usize = 20;
 
 /// The Atom feed of the newest ADRs, by date.
-fn adr_feed(site: &Site) -> OutputFile {
+fn adr_feed(site: &Site, views: &Views) -> OutputFile {
+    views.note(Read::Kind(Kind::Adr));
+    views.note(Read::Fact(Fact::Settings));
     let base = absolute_base(&site.config.base_url);
     let mut adrs: Vec<&crate::model::Document> = site
         .documents
@@ -695,6 +834,9 @@ fn adr_feed(site: &Site) -> OutputFile {
         .iter()
         .take(ADR_FEED_ENTRIES)
         .map(|d| {
+            if let Some(i) = site.index.position(d.key) {
+                views.note_body(i);
+            }
             let url = format!("{base}{}", d.url);
             feed::Entry {
                 id: url.clone(),
@@ -723,10 +865,16 @@ fn adr_feed(site: &Site) -> OutputFile {
 
 /// The team dependency graph: the whole organisation, or one team and its direct neighbours.
 pub fn dependency_graph(
-    site: &Site,
+    views: &Views,
     focus: Option<usize>,
     graphs: &GraphCache,
 ) -> std::sync::Arc<str> {
+    let site = views.site();
+    match focus {
+        // The team's dependencies both ways and the loops it is in; its neighbours' names below.
+        Some(f) => views.note_links(f),
+        None => note_org_graph(views),
+    }
     let base = site.config.base_path();
     let deps: Vec<&crate::link::DependencyLink> = site
         .links
@@ -750,6 +898,11 @@ pub fn dependency_graph(
     let position: BTreeMap<usize, usize> = teams.iter().enumerate().map(|(n, &i)| (i, n)).collect();
     let nodes: Vec<graph::GraphNode> = teams
         .iter()
+        .inspect(|&&i| {
+            if focus.is_some() {
+                views.note_document(i);
+            }
+        })
         .map(|&i| graph::GraphNode {
             label: site.documents[i].title.clone(),
             url: markdown::page_href(&base, &site.documents[i].url, None),

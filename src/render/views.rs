@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::markdown::{Highlighter, page_href, render_body};
+use super::reads::{Fact, Read, ReadSet};
 use crate::diagnostic::display_path;
-use crate::link::Site;
+use crate::link::{Form, Site};
 use crate::model::{AdrStatus, AdrStatusWord, Details, Kind, Risk};
 use crate::schedule;
 
@@ -23,8 +24,6 @@ pub struct SiteView {
     pub today: String,
     /// Main navigation.
     pub nav: Vec<NavItem>,
-    /// Errors and warnings in the whole site.
-    pub problems: ProblemCounts,
 }
 
 /// A navigation entry.
@@ -86,17 +85,12 @@ impl SiteView {
             section: "health".into(),
             url: format!("{base}health/"),
         });
-        let c = crate::diagnostic::Counts::of(&site.diagnostics);
         SiteView {
             title: site.config.title.clone(),
             description: site.config.description.clone(),
             base,
             today: site.today.to_string(),
             nav,
-            problems: ProblemCounts {
-                errors: c.errors,
-                warnings: c.warnings,
-            },
         }
     }
 }
@@ -556,10 +550,15 @@ pub struct UpcomingCommitment {
 }
 
 /// Builds views from the linked site.
+///
+/// Views are the only way pages read the site: when made [`recording`]
+/// (Views::recording), they note every document and fact they read.
+#[derive(Clone)]
 pub struct Views<'a> {
     site: &'a Site,
     base: String,
-    problems_by_file: BTreeMap<String, Vec<ProblemView>>,
+    problems_by_file: std::sync::Arc<BTreeMap<String, Vec<ProblemView>>>,
+    reads: Option<std::sync::Arc<ReadSet>>,
 }
 
 /// The path of a tag's page under the site root (`tags/rust/`).
@@ -577,8 +576,10 @@ impl<'a> Views<'a> {
         let mut views = Views {
             site,
             base: site.config.base_path(),
-            problems_by_file: BTreeMap::new(),
+            problems_by_file: Default::default(),
+            reads: None,
         };
+        let mut problems_by_file: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
         for d in &site.diagnostics {
             let file = d.span.file_display();
             let problem = ProblemView {
@@ -589,13 +590,59 @@ impl<'a> Views<'a> {
                 hint: d.hint.clone(),
                 document: site.index.by_file(&file).map(|i| views.link(i)),
             };
-            views
-                .problems_by_file
-                .entry(file)
-                .or_default()
-                .push(problem);
+            problems_by_file.entry(file).or_default().push(problem);
         }
+        views.problems_by_file = std::sync::Arc::new(problems_by_file);
         views
+    }
+
+    /// The same views, noting in `reads` everything they read from now on.
+    pub fn recording(&self, reads: std::sync::Arc<ReadSet>) -> Views<'a> {
+        Views {
+            reads: Some(reads),
+            ..self.clone()
+        }
+    }
+
+    /// Notes one read, when recording.
+    pub fn note(&self, read: Read) {
+        if let Some(reads) = &self.reads {
+            reads.note(read);
+        }
+    }
+
+    /// Notes a document's own file.
+    pub fn note_document(&self, i: usize) {
+        self.note(Read::Document(self.site.documents[i].key));
+    }
+
+    /// Notes what linking says about a document.
+    pub fn note_links(&self, i: usize) {
+        self.note(Read::Links(self.site.documents[i].key));
+    }
+
+    /// Notes what a document's body shows when rendered: the file, what its
+    /// links resolve to, and the titles and addresses of their targets.
+    pub fn note_body(&self, i: usize) {
+        if self.reads.is_none() {
+            return;
+        }
+        self.note_document(i);
+        self.note_links(i);
+        for r in &self.site.links.references.of[i] {
+            if matches!(r.form, Form::WikiLink | Form::RelativeLink)
+                && let Some(t) = r.resolution.found()
+            {
+                self.note_document(t);
+            }
+        }
+    }
+
+    /// Notes what an id names, resolved as a field of `kind` (any kind when `None`).
+    pub fn note_name(&self, kind: Option<Kind>, id: &str) {
+        if self.reads.is_some() {
+            self.note(Read::Name(kind, id.to_string()));
+        }
     }
 
     /// The same views with links under another base, e.g. the absolute `base_url` for email and feeds.
@@ -616,6 +663,7 @@ impl<'a> Views<'a> {
 
     /// A link to document `i`.
     pub fn link(&self, i: usize) -> LinkView {
+        self.note_document(i);
         let d = &self.site.documents[i];
         LinkView {
             id: d.id.clone(),
@@ -635,9 +683,11 @@ impl<'a> Views<'a> {
                 if d.source.outline.first_h1().is_none()
                     && d.title.ends_with(&u.week.to_string()) =>
             {
+                self.note_name(Some(Kind::Team), &u.team.id);
                 let team = self
                     .site
                     .team(&u.team.id)
+                    .inspect(|&t| self.note_document(t))
                     .map(|t| self.site.documents[t].title.clone())
                     .unwrap_or_else(|| u.team.id.clone());
                 format!("{team} · {}", u.week)
@@ -647,6 +697,7 @@ impl<'a> Views<'a> {
     }
 
     pub(crate) fn reference(&self, id: &str, kind: Kind) -> RefView {
+        self.note_name(Some(kind), id);
         RefView {
             id: id.to_string(),
             link: self.site.resolve(id, Some(kind)).map(|i| self.link(i)),
@@ -662,6 +713,13 @@ impl<'a> Views<'a> {
             unreachable!("dependencies come from teams")
         };
         let dep = &team.depends_on[d.entry];
+        // The entry and its risk at the build's date; where `on` and `alignment` lead.
+        self.note_document(d.from);
+        self.note(Read::Fact(Fact::Settings));
+        self.note_name(Some(Kind::Team), &dep.on.id);
+        if let Some(a) = &dep.alignment {
+            self.note_name(Some(Kind::Alignment), &a.id);
+        }
         DependencyView {
             from: self.link(d.from),
             on: RefView {
@@ -703,6 +761,8 @@ impl<'a> Views<'a> {
         let Details::Rotation(r) = &self.site.documents[i].details else {
             return None;
         };
+        self.note_document(i);
+        self.note(Read::Fact(Fact::Settings));
         let at = schedule::noon(r, self.site.today);
         let shift = schedule::on_duty(r, at)?;
         let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
@@ -721,6 +781,9 @@ impl<'a> Views<'a> {
     /// The page of document `i`.
     pub fn document(&self, i: usize, highlighter: &Highlighter) -> DocumentView {
         let site = self.site;
+        self.note_body(i);
+        self.note(Read::Problems(site.documents[i].key));
+        self.note(Read::Fact(Fact::Settings));
         let doc = &site.documents[i];
         let file = display_path(doc.file());
         let mut view = DocumentView {
@@ -966,6 +1029,7 @@ impl<'a> Views<'a> {
 
     /// Every tag with its documents.
     pub fn tags(&self) -> Vec<TagView> {
+        self.note(Read::Fact(Fact::Tags));
         self.site
             .links
             .tags
@@ -976,6 +1040,7 @@ impl<'a> Views<'a> {
 
     /// One tag and the documents with it.
     pub fn tag(&self, name: &str) -> TagView {
+        self.note(Read::Fact(Fact::Tags));
         TagView {
             name: name.to_string(),
             url: tag_url(name),
@@ -992,13 +1057,18 @@ impl<'a> Views<'a> {
     /// The index page of one kind.
     pub fn listing(&self, kind: Kind, highlighter: &Highlighter) -> ListingView {
         let site = self.site;
+        self.note(Read::Kind(kind));
         let mut items: Vec<ListingItem> = site
             .documents
             .iter()
             .enumerate()
             .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
             .map(|(i, d)| ListingItem {
-                link: self.link(i),
+                link: {
+                    // How many depend on a team comes from linking.
+                    self.note_links(i);
+                    self.link(i)
+                },
                 team: d
                     .team()
                     .filter(|_| kind != Kind::Team)
@@ -1064,7 +1134,12 @@ impl<'a> Views<'a> {
                 })
             })
             .flatten()
-            .map(|d| render_body(d, site, highlighter));
+            .map(|d| {
+                if let Some(i) = site.index.position(d.key) {
+                    self.note_body(i);
+                }
+                render_body(d, site, highlighter)
+            });
         ListingView {
             kind,
             items,
@@ -1078,11 +1153,14 @@ impl<'a> Views<'a> {
     /// Problems grouped by the team that owns each file.
     pub fn health(&self) -> HealthView {
         let site = self.site;
+        self.note(Read::Fact(Fact::Problems));
         let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
-        for (file, problems) in &self.problems_by_file {
+        for (file, problems) in self.problems_by_file.iter() {
             let doc = site.index.by_file(file);
             let team = doc
+                .inspect(|&i| self.note_document(i))
                 .and_then(|i| site.documents[i].team())
+                .inspect(|t| self.note_name(Some(Kind::Team), t))
                 .and_then(|t| site.team(t));
             let key = match team {
                 Some(t) => (0, site.documents[t].title.clone()),
@@ -1114,6 +1192,7 @@ impl<'a> Views<'a> {
 
     /// The org-wide tracker, with the graph already drawn.
     pub fn tracker(&self, graph: String) -> TrackerView {
+        self.note(Read::Fact(Fact::Dependencies));
         let deps = &self.site.links.dependencies;
         let all: Vec<DependencyView> = deps.iter().map(|d| self.dependency(d)).collect();
         let group = |key: &dyn Fn(&DependencyView) -> RefView| {
@@ -1157,6 +1236,8 @@ impl<'a> Views<'a> {
     /// Every alignment commitment due within `days` of the build's date, soonest first.
     pub fn upcoming_commitments(&self, days: i64) -> Vec<UpcomingCommitment> {
         let site = self.site;
+        self.note(Read::Kind(Kind::Alignment));
+        self.note(Read::Fact(Fact::Settings));
         let mut out: Vec<UpcomingCommitment> = site
             .documents
             .iter()
@@ -1191,6 +1272,16 @@ impl<'a> Views<'a> {
     /// The home page.
     pub fn home(&self, intro: Option<String>, highlighter: &Highlighter) -> HomeView {
         let site = self.site;
+        for read in [
+            Read::Kind(Kind::Adr),
+            Read::Kind(Kind::Rotation),
+            Read::Kind(Kind::Update),
+            Read::Fact(Fact::Dependencies),
+            Read::Fact(Fact::Census),
+            Read::Fact(Fact::Settings),
+        ] {
+            self.note(read);
+        }
         let mut adrs: Vec<usize> = (0..site.documents.len())
             .filter(|&i| site.documents[i].kind == Kind::Adr)
             .collect();
