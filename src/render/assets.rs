@@ -15,7 +15,7 @@ macro_rules! embed {
 
 /// Built-in templates, by name.
 pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
-    "base.html", "list_base.html", "dependency_table.html", "problems.html", "home.html", "team.html", "adr.html", "alignment.html",
+    "base.html", "list_base.html", "dependency_table.html", "problems.html", "pagination.html", "home.html", "team.html", "adr.html", "alignment.html",
     "rotation.html", "update.html", "page.html", "team_index.html", "adr_index.html",
     "alignment_index.html", "rotation_index.html", "update_index.html", "page_index.html",
     "tags.html", "tag.html", "health.html", "404.html", "dependencies.html", "commitments.html",

@@ -156,24 +156,26 @@ pub enum Output {
     AdrFeed,
     /// The home page.
     Home,
-    /// The index of one kind.
-    Listing(Kind),
+    /// One page (from 1) of the index of one kind.
+    Listing(Kind, usize),
     /// Every tag.
     Tags,
-    /// The documents with one tag.
-    Tag(String),
+    /// One page of the documents with one tag.
+    Tag(String, usize),
     /// The organisation's dependency graph as an SVG file.
     Graph,
-    /// The dependency tracker.
-    Tracker,
+    /// One page of the dependency tracker.
+    Tracker(usize),
     /// Commitments due soon.
     Commitments,
-    /// Doc health.
-    Health,
+    /// One page of doc health.
+    Health(usize),
     /// The not-found page.
     NotFound,
-    /// `sitemap.xml`.
+    /// `sitemap.xml`: the sitemap, or past [`SITEMAP_URLS`] pages an index of its parts.
     Sitemap,
+    /// One part of a large sitemap (from 1).
+    SitemapPart(usize),
     /// A theme file (`theme/seam.css`).
     Theme(String),
 }
@@ -196,13 +198,13 @@ impl Job {
             Output::Digest(_) | Output::DigestArchive | Output::DigestFeed => "digests",
             Output::AdrFeed => "ADR feed",
             Output::Home => "home",
-            Output::Listing(_) => "listings",
-            Output::Tags | Output::Tag(_) => "tags",
-            Output::Graph | Output::Tracker => "tracker",
+            Output::Listing(..) => "listings",
+            Output::Tags | Output::Tag(..) => "tags",
+            Output::Graph | Output::Tracker(_) => "tracker",
             Output::Commitments => "commitments",
-            Output::Health => "health",
+            Output::Health(_) => "health",
             Output::NotFound => "404",
-            Output::Sitemap => "sitemap",
+            Output::Sitemap | Output::SitemapPart(_) => "sitemap",
             Output::Theme(_) => "theme",
         }
     }
@@ -293,7 +295,16 @@ pub const PRODUCERS: &[Producer] = &[
                             .iter()
                             .any(|d| d.kind == Kind::Page && !d.url.is_empty())
                 })
-                .map(|&k| job(index_path(&format!("{}/", k.url_dir())), Output::Listing(k)))
+                .flat_map(|&k| {
+                    let url = format!("{}/", k.url_dir());
+                    let items = site
+                        .documents
+                        .iter()
+                        .filter(|d| d.kind == k && !d.url.is_empty())
+                        .count();
+                    (1..=page_count(items))
+                        .map(move |n| job(index_path(&page_path(&url, n)), Output::Listing(k, n)))
+                })
                 .collect()
         },
     },
@@ -301,22 +312,28 @@ pub const PRODUCERS: &[Producer] = &[
         name: "tags",
         plan: |site| {
             std::iter::once(job("tags/index.html", Output::Tags))
-                .chain(
-                    site.links
-                        .tags
-                        .keys()
-                        .map(|t| job(index_path(&views::tag_url(t)), Output::Tag(t.clone()))),
-                )
+                .chain(site.links.tags.iter().flat_map(|(t, docs)| {
+                    (1..=page_count(docs.len())).map(move |n| {
+                        job(
+                            index_path(&page_path(&views::tag_url(t), n)),
+                            Output::Tag(t.clone(), n),
+                        )
+                    })
+                }))
                 .collect()
         },
     },
     Producer {
         name: "tracker",
-        plan: |_| {
-            vec![
-                job("dependencies/graph.svg", Output::Graph),
-                job("dependencies/index.html", Output::Tracker),
-            ]
+        plan: |site| {
+            std::iter::once(job("dependencies/graph.svg", Output::Graph))
+                .chain((1..=page_count(site.links.dependencies.len())).map(|n| {
+                    job(
+                        index_path(&page_path("dependencies/", n)),
+                        Output::Tracker(n),
+                    )
+                }))
+                .collect()
         },
     },
     Producer {
@@ -325,7 +342,11 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "health",
-        plan: |_| vec![job("health/index.html", Output::Health)],
+        plan: |site| {
+            (1..=page_count(site.diagnostics.len()))
+                .map(|n| job(index_path(&page_path("health/", n)), Output::Health(n)))
+                .collect()
+        },
     },
     Producer {
         name: "404",
@@ -333,7 +354,23 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "sitemap",
-        plan: |_| vec![job("sitemap.xml", Output::Sitemap)],
+        plan: |site| {
+            // Counted as `plan` counts them: every page planned before the sitemap is in it.
+            let pages = PRODUCERS
+                .iter()
+                .take_while(|p| p.name != "sitemap")
+                .flat_map(|p| (p.plan)(site))
+                .filter(|j| j.path.ends_with("index.html"))
+                .count();
+            let parts = if pages > SITEMAP_URLS {
+                pages.div_ceil(SITEMAP_URLS)
+            } else {
+                0
+            };
+            std::iter::once(job("sitemap.xml", Output::Sitemap))
+                .chain((1..=parts).map(|n| job(format!("sitemap-{n}.xml"), Output::SitemapPart(n))))
+                .collect()
+        },
     },
     Producer {
         name: "theme",
@@ -369,6 +406,10 @@ pub struct Renderer<'a> {
     graphs: &'a GraphCache,
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
     digest_pages: std::sync::OnceLock<Vec<digest::DigestView>>,
+    /// Each kind's index order, worked out once for all its pages.
+    listing_orders: std::sync::OnceLock<BTreeMap<Kind, (ListingOrder, BTreeSet<Read>)>>,
+    /// Every problem, grouped, once for all health pages.
+    health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
     digest_reads: std::sync::OnceLock<Vec<BTreeSet<Read>>>,
     /// Whether outputs note what they read.
@@ -390,6 +431,8 @@ impl<'a> Renderer<'a> {
             org_graph: std::sync::OnceLock::new(),
             digest_pages: std::sync::OnceLock::new(),
             digest_reads: std::sync::OnceLock::new(),
+            listing_orders: std::sync::OnceLock::new(),
+            health: std::sync::OnceLock::new(),
             record: false,
             page_paths: jobs
                 .iter()
@@ -409,8 +452,46 @@ impl<'a> Renderer<'a> {
     /// before outputs are made in parallel.
     pub fn prepare(&self) -> Result<(), RenderError> {
         self.org_graph();
+        self.listing_order(Kind::Team, &self.views);
+        self.health(&self.views);
         self.digest_pages()?;
         Ok(())
+    }
+
+    /// Runs `f` with views that note what it reads, when recording.
+    fn shared<T>(&self, f: impl FnOnce(&Views) -> T) -> (T, BTreeSet<Read>) {
+        let reads = std::sync::Arc::new(ReadSet::default());
+        let views = if self.record {
+            self.views.recording(reads.clone())
+        } else {
+            self.views.clone()
+        };
+        let value = f(&views);
+        (value, reads.take())
+    }
+
+    /// A kind's index order, noting in `views` what deciding it read.
+    fn listing_order(&self, kind: Kind, views: &Views) -> &ListingOrder {
+        let orders = self.listing_orders.get_or_init(|| {
+            Kind::ALL
+                .par_iter()
+                .map(|&k| (k, self.shared(|v| v.listing_order(k))))
+                .collect()
+        });
+        let (order, reads) = &orders[&kind];
+        for r in reads {
+            views.note(r.clone());
+        }
+        order
+    }
+
+    /// Every problem grouped, noting in `views` what grouping them read.
+    fn health(&self, views: &Views) -> &HealthView {
+        let (health, reads) = self.health.get_or_init(|| self.shared(|v| v.health()));
+        for r in reads {
+            views.note(r.clone());
+        }
+        health
     }
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
@@ -567,7 +648,7 @@ impl<'a> Renderer<'a> {
                         views.note_body(i);
                         markdown::render_body(&site.documents[i], site, &self.highlighter)
                     });
-                let home = views.home(intro, &self.highlighter);
+                let home = views.home(intro);
                 let latest = self.digest_pages()?.first();
                 self.note_digests(views, 0..1);
                 views.note(Read::Fact(Fact::Weeks));
@@ -581,9 +662,10 @@ impl<'a> Renderer<'a> {
                     &[("home", &home), ("latest_digest", &latest)],
                 )
             }
-            &Output::Listing(kind) => {
-                let listing = views.listing(kind, &self.highlighter);
-                let url = format!("{}/", kind.url_dir());
+            &Output::Listing(kind, n) => {
+                let listing =
+                    views.listing(kind, self.listing_order(kind, views), n, &self.highlighter);
+                let url = page_path(&format!("{}/", kind.url_dir()), n);
                 self.page(
                     views,
                     job,
@@ -606,15 +688,15 @@ impl<'a> Renderer<'a> {
                     &[("tags", &tags)],
                 )
             }
-            Output::Tag(name) => {
-                let tag = views.tag(name);
+            Output::Tag(name, n) => {
+                let tag = views.tag(name, *n);
                 self.page(
                     views,
                     job,
                     "tag.html",
                     "tags",
                     &format!("Tagged “{}”", tag.name),
-                    &tag.url.clone(),
+                    &page_path(&tag.url, *n),
                     &[("tag", &tag)],
                 )
             }
@@ -622,16 +704,22 @@ impl<'a> Renderer<'a> {
                 note_org_graph(views);
                 Ok(file(self.org_graph().as_bytes().to_vec()))
             }
-            Output::Tracker => {
+            &Output::Tracker(n) => {
                 note_org_graph(views);
-                let tracker = views.tracker(self.org_graph().to_string());
+                // A large organisation's graph is linked, not inlined: it would outweigh the page.
+                let graph = if n == 1 && self.org_graph().len() <= INLINE_GRAPH_BYTES {
+                    self.org_graph().to_string()
+                } else {
+                    String::new()
+                };
+                let tracker = views.tracker(graph, n);
                 self.page(
                     views,
                     job,
                     "dependencies.html",
                     "dependencies",
                     "Dependencies",
-                    "dependencies/",
+                    &page_path("dependencies/", n),
                     &[("tracker", &tracker)],
                 )
             }
@@ -647,15 +735,16 @@ impl<'a> Renderer<'a> {
                     &[("commitments", &commitments)],
                 )
             }
-            Output::Health => {
-                let health = views.health();
+            &Output::Health(n) => {
+                views.note(Read::Fact(Fact::Problems));
+                let health = views.health_page(self.health(views), n);
                 self.page(
                     views,
                     job,
                     "health.html",
                     "health",
                     "Doc health",
-                    "health/",
+                    &page_path("health/", n),
                     &[("health", &health)],
                 )
             }
@@ -675,7 +764,24 @@ impl<'a> Renderer<'a> {
                 for kind in Kind::ALL {
                     views.note(Read::Kind(kind));
                 }
-                Ok(file(sitemap(site, &self.page_paths).into_bytes()))
+                let text = if self.page_paths.len() > SITEMAP_URLS {
+                    sitemap_index(site, self.page_paths.len().div_ceil(SITEMAP_URLS))
+                } else {
+                    sitemap(site, &self.page_paths)
+                };
+                Ok(file(text.into_bytes()))
+            }
+            &Output::SitemapPart(n) => {
+                views.note(Read::Fact(Fact::Outputs));
+                views.note(Read::Fact(Fact::Settings));
+                for kind in Kind::ALL {
+                    views.note(Read::Kind(kind));
+                }
+                let start = (n - 1) * SITEMAP_URLS;
+                let end = (start + SITEMAP_URLS).min(self.page_paths.len());
+                Ok(file(
+                    sitemap(site, &self.page_paths[start..end]).into_bytes(),
+                ))
             }
             Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
         }
@@ -689,17 +795,18 @@ impl<'a> Renderer<'a> {
             Output::DigestArchive => "digest_index.html".into(),
             Output::DigestFeed => "digest_content.html".into(),
             Output::Home => "home.html".into(),
-            Output::Listing(kind) => format!("{}_index.html", kind.as_str()),
+            Output::Listing(kind, _) => format!("{}_index.html", kind.as_str()),
             Output::Tags => "tags.html".into(),
-            Output::Tag(_) => "tag.html".into(),
-            Output::Tracker => "dependencies.html".into(),
+            Output::Tag(..) => "tag.html".into(),
+            Output::Tracker(_) => "dependencies.html".into(),
             Output::Commitments => "commitments.html".into(),
-            Output::Health => "health.html".into(),
+            Output::Health(_) => "health.html".into(),
             Output::NotFound => "404.html".into(),
             Output::Calendar(_)
             | Output::AdrFeed
             | Output::Graph
             | Output::Sitemap
+            | Output::SitemapPart(_)
             | Output::Theme(_) => return None,
         })
     }
@@ -944,6 +1051,28 @@ pub fn dependency_graph(
         None => format!("Dependencies between the teams of {}", site.config.title),
     };
     graphs.render(&title, &nodes, &edges)
+}
+
+/// The most URLs one sitemap file may hold (sitemaps.org); past it, `sitemap.xml` is an index.
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The organisation graph is inlined in the tracker up to this size; larger, it is linked.
+pub const INLINE_GRAPH_BYTES: usize = 1 << 20;
+
+/// A sitemap index of `parts` sitemap files, `sitemap-1.xml` on.
+fn sitemap_index(site: &Site, parts: usize) -> String {
+    let absolute = absolute_base(&site.config.base_url);
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for n in 1..=parts {
+        out.push_str(&format!(
+            "  <sitemap><loc>{}</loc></sitemap>\n",
+            markdown::escape(&format!("{absolute}sitemap-{n}.xml"))
+        ));
+    }
+    out.push_str("</sitemapindex>\n");
+    out
 }
 
 fn sitemap(site: &Site, pages: &[String]) -> String {

@@ -430,6 +430,83 @@ pub struct ListingView {
     pub tags: Vec<String>,
     /// An introduction (an ADR folder's README or index), as HTML.
     pub intro: Option<String>,
+    /// Which page of the listing this is.
+    pub pagination: PageNav,
+}
+
+/// Where one page of a long listing sits among the others.
+#[derive(Serialize, Clone)]
+pub struct PageNav {
+    /// This page's number, from 1.
+    pub page: usize,
+    /// How many pages there are.
+    pub pages: usize,
+    /// How many items there are on all pages together.
+    pub total: usize,
+    /// The position of this page's first item, from 1.
+    pub from: usize,
+    /// The position of its last item.
+    pub to: usize,
+    /// The previous page's href.
+    pub prev: Option<String>,
+    /// The next page's href.
+    pub next: Option<String>,
+    /// Every page's number and href.
+    pub links: Vec<PageLink>,
+}
+
+/// A link to one page of a listing.
+#[derive(Serialize, Clone)]
+pub struct PageLink {
+    /// Its number.
+    pub number: usize,
+    /// Its href.
+    pub url: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+/// How many team cards the home page shows before linking to all teams.
+pub const HOME_TEAMS: usize = 60;
+/// How many rotations' duty the home page shows.
+pub const HOME_DUTIES: usize = 20;
+/// How many of the latest week's updates the home page lists.
+pub const HOME_UPDATES: usize = 30;
+
+/// How many items one page of a listing holds; a longer listing goes on at `page/2/`, `page/3/`, ….
+pub const PAGE_SIZE: usize = 1000;
+
+/// How many pages `total` items take (at least one, which may be empty).
+pub fn page_count(total: usize) -> usize {
+    total.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// The path under the site root of page `n` of the listing at `url` (`adrs/`, `adrs/page/2/`).
+pub fn page_path(url: &str, n: usize) -> String {
+    if n <= 1 {
+        url.to_string()
+    } else {
+        format!("{url}page/{n}/")
+    }
+}
+
+/// The items of page `n` (from 1) of a listing.
+pub fn page_slice<T>(items: &[T], n: usize) -> &[T] {
+    let start = ((n.max(1) - 1) * PAGE_SIZE).min(items.len());
+    &items[start..(start + PAGE_SIZE).min(items.len())]
+}
+
+/// The documents of one kind's index, in its order, with the values its filters offer.
+#[derive(Clone, Debug, Default)]
+pub struct ListingOrder {
+    /// Documents, in the order they are listed.
+    pub documents: Vec<usize>,
+    /// Distinct statuses among them.
+    pub statuses: Vec<String>,
+    /// Distinct teams among them, as written.
+    pub teams: Vec<String>,
+    /// Distinct tags among them.
+    pub tags: Vec<String>,
 }
 
 /// One row of an index page.
@@ -459,17 +536,21 @@ pub struct TagView {
     pub name: String,
     /// Its page.
     pub url: String,
-    /// Documents with it.
+    /// Documents with it (on this page).
     pub documents: Vec<LinkView>,
+    /// Which page of the tag's documents this is.
+    pub pagination: PageNav,
 }
 
 /// Problems grouped by team.
 #[derive(Serialize)]
 pub struct HealthView {
-    /// One group per team with problems, then `Other`.
+    /// One group per team with problems, then `Other` (the part of them on this page).
     pub groups: Vec<HealthGroup>,
     /// Totals.
     pub counts: ProblemCounts,
+    /// Which page of the problems this is.
+    pub pagination: PageNav,
 }
 
 /// The problems of one team's documents.
@@ -479,10 +560,12 @@ pub struct HealthGroup {
     pub team: Option<LinkView>,
     /// Name shown.
     pub name: String,
-    /// Counts.
+    /// Counts (of the whole group).
     pub counts: ProblemCounts,
-    /// Problems.
+    /// Problems (on this page).
     pub problems: Vec<ProblemView>,
+    /// Whether the group began on an earlier page.
+    pub continued: bool,
 }
 
 /// The home page.
@@ -490,20 +573,26 @@ pub struct HealthGroup {
 pub struct HomeView {
     /// Introduction from `content/index.md`, as HTML.
     pub intro: Option<String>,
-    /// Teams.
+    /// Teams (the first [`HOME_TEAMS`] by name).
     pub teams: Vec<ListingItem>,
+    /// How many teams there are.
+    pub teams_total: usize,
     /// Latest ADRs.
     pub recent_decisions: Vec<LinkView>,
     /// Proposed ADRs open for comment.
     pub open_for_comment: Vec<LinkView>,
     /// Highest-risk dependencies.
     pub risks: Vec<DependencyView>,
-    /// Who is on duty.
+    /// Who is on duty (in the first [`HOME_DUTIES`] rotations by file).
     pub on_duty: Vec<DutyView>,
+    /// How many rotations have someone on duty.
+    pub on_duty_total: usize,
     /// The latest week with updates.
     pub latest_week: Option<String>,
-    /// That week's updates.
+    /// That week's updates (the first [`HOME_UPDATES`]).
     pub latest_updates: Vec<LinkView>,
+    /// How many updates that week has.
+    pub latest_updates_total: usize,
     /// Counts of documents per kind.
     pub counts: BTreeMap<String, usize>,
 }
@@ -511,16 +600,19 @@ pub struct HomeView {
 /// The org-wide dependency tracker, as `tracker`.
 #[derive(Serialize)]
 pub struct TrackerView {
-    /// Every dependency, highest computed risk first, then by need-by date.
+    /// Every dependency, highest computed risk first, then by need-by date (on this page).
     pub all: Vec<DependencyView>,
-    /// Grouped by the team depended on: what others are waiting on it for.
+    /// Grouped by the team depended on: what others are waiting on it for
+    /// (only when every dependency fits on one page; team pages group them otherwise).
     pub by_owner: Vec<DependencyGroup>,
-    /// Grouped by the depending team.
+    /// Grouped by the depending team (likewise).
     pub by_dependent: Vec<DependencyGroup>,
     /// Number of dependencies at each computed risk.
     pub counts: BTreeMap<String, usize>,
-    /// The dependency graph as inline SVG.
+    /// The dependency graph as inline SVG; empty when it is too large to inline.
     pub graph: String,
+    /// Which page of the dependencies this is.
+    pub pagination: PageNav,
 }
 
 /// Dependencies grouped under one team.
@@ -1034,96 +1126,124 @@ impl<'a> Views<'a> {
             .links
             .tags
             .keys()
-            .map(|name| self.tag(name))
+            .map(|name| self.tag(name, 1))
             .collect()
     }
 
-    /// One tag and the documents with it.
-    pub fn tag(&self, name: &str) -> TagView {
+    /// One page of a tag and the documents with it.
+    pub fn tag(&self, name: &str, page: usize) -> TagView {
         self.note(Read::Fact(Fact::Tags));
+        let docs = self
+            .site
+            .links
+            .tags
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let url = tag_url(name);
         TagView {
             name: name.to_string(),
-            url: tag_url(name),
-            documents: self
-                .site
-                .links
-                .tags
-                .get(name)
-                .map(|docs| self.links(docs))
-                .unwrap_or_default(),
+            documents: self.links(page_slice(docs, page)),
+            pagination: self.page_nav(&url, page, docs.len()),
+            url,
         }
     }
 
-    /// The index page of one kind.
-    pub fn listing(&self, kind: Kind, highlighter: &Highlighter) -> ListingView {
+    /// Where page `page` of a listing at `url` with `total` items sits among the others.
+    pub fn page_nav(&self, url: &str, page: usize, total: usize) -> PageNav {
+        let pages = page_count(total);
+        let href = |n: usize| format!("{}{}", self.base, page_path(url, n));
+        PageNav {
+            page,
+            pages,
+            total,
+            from: ((page - 1) * PAGE_SIZE + 1).min(total),
+            to: (page * PAGE_SIZE).min(total),
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+            links: (1..=pages)
+                .map(|n| PageLink {
+                    number: n,
+                    url: href(n),
+                    current: n == page,
+                })
+                .collect(),
+        }
+    }
+
+    /// The documents of one kind's index, in order, with its filters' values.
+    pub fn listing_order(&self, kind: Kind) -> ListingOrder {
         let site = self.site;
-        self.note(Read::Kind(kind));
-        let mut items: Vec<ListingItem> = site
+        let mut documents: Vec<usize> = site
             .documents
             .iter()
             .enumerate()
             .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
-            .map(|(i, d)| ListingItem {
-                link: {
-                    // How many depend on a team comes from linking.
-                    self.note_links(i);
-                    self.link(i)
-                },
-                team: d
-                    .team()
-                    .filter(|_| kind != Kind::Team)
-                    .map(|t| self.reference(t, Kind::Team)),
-                tags: d.tags.iter().map(|t| self.tag_link(t)).collect(),
-                summary: match &d.details {
-                    Details::Team(t) => t.mission.clone(),
-                    _ => d.description.clone(),
-                },
-                count: match &d.details {
-                    Details::Team(t) => t.depends_on.len(),
-                    Details::Alignment(a) => a.commitments.len(),
-                    _ => 0,
-                },
-                reverse_count: site
-                    .links
-                    .dependencies
-                    .iter()
-                    .filter(|x| x.to == Some(i))
-                    .count(),
-                week: match &d.details {
-                    Details::Update(u) => Some(u.week.to_string()),
-                    _ => None,
-                },
-            })
+            .map(|(i, _)| i)
             .collect();
         match kind {
-            Kind::Adr => items.sort_by(|a, b| b.link.id.cmp(&a.link.id)),
-            Kind::Update => {
-                items.sort_by(|a, b| b.week.cmp(&a.week).then(a.link.title.cmp(&b.link.title)))
+            Kind::Adr => {
+                documents.sort_by(|&a, &b| site.documents[b].id.cmp(&site.documents[a].id))
             }
-            _ => items.sort_by(|a, b| {
-                a.link
-                    .title
-                    .to_lowercase()
-                    .cmp(&b.link.title.to_lowercase())
-            }),
+            Kind::Update => {
+                let week = |i: usize| match &site.documents[i].details {
+                    Details::Update(u) => Some(u.week.to_string()),
+                    _ => None,
+                };
+                let keys: BTreeMap<usize, (Option<String>, String)> = documents
+                    .iter()
+                    .map(|&i| (i, (week(i), self.title(i))))
+                    .collect();
+                documents.sort_by(|a, b| {
+                    let (wa, ta) = &keys[a];
+                    let (wb, tb) = &keys[b];
+                    wb.cmp(wa).then(ta.cmp(tb))
+                })
+            }
+            _ => {
+                let keys: BTreeMap<usize, String> = documents
+                    .iter()
+                    .map(|&i| (i, self.title(i).to_lowercase()))
+                    .collect();
+                documents.sort_by(|a, b| keys[a].cmp(&keys[b]))
+            }
         }
-        let mut statuses: Vec<String> =
-            items.iter().filter_map(|i| i.link.status.clone()).collect();
-        statuses.sort();
-        statuses.dedup();
-        let mut teams: Vec<String> = items
+        let distinct = |values: Vec<String>| {
+            values
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        let docs = || documents.iter().map(|&i| &site.documents[i]);
+        ListingOrder {
+            statuses: distinct(docs().filter_map(|d| d.status()).collect()),
+            teams: distinct(
+                docs()
+                    .filter(|_| kind != Kind::Team)
+                    .filter_map(|d| d.team().map(str::to_string))
+                    .collect(),
+            ),
+            tags: distinct(docs().flat_map(|d| d.tags.iter().cloned()).collect()),
+            documents,
+        }
+    }
+
+    /// Page `page` of the index of one kind, listed in `order`.
+    pub fn listing(
+        &self,
+        kind: Kind,
+        order: &ListingOrder,
+        page: usize,
+        highlighter: &Highlighter,
+    ) -> ListingView {
+        let site = self.site;
+        self.note(Read::Kind(kind));
+        let items: Vec<ListingItem> = page_slice(&order.documents, page)
             .iter()
-            .filter_map(|i| i.team.as_ref().map(|t| t.id.clone()))
+            .map(|&i| self.listing_item(kind, i))
             .collect();
-        teams.sort();
-        teams.dedup();
-        let mut tags: Vec<String> = items
-            .iter()
-            .flat_map(|i| i.tags.iter().map(|t| t.name.clone()))
-            .collect();
-        tags.sort();
-        tags.dedup();
-        let intro = (kind == Kind::Adr)
+        let intro = (kind == Kind::Adr && page == 1)
             .then(|| {
                 site.documents.iter().find(|d| {
                     let dirs = site.config.dirs_for(Kind::Adr);
@@ -1143,14 +1263,53 @@ impl<'a> Views<'a> {
         ListingView {
             kind,
             items,
-            statuses,
-            teams,
-            tags,
+            statuses: order.statuses.clone(),
+            teams: order.teams.clone(),
+            tags: order.tags.clone(),
             intro,
+            pagination: self.page_nav(&format!("{}/", kind.url_dir()), page, order.documents.len()),
         }
     }
 
-    /// Problems grouped by the team that owns each file.
+    fn listing_item(&self, kind: Kind, i: usize) -> ListingItem {
+        let site = self.site;
+        let d = &site.documents[i];
+        // How many depend on a team comes from linking.
+        self.note_links(i);
+        ListingItem {
+            link: self.link(i),
+            team: d
+                .team()
+                .filter(|_| kind != Kind::Team)
+                .map(|t| self.reference(t, Kind::Team)),
+            tags: d.tags.iter().map(|t| self.tag_link(t)).collect(),
+            summary: match &d.details {
+                Details::Team(t) => t.mission.clone(),
+                _ => d.description.clone(),
+            },
+            count: match &d.details {
+                Details::Team(t) => t.depends_on.len(),
+                Details::Alignment(a) => a.commitments.len(),
+                _ => 0,
+            },
+            // Only teams are depended on.
+            reverse_count: if d.kind == Kind::Team {
+                site.links
+                    .dependencies
+                    .iter()
+                    .filter(|x| x.to == Some(i))
+                    .count()
+            } else {
+                0
+            },
+            week: match &d.details {
+                Details::Update(u) => Some(u.week.to_string()),
+                _ => None,
+            },
+        }
+    }
+
+    /// Every problem grouped by the team that owns each file, on one page.
     pub fn health(&self) -> HealthView {
         let site = self.site;
         self.note(Read::Fact(Fact::Problems));
@@ -1171,6 +1330,7 @@ impl<'a> Views<'a> {
                 name: key.1.clone(),
                 counts: ProblemCounts::default(),
                 problems: Vec::new(),
+                continued: false,
             });
             for p in problems {
                 match p.severity {
@@ -1187,14 +1347,49 @@ impl<'a> Views<'a> {
                 errors: c.errors,
                 warnings: c.warnings,
             },
+            pagination: self.page_nav("health/", 1, site.diagnostics.len()),
         }
     }
 
-    /// The org-wide tracker, with the graph already drawn.
-    pub fn tracker(&self, graph: String) -> TrackerView {
+    /// Page `page` of the health view `all`: [`PAGE_SIZE`] problems, in their groups.
+    pub fn health_page(&self, all: &HealthView, page: usize) -> HealthView {
+        let total: usize = all.groups.iter().map(|g| g.problems.len()).sum();
+        let start = (page.max(1) - 1) * PAGE_SIZE;
+        let end = start + PAGE_SIZE;
+        let mut seen = 0;
+        let mut groups = Vec::new();
+        for g in &all.groups {
+            let (first, last) = (seen, seen + g.problems.len());
+            seen = last;
+            if last <= start || first >= end {
+                continue;
+            }
+            let from = start.saturating_sub(first);
+            let to = (end - first).min(g.problems.len());
+            groups.push(HealthGroup {
+                team: g.team.clone(),
+                name: g.name.clone(),
+                counts: g.counts,
+                problems: g.problems[from..to].to_vec(),
+                continued: from > 0,
+            });
+        }
+        HealthView {
+            groups,
+            counts: all.counts,
+            pagination: self.page_nav("health/", page, total),
+        }
+    }
+
+    /// Page `page` of the org-wide tracker, with the graph already drawn (or empty).
+    pub fn tracker(&self, graph: String, page: usize) -> TrackerView {
         self.note(Read::Fact(Fact::Dependencies));
         let deps = &self.site.links.dependencies;
-        let all: Vec<DependencyView> = deps.iter().map(|d| self.dependency(d)).collect();
+        let pagination = self.page_nav("dependencies/", page, deps.len());
+        let all: Vec<DependencyView> = page_slice(deps, page)
+            .iter()
+            .map(|d| self.dependency(d))
+            .collect();
         let group = |key: &dyn Fn(&DependencyView) -> RefView| {
             let mut groups: BTreeMap<String, DependencyGroup> = BTreeMap::new();
             for d in &all {
@@ -1215,14 +1410,22 @@ impl<'a> Views<'a> {
             }
             groups.into_values().collect::<Vec<_>>()
         };
-        let by_owner = group(&|d: &DependencyView| d.on.clone());
-        let by_dependent = group(&|d: &DependencyView| RefView {
-            id: d.from.id.clone(),
-            link: Some(d.from.clone()),
-        });
+        // Grouped twice more, every row would be on the page three times: past
+        // one page, each team's page shows its rows both ways instead.
+        let (by_owner, by_dependent) = if pagination.pages == 1 {
+            (
+                group(&|d: &DependencyView| d.on.clone()),
+                group(&|d: &DependencyView| RefView {
+                    id: d.from.id.clone(),
+                    link: Some(d.from.clone()),
+                }),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
         let mut counts = BTreeMap::new();
-        for d in &all {
-            *counts.entry(d.risk.clone()).or_insert(0) += 1;
+        for d in deps {
+            *counts.entry(d.assessment.computed.to_string()).or_insert(0) += 1;
         }
         TrackerView {
             all,
@@ -1230,6 +1433,7 @@ impl<'a> Views<'a> {
             by_dependent,
             counts,
             graph,
+            pagination,
         }
     }
 
@@ -1270,7 +1474,7 @@ impl<'a> Views<'a> {
     }
 
     /// The home page.
-    pub fn home(&self, intro: Option<String>, highlighter: &Highlighter) -> HomeView {
+    pub fn home(&self, intro: Option<String>) -> HomeView {
         let site = self.site;
         for read in [
             Read::Kind(Kind::Adr),
@@ -1313,9 +1517,11 @@ impl<'a> Views<'a> {
             .into_iter()
             .take(10)
             .collect();
-        let on_duty = (0..site.documents.len())
+        let mut on_duty: Vec<DutyView> = (0..site.documents.len())
             .filter_map(|i| self.duty(i))
             .collect();
+        let on_duty_total = on_duty.len();
+        on_duty.truncate(HOME_DUTIES);
         let latest_week = site
             .documents
             .iter()
@@ -1324,23 +1530,39 @@ impl<'a> Views<'a> {
                 _ => None,
             })
             .max();
-        let latest_updates = (0..site.documents.len())
+        let latest: Vec<usize> = (0..site.documents.len())
             .filter(|&i| matches!(&site.documents[i].details, Details::Update(u) if Some(u.week) == latest_week))
-            .map(|i| self.link(i))
+            .collect();
+        let latest_updates = latest
+            .iter()
+            .take(HOME_UPDATES)
+            .map(|&i| self.link(i))
             .collect();
         let mut counts = BTreeMap::new();
         for d in &site.documents {
             *counts.entry(d.kind.as_str().to_string()).or_insert(0) += 1;
         }
+        let teams = self.listing_order(Kind::Team);
         HomeView {
             intro,
-            teams: self.listing(Kind::Team, highlighter).items,
+            teams: teams
+                .documents
+                .iter()
+                .take(HOME_TEAMS)
+                .map(|&i| {
+                    self.note(Read::Kind(Kind::Team));
+                    self.listing_item(Kind::Team, i)
+                })
+                .collect(),
+            teams_total: teams.documents.len(),
             recent_decisions: adrs.iter().take(8).map(|&i| self.link(i)).collect(),
             open_for_comment,
             risks,
             on_duty,
+            on_duty_total,
             latest_week: latest_week.map(|w| w.to_string()),
             latest_updates,
+            latest_updates_total: latest.len(),
             counts,
         }
     }
