@@ -181,6 +181,7 @@ fn options(
         today,
         base_url,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        digests: site::Digests::All,
     })
 }
 
@@ -305,7 +306,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             today,
         } => {
             let started = Instant::now();
-            let opts = options(&cli.root, today, None)?;
+            let opts = Options {
+                digests: site::Digests::Current,
+                ..options(&cli.root, today, None)?
+            };
             let (site, _) = site::assemble(&opts, &|_| {})?;
             // A broken template is a problem too: each is compiled and rendered once.
             site::check_templates(&site)?;
@@ -387,7 +391,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             today,
         } => {
-            let opts = options(&cli.root, today, None)?;
+            let opts = Options {
+                digests: site::Digests::None,
+                ..options(&cli.root, today, None)?
+            };
             let (site, _) = site::assemble(&opts, &|_| {})?;
             let team_index = match &team {
                 Some(id) => Some(site.team(id).with_context(|| {
@@ -404,7 +411,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Rotations { at, format } => {
-            let opts = options(&cli.root, None, None)?;
+            let opts = Options {
+                digests: site::Digests::None,
+                ..options(&cli.root, None, None)?
+            };
             let (site, _) = site::assemble(&opts, &|_| {})?;
             let at = match at.as_deref() {
                 None => site::At::Date(site.today),
@@ -423,7 +433,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
             today,
         } => {
-            let opts = options(&cli.root, today, None)?;
+            let opts = Options {
+                digests: site::Digests::None,
+                ..options(&cli.root, today, None)?
+            };
             let (site, _) = site::assemble(&opts, &|_| {})?;
             let rows = site::document_rows(&site, kind);
             match format {
@@ -652,7 +665,10 @@ fn usage(message: &str) -> Result<ExitCode> {
 
 fn digest_command(root: &Option<PathBuf>, args: DigestArgs, quiet: bool) -> Result<ExitCode> {
     use seam::email::{Addresses, SmtpServer};
-    let opts = options(root, args.today, args.base_url)?;
+    let opts = Options {
+        digests: site::Digests::None,
+        ..options(root, args.today, args.base_url)?
+    };
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let (digest, email) = site::digest_email(&site, args.week)?;
     let week = digest.week.to_string();

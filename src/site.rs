@@ -51,6 +51,20 @@ pub struct Options {
     pub base_url: Option<String>,
     /// The `SOURCE_DATE_EPOCH` environment variable.
     pub source_date_epoch: Option<String>,
+    /// Which weekly digests to work out.
+    pub digests: Digests,
+}
+
+/// Which weekly digests a command needs worked out as part of the site.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Digests {
+    /// Every published week's (building and serving the site).
+    #[default]
+    All,
+    /// The build's week only (`seam check` renders the digest templates with it).
+    Current,
+    /// None (commands that print other things).
+    None,
 }
 
 /// The stages, for progress reports.
@@ -104,7 +118,13 @@ pub fn assemble(
     quote_source_lines(&mut site.diagnostics, &site.documents, &options.root);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
-    site.digests = crate::digest::Digester::new(&site).digests();
+    site.digests = match options.digests {
+        Digests::All => crate::digest::Digester::new(&site).digests(),
+        Digests::Current => crate::digest::digest(&site, crate::model::Week::of(today))
+            .into_iter()
+            .collect(),
+        Digests::None => Vec::new(),
+    };
     Ok((site, today_source))
 }
 
@@ -390,6 +410,7 @@ pub(crate) fn test_site(files: &[(&str, &str)], today: &str) -> Site {
         today: Some(today.parse().unwrap()),
         base_url: None,
         source_date_epoch: None,
+        digests: Digests::All,
     };
     let (site, _) = assemble(&options, &|_| {}).unwrap();
     site

@@ -414,6 +414,8 @@ pub struct Renderer<'a> {
     digest_reads: std::sync::OnceLock<Vec<BTreeSet<Read>>>,
     /// Whether outputs note what they read.
     record: bool,
+    /// Whether outputs are made only to try the templates (`seam check`).
+    sample: bool,
     /// The pages' paths for the sitemap, in plan order.
     page_paths: Vec<String>,
 }
@@ -434,6 +436,7 @@ impl<'a> Renderer<'a> {
             listing_orders: std::sync::OnceLock::new(),
             health: std::sync::OnceLock::new(),
             record: false,
+            sample: false,
             page_paths: jobs
                 .iter()
                 .filter(|j| j.path.ends_with("index.html"))
@@ -495,8 +498,14 @@ impl<'a> Renderer<'a> {
     }
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
-        self.org_graph
-            .get_or_init(|| dependency_graph(&self.views, None, self.graphs))
+        self.org_graph.get_or_init(|| {
+            if self.sample {
+                // Trying the templates needs a drawing, not the organisation's laid out.
+                graph::render_svg("Dependencies", &[], &[]).into()
+            } else {
+                dependency_graph(&self.views, None, self.graphs)
+            }
+        })
     }
 
     fn digest_pages(&self) -> Result<&[digest::DigestView], RenderError> {
@@ -889,7 +898,8 @@ pub fn render_with_reads(
 pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
     let graphs = GraphCache::default();
     let jobs = plan(site);
-    let renderer = Renderer::new(site, tera, &graphs, &jobs);
+    let mut renderer = Renderer::new(site, tera, &graphs, &jobs);
+    renderer.sample = true;
     let mut seen = std::collections::BTreeSet::new();
     let mut rendered = 0;
     for job in &jobs {

@@ -680,6 +680,7 @@ mod tests {
             today: Some("2026-11-20".parse().unwrap()),
             base_url: None,
             source_date_epoch: None,
+            digests: crate::site::Digests::All,
         };
         let (site, _) = crate::site::assemble(&options, &|_| {}).unwrap();
         let tera = super::super::load_templates(root).unwrap();
