@@ -50,6 +50,8 @@ pub struct Source {
     pub rel: String,
     /// The whole file.
     pub text: String,
+    /// A hash of the whole file, to tell within one process whether it changed.
+    pub fingerprint: u64,
     /// The front matter, when the file has one.
     pub front_matter: Option<FrontMatter>,
     /// Byte offset where the Markdown body starts.
@@ -347,11 +349,18 @@ pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>
         },
     };
     let outline = outline(&text, body_start, &rel);
+    let fingerprint = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        h.finish()
+    };
     (
         Some(Source {
             file,
             rel,
             text,
+            fingerprint,
             front_matter,
             body_start,
             outline,

@@ -93,11 +93,11 @@ fn hash_of(value: &impl Hash) -> u64 {
     h.finish()
 }
 
-/// Fingerprints of reads over one linked site, computed once each.
+/// Fingerprints of reads over one linked site.
 pub struct Fingerprints<'a> {
     site: &'a Site,
     links: HashMap<DocId, u64>,
-    memo: Mutex<HashMap<Read, u64>>,
+    problems: HashMap<&'a std::path::Path, u64>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -163,48 +163,28 @@ impl<'a> Fingerprints<'a> {
                 add(i, &|h| (10u8, &members).hash(h));
             }
         }
+        let mut problems: HashMap<&std::path::Path, fnv::FnvHasher> = HashMap::new();
+        for p in &site.diagnostics {
+            format!("{p:?}").hash(problems.entry(p.span.file.as_path()).or_default());
+        }
         Fingerprints {
             site,
             links: hashers.into_iter().map(|(k, h)| (k, h.finish())).collect(),
-            memo: Mutex::new(HashMap::new()),
+            problems: problems.into_iter().map(|(k, h)| (k, h.finish())).collect(),
         }
     }
 
     /// The fingerprint of one read: equal in two sites exactly when what it names is the same.
     pub fn of(&self, read: &Read) -> u64 {
-        if let Some(&fp) = self
-            .memo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(read)
-        {
-            return fp;
-        }
-        let fp = self.compute(read);
-        self.memo
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(read.clone(), fp);
-        fp
-    }
-
-    fn compute(&self, read: &Read) -> u64 {
         let site = self.site;
         let doc = |key: &DocId| site.index.position(*key).map(|i| &site.documents[i]);
         match read {
-            Read::Document(key) => hash_of(&doc(key).map(|d| (&d.source.rel, &d.source.text))),
+            Read::Document(key) => {
+                hash_of(&doc(key).map(|d| (&d.source.rel, d.source.fingerprint)))
+            }
             Read::Links(key) => hash_of(&doc(key).map(|_| self.links.get(key).copied())),
             Read::Problems(key) => {
-                let problems: Vec<String> = doc(key)
-                    .map(|d| {
-                        site.diagnostics
-                            .iter()
-                            .filter(|p| p.span.file == d.source.file)
-                            .map(|p| format!("{p:?}"))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                hash_of(&(doc(key).is_some(), problems))
+                hash_of(&doc(key).map(|d| self.problems.get(d.source.file.as_path()).copied()))
             }
             Read::Name(kind, id) => {
                 let form = kind.map_or(Form::WikiLink, Form::Field);
@@ -220,7 +200,7 @@ impl<'a> Fingerprints<'a> {
                     .documents
                     .iter()
                     .filter(|d| d.kind == *kind)
-                    .map(|d| (d.key, &d.source.text))
+                    .map(|d| (d.key, d.source.fingerprint))
                     .collect::<Vec<_>>(),
             ),
             Read::Digest(week) => hash_of(
@@ -364,25 +344,27 @@ pub fn affected(
     reads: &BTreeMap<String, BTreeSet<Read>>,
     new_paths: &BTreeSet<String>,
 ) -> BTreeSet<String> {
-    let before = Fingerprints::new(old);
-    let after = Fingerprints::new(new);
-    let mut changed: HashMap<&Read, bool> = HashMap::new();
+    use rayon::prelude::*;
+    let (before, after) = rayon::join(|| Fingerprints::new(old), || Fingerprints::new(new));
+    let distinct: std::collections::HashSet<&Read> = reads.values().flatten().collect();
+    let changed: std::collections::HashSet<&Read> = distinct
+        .into_par_iter()
+        .filter(|r| before.of(r) != after.of(r))
+        .collect();
     let mut out: BTreeSet<String> = new_paths
         .iter()
         .filter(|p| !reads.contains_key(*p))
         .cloned()
         .collect();
-    for (path, read) in reads {
-        if !new_paths.contains(path)
-            || read.iter().any(|r| {
-                *changed
-                    .entry(r)
-                    .or_insert_with(|| before.of(r) != after.of(r))
+    out.extend(
+        reads
+            .par_iter()
+            .filter(|(path, read)| {
+                !new_paths.contains(*path) || read.iter().any(|r| changed.contains(r))
             })
-        {
-            out.insert(path.clone());
-        }
-    }
+            .map(|(path, _)| path.clone())
+            .collect::<Vec<_>>(),
+    );
     out
 }
 
