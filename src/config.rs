@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::model::Kind;
+use crate::vocabulary::{Kind, parse_date};
 
 /// The settings of one docs repository.
 #[derive(Clone, Debug, Deserialize)]
@@ -92,7 +92,7 @@ fn deserialize_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Nai
         Written::Date(dt) => dt.to_string(),
         Written::Text(s) => s,
     };
-    crate::model::parse_date(&text)
+    parse_date(&text)
         .map(Some)
         .map_err(|why| serde::de::Error::custom(format!("`today = {text}`: {why}")))
 }

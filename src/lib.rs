@@ -4,7 +4,11 @@
 //! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
 //! [`render`] → [`write`]. Each stage owns its data and passes it forward;
 //! [`site`] runs the stages in order for the commands, and [`init`] and
-//! [`serve`] are thin commands over it.
+//! [`serve`] are thin commands over it. [`render`] makes the output files,
+//! the rotations' iCalendar files ([`render::ics`]) among them.
+//!
+//! [`vocabulary`] is the leaf both [`config`] and [`model`] build on: the
+//! kinds of document and how dates are written.
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod check;
@@ -12,7 +16,6 @@ pub mod config;
 pub mod diagnostic;
 pub mod digest;
 pub mod email;
-pub mod ics;
 pub mod init;
 pub mod link;
 pub mod load;
@@ -22,4 +25,5 @@ pub mod risk;
 pub mod schedule;
 pub mod serve;
 pub mod site;
+pub mod vocabulary;
 pub mod write;

@@ -3,12 +3,14 @@
 //! Templates never see domain types: each page gets small serialisable view
 //! structs (documented in `docs/templates.md`). Built-in templates and theme
 //! files are compiled in; files of the same name in the docs repo's
-//! `templates/` and `theme/` folders replace them.
+//! `templates/` and `theme/` folders replace them. Rotations' iCalendar
+//! files come from [`ics`].
 
 pub mod assets;
 pub mod digest;
 pub mod feed;
 pub mod graph;
+pub mod ics;
 pub mod markdown;
 pub mod reads;
 pub mod views;
@@ -622,7 +624,7 @@ impl<'a> Renderer<'a> {
                 let url = url.contains("://").then_some(url.as_str());
                 let at = crate::schedule::noon(r, site.today);
                 Ok(file(
-                    crate::ics::rotation_calendar(&doc.id, &doc.title, r, at, CALENDAR_SHIFTS, url)
+                    ics::rotation_calendar(&doc.id, &doc.title, r, at, CALENDAR_SHIFTS, url)
                         .into_bytes(),
                 ))
             }

@@ -1,0 +1,853 @@
+//! The per-kind readers: one parsed source to a typed [`Document`].
+//!
+//! [`document_from_source`] settles the kind (from the folder or `kind:`),
+//! reads the kind's fields (team, dependency, ADR, alignment, rotation,
+//! update), reports keys the kind does not know, and derives the title, id
+//! and URL. Also here: ADR numbers and ids from file names and references,
+//! and rotation periods and handoffs.
+
+use std::cell::RefCell;
+
+use chrono::{NaiveTime, Weekday};
+use serde_yaml::Value;
+
+use super::yaml::{FieldContext, Fields, Item, timezone_hint};
+use super::{
+    Adr, AdrStatus, AdrStatusWord, Alignment, AlignmentStatus, Commitment, Committed,
+    CoordinationModel, Dependency, DependencyStatus, DependencyType, Details, DocId, Document,
+    Handoff, Kind, Member, Override, Pair, Period, Reference, Risk, Rotation, RotationKind, Team,
+    Update, Week,
+};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Span, codes};
+use crate::load::Source;
+
+/// Front matter keys every kind accepts.
+const COMMON_KEYS: &[&str] = &["kind", "id", "title", "tags", "description"];
+
+/// The kind a file's folder gives it, by the longest configured folder that holds it.
+pub fn kind_from_path(rel: &str, config: &Config) -> Kind {
+    let mut best: Option<(usize, Kind)> = None;
+    for kind in Kind::ALL {
+        for dir in config.dirs_for(kind) {
+            let dir = dir.trim_matches('/');
+            let matches = dir == "." || dir.is_empty() || rel.starts_with(&format!("{dir}/"));
+            if matches && best.is_none_or(|(len, _)| dir.len() > len) {
+                best = Some((dir.len(), kind));
+            }
+        }
+    }
+    best.map(|(_, k)| k).unwrap_or(Kind::Page)
+}
+
+/// The number an ADR file name starts with: `0007-x`, `007-x`, `adr-007-x`, `ADR007-x`.
+/// A run of more than 5 digits is a date, not a number.
+pub fn adr_number_from_stem(stem: &str) -> Option<u32> {
+    let lower = stem.to_ascii_lowercase();
+    let rest = lower.strip_prefix("adr").unwrap_or(&lower);
+    let rest = rest.trim_start_matches(['-', '_']);
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 5 {
+        return None;
+    }
+    let after = &rest[digits.len()..];
+    if !(after.is_empty() || after.starts_with(['-', '_', '.', ' '])) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The canonical id of ADR number `n`: `ADR-0007`.
+pub fn adr_id(n: u32) -> String {
+    format!("ADR-{n:04}")
+}
+
+/// Reads `ADR-0007`, `ADR-7`, `adr7`, and (when `bare` allows) `7` as an ADR number.
+pub fn parse_adr_reference(s: &str, bare: bool) -> Option<u32> {
+    let t = s.trim();
+    let lower = t.to_ascii_lowercase();
+    let digits = match lower.strip_prefix("adr") {
+        Some(rest) => rest.trim_start_matches(['-', '_', ' ']),
+        None if bare => lower.as_str(),
+        None => return None,
+    };
+    if digits.is_empty() || digits.len() > 5 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A title from a file stem: `use-postgres` → `Use postgres`.
+fn humanise(stem: &str) -> String {
+    let s = stem.replace(['-', '_'], " ");
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Strips a `7.` or `ADR-7:` numbering prefix from an ADR's H1.
+fn strip_adr_prefix(title: &str) -> &str {
+    let t = title.trim();
+    let lower = t.to_ascii_lowercase();
+    let rest_start = if lower.starts_with("adr") {
+        let after = t[3..].trim_start_matches(['-', '_', ' ']);
+        t.len() - after.len()
+    } else {
+        0
+    };
+    let after = &t[rest_start..];
+    let digits = after.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return t;
+    }
+    let rest = &after[digits..];
+    match rest
+        .strip_prefix(['.', ':'])
+        .or_else(|| rest.strip_prefix(" -"))
+    {
+        Some(r) if r.starts_with(' ') || r.is_empty() => r.trim(),
+        _ => t,
+    }
+}
+
+/// Types one source. Returns no document only when the file's kind is unknown.
+pub fn document_from_source(
+    mut source: Source,
+    config: &Config,
+) -> (Option<Document>, Vec<Diagnostic>) {
+    let front_matter = source.front_matter.take().unwrap_or_default();
+    let file = source.file.clone();
+    let ctx = FieldContext {
+        file: &file,
+        positions: &front_matter.positions,
+        diagnostics: RefCell::new(Vec::new()),
+    };
+    let fields = Fields {
+        ctx: &ctx,
+        map: &front_matter.fields,
+        prefix: String::new(),
+    };
+    let mut folder_kind = kind_from_path(&source.rel, config);
+    if folder_kind == Kind::Adr {
+        // An ADR folder's README or index introduces the ADR index; its template is no document.
+        match source.stem().to_ascii_lowercase().as_str() {
+            "readme" | "index" => folder_kind = Kind::Page,
+            "template" => return (None, Vec::new()),
+            _ => {}
+        }
+    }
+    let written_kind = fields.string("kind");
+    let mut rotation_kind_word = None;
+    let kind = match &written_kind {
+        Some(k) => match k.parse::<Kind>() {
+            Ok(kind) => kind,
+            Err(()) if folder_kind == Kind::Rotation => {
+                rotation_kind_word = Some(k.clone());
+                Kind::Rotation
+            }
+            Err(()) => {
+                ctx.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_KIND,
+                        fields.span("kind"),
+                        format!("`{k}` is not a kind of document"),
+                    )
+                    .with_hint("use one of team, adr, alignment, rotation, update, page, or remove `kind:` to take it from the folder"),
+                );
+                return (None, ctx.diagnostics.into_inner());
+            }
+        },
+        None => folder_kind,
+    };
+    let stem = source.stem().to_string();
+    let title_field = fields.string("title");
+    let description = fields.string("description");
+    let tags = fields.strings("tags").into_iter().map(|r| r.id).collect();
+    let explicit_id = fields.string("id");
+
+    let mut date = None;
+    let mut name_title = None;
+    let (details, id) = match kind {
+        Kind::Team => {
+            let team = read_team(&fields);
+            name_title = Some(team.name.clone()).filter(|n| !n.is_empty());
+            date = team.updated;
+            (Details::Team(team), explicit_id.unwrap_or(stem.clone()))
+        }
+        Kind::Adr => {
+            let adr = read_adr(&fields, &stem);
+            date = adr.date;
+            let id = match (explicit_id, adr.number) {
+                (Some(id), _) => id,
+                (None, Some(n)) => adr_id(n),
+                (None, None) => stem.clone(),
+            };
+            (Details::Adr(Box::new(adr)), id)
+        }
+        Kind::Alignment => (
+            Details::Alignment(read_alignment(&fields)),
+            explicit_id.unwrap_or(stem.clone()),
+        ),
+        Kind::Rotation => {
+            let rotation = read_rotation(&fields, rotation_kind_word.as_deref());
+            name_title = rotation.name.clone();
+            date = rotation.start;
+            (
+                Details::Rotation(Box::new(rotation)),
+                explicit_id.unwrap_or(stem.clone()),
+            )
+        }
+        Kind::Update => {
+            let update = read_update(&fields, &source.rel, &stem);
+            date = fields.date("date").or(update
+                .as_ref()
+                .map(|u| u.week.sunday().min(u.week.monday() + chrono::Days::new(4))));
+            match update {
+                Some(u) => {
+                    let id =
+                        explicit_id.unwrap_or_else(|| format!("updates/{}/{}", u.week, u.team.id));
+                    (Details::Update(u), id)
+                }
+                None => (
+                    Details::Page,
+                    explicit_id.unwrap_or_else(|| page_id(&source.rel)),
+                ),
+            }
+        }
+        Kind::Page => {
+            date = fields.date("date");
+            (
+                Details::Page,
+                explicit_id.unwrap_or_else(|| page_id(&source.rel)),
+            )
+        }
+    };
+    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    allowed.extend(kind.allowed_keys());
+    fields.report_unknown(&allowed);
+
+    let h1 = source.outline.first_h1().map(|h| {
+        if kind == Kind::Adr {
+            strip_adr_prefix(h).to_string()
+        } else {
+            h.to_string()
+        }
+    });
+    let title = title_field
+        .or(name_title)
+        .or(h1)
+        .unwrap_or_else(|| match &details {
+            Details::Update(u) => format!("{} — {}", u.team.id, u.week),
+            _ => humanise(&stem),
+        });
+    let url = url_for(kind, &id, &details, &source.rel);
+    let doc = Document {
+        key: DocId::of(&source.rel),
+        id,
+        kind,
+        title,
+        description,
+        url,
+        tags,
+        date,
+        details,
+        source,
+    };
+    let diagnostics = ctx.diagnostics.into_inner();
+    (Some(doc), diagnostics)
+}
+
+/// A page's id: its content-relative path without `.md`.
+fn page_id(rel: &str) -> String {
+    rel.strip_suffix(".md").unwrap_or(rel).to_string()
+}
+
+fn url_for(kind: Kind, id: &str, details: &Details, rel: &str) -> String {
+    let slug = |s: &str| s.to_ascii_lowercase().replace([' ', '/'], "-");
+    match (kind, details) {
+        (Kind::Update, Details::Update(u)) => format!("updates/{}/{}/", u.week, slug(&u.team.id)),
+        (Kind::Page, _) | (Kind::Update, _) => {
+            let path = page_id(rel);
+            let path = path
+                .strip_suffix("/index")
+                .or_else(|| path.strip_suffix("/README"))
+                .unwrap_or(&path);
+            if path == "index" || path == "README" {
+                String::new()
+            } else {
+                format!("{path}/")
+            }
+        }
+        _ => format!("{}/{}/", kind.url_dir(), slug(id)),
+    }
+}
+
+fn read_team(f: &Fields) -> Team {
+    let name = f.required_string("name").unwrap_or_default();
+    let members = f
+        .list("members")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Text(name, _) => Some(Member { name, role: None }),
+            Item::Map(m) => Some(Member {
+                name: m.required_string("name")?,
+                role: m.string("role"),
+            }),
+        })
+        .collect();
+    let channels = f.string_map("channels");
+    let depends_on = f
+        .list("depends_on")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Map(m) => read_dependency(&m),
+            Item::Text(text, span) => {
+                f.ctx.push(
+                    Diagnostic::error(
+                        codes::INVALID_FIELD,
+                        span,
+                        format!(
+                            "a dependency must be a mapping with `on:` and `what:`, not `{text}`"
+                        ),
+                    )
+                    .with_hint(
+                        "write `- on: <team id>` and `what: <what you need>` on separate lines",
+                    ),
+                );
+                None
+            }
+        })
+        .collect();
+    Team {
+        name,
+        mission: f.string("mission"),
+        lead: f.string("lead"),
+        members,
+        channels,
+        office_hours: f.string("office_hours"),
+        coordination_model: f.word(
+            "coordination_model",
+            CoordinationModel::parse,
+            CoordinationModel::WORDS,
+        ),
+        owns: f.strings("owns").into_iter().map(|r| r.id).collect(),
+        depends_on,
+        updated: f.date("updated"),
+    }
+}
+
+fn read_dependency(m: &Fields) -> Option<Dependency> {
+    let on = m.reference("on");
+    let what = m.required_string("what");
+    if on.is_none() {
+        m.missing("on", "the team depended on");
+    }
+    let committed = match m.get("committed") {
+        None => Committed::Tbd,
+        Some(Value::String(s)) if s.trim().eq_ignore_ascii_case("tbd") => Committed::Tbd,
+        Some(_) => m
+            .date_or(
+                "committed",
+                "write the committed date as YYYY-MM-DD, or `TBD` while there is none",
+            )
+            .map(Committed::Date)
+            .unwrap_or(Committed::Tbd),
+    };
+    let kind = m.word("type", DependencyType::parse, DependencyType::WORDS);
+    let need_by = m.date("need_by");
+    let status = m.word("status", DependencyStatus::parse, DependencyStatus::WORDS);
+    let risk = m.word("risk", Risk::parse, Risk::WORDS);
+    let alignment = m.reference("alignment");
+    let updated = m.date("updated");
+    m.report_unknown(&[
+        "on",
+        "what",
+        "type",
+        "need_by",
+        "committed",
+        "status",
+        "risk",
+        "fallback",
+        "alignment",
+        "updated",
+        "notes",
+    ]);
+    let dep = Dependency {
+        on: on?,
+        what: what?,
+        kind,
+        need_by,
+        committed,
+        status,
+        risk,
+        fallback: m.string("fallback"),
+        alignment,
+        updated,
+        span: m.span(""),
+    };
+    Some(dep)
+}
+
+fn read_adr(f: &Fields, stem: &str) -> Adr {
+    let number = match f.get("number") {
+        Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        Some(Value::String(s)) => parse_adr_reference(s, true),
+        Some(_) => {
+            f.invalid("number", "a whole number such as 7");
+            None
+        }
+        None => None,
+    }
+    .or_else(|| adr_number_from_stem(stem));
+    let status = f.string("status").map(|s| {
+        let status = AdrStatus::parse(&s);
+        if let AdrStatus::Other(word) = &status {
+            f.ctx.push(
+                Diagnostic::warning(
+                    codes::UNKNOWN_STATUS,
+                    f.span("status"),
+                    format!("`{word}` is not an ADR status Seam knows; it is shown as written"),
+                )
+                .with_hint(format!("use one of {}", AdrStatusWord::WORDS.join(", "))),
+            );
+        }
+        status
+    });
+    Adr {
+        number,
+        status,
+        status_span: f.span("status"),
+        date: f.date("date"),
+        team: f.reference("team"),
+        deciders: f.strings("deciders").into_iter().map(|r| r.id).collect(),
+        consulted: f.strings("consulted").into_iter().map(|r| r.id).collect(),
+        informed: f.strings("informed").into_iter().map(|r| r.id).collect(),
+        affects: f.strings("affects"),
+        supersedes: f.strings("supersedes"),
+        supersedes_span: f.span("supersedes"),
+        superseded_by: f.reference("superseded_by"),
+        comment_by: f.date("comment_by"),
+        status_changed: f.date("status_changed"),
+    }
+}
+
+fn read_alignment(f: &Fields) -> Alignment {
+    let commitments = f
+        .list("commitments")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Map(m) => {
+                let team = m.reference("team");
+                if team.is_none() {
+                    m.missing("team", "the committing team");
+                }
+                let deliverable = m.required_string("deliverable");
+                let confidence = m.percentage("confidence");
+                let c = Commitment {
+                    team: team?,
+                    deliverable: deliverable?,
+                    date: m.date("date"),
+                    confidence,
+                };
+                m.report_unknown(&["team", "deliverable", "date", "confidence"]);
+                Some(c)
+            }
+            Item::Text(_, span) => {
+                f.ctx.push(Diagnostic::error(
+                    codes::INVALID_FIELD,
+                    span,
+                    "a commitment must be a mapping with team, deliverable, date and confidence",
+                ));
+                None
+            }
+        })
+        .collect();
+    Alignment {
+        teams: f.strings("teams"),
+        teams_span: f.span("teams"),
+        owner: f.string("owner"),
+        status: f.word("status", AlignmentStatus::parse, AlignmentStatus::WORDS),
+        review_by: f.date("review_by"),
+        review_by_span: f.span("review_by"),
+        commitments,
+        adrs: f.strings("adrs"),
+        date: f.date("date"),
+        updated: f.date("updated"),
+    }
+}
+
+fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
+    let kind = kind_word.and_then(|w| {
+        let k = RotationKind::parse(w);
+        if k.is_none() {
+            f.ctx.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_VALUE,
+                    f.span("kind"),
+                    format!("`{w}` is not a kind of rotation"),
+                )
+                .with_hint(format!("use one of {}", RotationKind::WORDS.join(", "))),
+            );
+        }
+        k
+    });
+    let mut teams = f.strings("teams");
+    if let Some(team) = f.reference("team") {
+        teams.insert(0, team);
+    }
+    let every = f.string("every").and_then(|s| match parse_period(&s) {
+        Ok(p) => Some(p),
+        Err(why) => {
+            f.ctx.push(
+                Diagnostic::error(codes::INVALID_ROTATION, f.span("every"), why)
+                    .with_hint("write a positive number of days or weeks: `1d`, `1w`, `2w`"),
+            );
+            None
+        }
+    });
+    let handoff = f.string("handoff").and_then(|s| match parse_handoff(&s) {
+        Some(h) => Some(h),
+        None => {
+            f.ctx.push(
+                Diagnostic::error(
+                    codes::INVALID_ROTATION,
+                    f.span("handoff"),
+                    format!("`{s}` is not a handoff time"),
+                )
+                .with_hint("write a weekday and a 24-hour time, e.g. `Mon 10:00`, or just `09:30`"),
+            );
+            None
+        }
+    });
+    let timezone = f
+        .string("timezone")
+        .and_then(|s| match s.trim().parse::<chrono_tz::Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                f.ctx.push(
+                    Diagnostic::error(
+                        codes::UNKNOWN_VALUE,
+                        f.span("timezone"),
+                        format!("`{s}` is not an IANA time zone"),
+                    )
+                    .with_hint(timezone_hint(s.trim())),
+                );
+                None
+            }
+        });
+    let members: Vec<String> = f.strings("members").into_iter().map(|r| r.id).collect();
+    let pairing = f.string("pairing");
+    let round_robin = match pairing.as_deref().map(str::trim) {
+        None => false,
+        Some(p) if p.eq_ignore_ascii_case("round-robin") => true,
+        Some(p) => {
+            f.ctx.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_VALUE,
+                    f.span("pairing"),
+                    format!("`{p}` is not a pairing"),
+                )
+                .with_hint("use `round-robin`, or list `pairs`"),
+            );
+            false
+        }
+    };
+    let overrides = f
+        .list("overrides")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Map(m) => {
+                let from = m.required_date("from");
+                let to = m.required_date("to");
+                let member = m.required_string("member");
+                Some(Override {
+                    from: from?,
+                    to: to?,
+                    member: member?,
+                    index: m.list_index(),
+                })
+            }
+            Item::Text(_, span) => {
+                f.ctx.push(Diagnostic::error(
+                    codes::INVALID_FIELD,
+                    span,
+                    "an override must be a mapping with from, to and member",
+                ));
+                None
+            }
+        })
+        .collect();
+    let pairs = f
+        .list("pairs")
+        .into_iter()
+        .filter_map(|item| match item {
+            Item::Map(m) => {
+                let team = m.reference("team");
+                let with = m.reference("with");
+                if team.is_none() {
+                    m.missing("team", "one team of the pair");
+                }
+                if with.is_none() {
+                    m.missing("with", "the other team of the pair");
+                }
+                Some(Pair {
+                    team: team?,
+                    with: with?,
+                    index: m.list_index(),
+                })
+            }
+            Item::Text(_, span) => {
+                f.ctx.push(Diagnostic::error(
+                    codes::INVALID_FIELD,
+                    span,
+                    "a pair must be a mapping with team and with",
+                ));
+                None
+            }
+        })
+        .collect();
+    let start = f.date("start");
+    if f.get("start").is_none() {
+        f.missing("start", "the date of the first handoff, YYYY-MM-DD");
+    }
+    if f.get("every").is_none() {
+        f.missing("every", "the time between handoffs, e.g. `1w`");
+    }
+    if members.is_empty() && f.get("members").is_some() {
+        f.ctx.push(
+            Diagnostic::error(
+                codes::INVALID_ROTATION,
+                f.span("members"),
+                "this rotation has no members",
+            )
+            .with_hint("list the people (or teams) on the rotation, in order"),
+        );
+    } else if members.is_empty() {
+        f.missing("members", "the people on the rotation, in order");
+    }
+    let rotation = Rotation {
+        name: f.string("name"),
+        kind,
+        teams,
+        start,
+        every,
+        handoff,
+        timezone,
+        members,
+        overrides,
+        pairs,
+        round_robin,
+    };
+    for p in crate::schedule::problems(&rotation) {
+        let span = f.span(&p.key);
+        let d = if p.severity_warning {
+            Diagnostic::warning(p.code, span, p.message)
+        } else {
+            Diagnostic::error(p.code, span, p.message)
+        };
+        f.ctx.push(d.with_hint(p.hint));
+    }
+    rotation
+}
+
+/// Parses `1w`, `2w`, `3d`: a positive number of days or weeks.
+pub fn parse_period(s: &str) -> Result<Period, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u32 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a period such as `1w` or `3d`"))?;
+    let days = match unit.trim() {
+        "d" | "day" | "days" => n,
+        "w" | "week" | "weeks" => n.saturating_mul(7),
+        _ => return Err(format!("`{s}` is not a period such as `1w` or `3d`")),
+    };
+    if days == 0 {
+        return Err(format!(
+            "`{s}` is zero: a rotation must hand off after some time"
+        ));
+    }
+    Ok(Period { days })
+}
+
+/// Parses `Mon 10:00` or `09:30`.
+pub fn parse_handoff(s: &str) -> Option<Handoff> {
+    let mut parts = s.split_whitespace();
+    let first = parts.next()?;
+    let (weekday, time) = match parts.next() {
+        Some(time) => (Some(first.parse::<Weekday>().ok()?), time),
+        None => (None, first),
+    };
+    if parts.next().is_some() {
+        return None;
+    }
+    let time = NaiveTime::parse_from_str(time, "%H:%M").ok()?;
+    Some(Handoff { weekday, time })
+}
+
+fn read_update(f: &Fields, rel: &str, stem: &str) -> Option<Update> {
+    let team = f.reference("team").unwrap_or(Reference {
+        id: stem.to_string(),
+        span: Span::file_start(f.ctx.file),
+    });
+    let week = match f.string("week") {
+        Some(w) => match w.parse::<Week>() {
+            Ok(w) => Some(w),
+            Err(why) => {
+                f.ctx
+                    .push(Diagnostic::error(codes::INVALID_DATE, f.span("week"), why));
+                None
+            }
+        },
+        None => rel.split('/').find_map(|seg| seg.parse::<Week>().ok()),
+    };
+    match week {
+        Some(week) => Some(Update { team, week }),
+        None => {
+            f.missing(
+                "week",
+                "the ISO week, e.g. `week: 2026-W47`, or put the file in updates/2026-W47/",
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        let (source, d) =
+            crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
+        assert!(d.is_empty(), "{d:?}");
+        document_from_source(source.unwrap(), &Config::default())
+    }
+
+    #[test]
+    fn adr_numbers_come_from_file_names() {
+        for (stem, n) in [
+            ("0007-use-postgres", Some(7)),
+            ("007-x", Some(7)),
+            ("adr-007-x", Some(7)),
+            ("ADR007-x", Some(7)),
+            ("12345-x", Some(12345)),
+            ("20210903-x", None),
+            ("use-x", None),
+            ("7", Some(7)),
+            ("7days", None),
+        ] {
+            assert_eq!(adr_number_from_stem(stem), n, "{stem}");
+        }
+    }
+
+    #[test]
+    fn adr_references_accept_every_spelling() {
+        assert_eq!(parse_adr_reference("ADR-0007", false), Some(7));
+        assert_eq!(parse_adr_reference("adr-7", false), Some(7));
+        assert_eq!(parse_adr_reference("ADR7", false), Some(7));
+        assert_eq!(parse_adr_reference("7", false), None);
+        assert_eq!(parse_adr_reference("7", true), Some(7));
+        assert_eq!(parse_adr_reference("payments", true), None);
+    }
+
+    #[test]
+    fn adr_titles_drop_their_number() {
+        assert_eq!(strip_adr_prefix("7. Use Postgres"), "Use Postgres");
+        assert_eq!(strip_adr_prefix("ADR-7: Use Postgres"), "Use Postgres");
+        assert_eq!(strip_adr_prefix("2024 roadmap"), "2024 roadmap");
+    }
+
+    #[test]
+    fn periods_and_handoffs() {
+        assert_eq!(parse_period("2w").unwrap().days, 14);
+        assert_eq!(parse_period("1d").unwrap().days, 1);
+        assert!(parse_period("0w").is_err());
+        assert!(parse_period("w").is_err());
+        let h = parse_handoff("Mon 10:00").unwrap();
+        assert_eq!(h.weekday, Some(Weekday::Mon));
+        assert!(parse_handoff("09:30").unwrap().weekday.is_none());
+        assert!(parse_handoff("Funday 10:00").is_none());
+    }
+
+    #[test]
+    fn kinds_come_from_folders_and_front_matter() {
+        let (d, _) = doc("teams/payments.md", "---\nname: Payments\n---\n");
+        let d = d.unwrap();
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.url.as_str()),
+            (Kind::Team, "payments", "teams/payments/")
+        );
+        let (d, _) = doc("adrs/0007-use-pg.md", "# 7. Use Postgres\n");
+        let d = d.unwrap();
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.title.as_str()),
+            (Kind::Adr, "ADR-0007", "Use Postgres")
+        );
+        let (d, _) = doc("misc/x.md", "---\nkind: team\nname: X\n---\n");
+        assert_eq!(d.unwrap().kind, Kind::Team);
+        let (d, _) = doc(
+            "rotations/oncall.md",
+            "---\nkind: on-call\nmembers: [a]\n---\n",
+        );
+        let d = d.unwrap();
+        assert_eq!(d.kind, Kind::Rotation);
+        let Details::Rotation(r) = d.details else {
+            panic!()
+        };
+        assert_eq!(r.kind, Some(RotationKind::OnCall));
+        let (d, _) = doc("handbook/index.md", "# Handbook\n");
+        assert_eq!(d.unwrap().url, "handbook/");
+        let (d, _) = doc("updates/2026-W47/payments.md", "## Shipped\n- x\n");
+        let d = d.unwrap();
+        assert_eq!(
+            (d.kind, d.url.as_str()),
+            (Kind::Update, "updates/2026-W47/payments/")
+        );
+    }
+
+    #[test]
+    fn field_problems_point_at_their_key() {
+        let (_, d) = doc(
+            "teams/a.md",
+            "---\nname: A\nmembers: 42\ncoordination_model: vibes\ndepends_on:\n  - on: b\n    need_by: 2026-02-30\n  - on: c\n    what: x\n    type: pigeon\nnmae: typo\n---\n",
+        );
+        let got: Vec<(&str, u32)> = d.iter().map(|d| (d.code, d.span.line)).collect();
+        assert!(got.contains(&("invalid-field", 3)), "{got:?}");
+        assert!(got.contains(&("unknown-value", 4)), "{got:?}");
+        assert!(got.contains(&("missing-field", 6)), "{got:?}");
+        assert!(got.contains(&("invalid-date", 7)), "{got:?}");
+        assert!(got.contains(&("unknown-value", 10)), "{got:?}");
+        assert!(got.contains(&("unknown-field", 11)), "{got:?}");
+        assert!(got.iter().any(|(c, _)| *c == "unknown-field"));
+    }
+
+    #[test]
+    fn adr_folder_readme_is_a_page_and_template_is_skipped() {
+        let (d, _) = doc("adrs/README.md", "# Decisions\n\nHow we decide.\n");
+        let d = d.unwrap();
+        assert_eq!((d.kind, d.id.as_str()), (Kind::Page, "adrs/README"));
+        let (d, diags) = doc("adrs/template.md", "# NNNN. Title\n");
+        assert!(d.is_none() && diags.is_empty());
+    }
+
+    #[test]
+    fn rotations_need_a_start_and_a_period() {
+        let (_, d) = doc("rotations/r.md", "---\nmembers: [a]\n---\n");
+        let missing: Vec<&str> = d
+            .iter()
+            .filter(|d| d.code == "missing-field")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(
+            missing.iter().any(|m| m.starts_with("`start`")),
+            "{missing:?}"
+        );
+        assert!(
+            missing.iter().any(|m| m.starts_with("`every`")),
+            "{missing:?}"
+        );
+    }
+}
