@@ -1,0 +1,300 @@
+//! The [`Views`] builder: makes view structs from the linked site, noting in a
+//! [`ReadSet`] every document and fact it reads.
+//!
+//! This file owns the builder itself, its recording (`note_*`) and what every
+//! page shares: links, references, dependencies, duties, tag links and the
+//! site-wide values. Document pages are built in `document`; index pages
+//! (listings, tags, health, tracker, commitments, home) in `listings`.
+
+mod document;
+mod listings;
+
+use std::collections::BTreeMap;
+
+use super::types::*;
+use crate::link::{Form, Site};
+use crate::model::{Details, Kind};
+use crate::render::markdown::page_href;
+use crate::render::reads::{Fact, Read, ReadSet};
+use crate::schedule;
+
+impl SiteView {
+    /// The site-wide values.
+    pub fn new(site: &Site) -> Self {
+        let base = site.config.base_path();
+        let mut nav: Vec<NavItem> = [
+            Kind::Team,
+            Kind::Adr,
+            Kind::Alignment,
+            Kind::Rotation,
+            Kind::Update,
+        ]
+        .into_iter()
+        .map(|k| NavItem {
+            title: k.plural_title().into(),
+            section: k.url_dir().into(),
+            url: format!("{base}{}/", k.url_dir()),
+        })
+        .collect();
+        if site
+            .documents
+            .iter()
+            .any(|d| d.kind == Kind::Page && !d.url.is_empty())
+        {
+            nav.push(NavItem {
+                title: "Pages".into(),
+                section: "pages".into(),
+                url: format!("{base}pages/"),
+            });
+        }
+        nav.push(NavItem {
+            title: "Digest".into(),
+            section: "digest".into(),
+            url: format!("{base}digest/"),
+        });
+        nav.push(NavItem {
+            title: "Doc health".into(),
+            section: "health".into(),
+            url: format!("{base}health/"),
+        });
+        SiteView {
+            title: site.config.title.clone(),
+            description: site.config.description.clone(),
+            base,
+            today: site.today.to_string(),
+            nav,
+        }
+    }
+}
+
+/// Builds views from the linked site.
+///
+/// Views are the only way pages read the site: when made [`recording`]
+/// (Views::recording), they note every document and fact they read.
+#[derive(Clone)]
+pub struct Views<'a> {
+    site: &'a Site,
+    base: String,
+    problems_by_file: std::sync::Arc<BTreeMap<String, Vec<ProblemView>>>,
+    reads: Option<std::sync::Arc<ReadSet>>,
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+impl<'a> Views<'a> {
+    /// Prepares views of `site`.
+    pub fn new(site: &'a Site) -> Self {
+        let mut views = Views {
+            site,
+            base: site.config.base_path(),
+            problems_by_file: Default::default(),
+            reads: None,
+        };
+        let mut problems_by_file: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
+        for d in &site.diagnostics {
+            let file = d.span.file_display();
+            let problem = ProblemView {
+                severity: d.severity.as_str(),
+                code: d.code,
+                location: format!("{}:{}:{}", file, d.span.line, d.span.column),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+                document: site.index.by_file(&file).map(|i| views.link(i)),
+            };
+            problems_by_file.entry(file).or_default().push(problem);
+        }
+        views.problems_by_file = std::sync::Arc::new(problems_by_file);
+        views
+    }
+
+    /// The same views, noting in `reads` everything they read from now on.
+    pub fn recording(&self, reads: std::sync::Arc<ReadSet>) -> Views<'a> {
+        Views {
+            reads: Some(reads),
+            ..self.clone()
+        }
+    }
+
+    /// Notes one read, when recording.
+    pub fn note(&self, read: Read) {
+        if let Some(reads) = &self.reads {
+            reads.note(read);
+        }
+    }
+
+    /// Notes a document's own file.
+    pub fn note_document(&self, i: usize) {
+        self.note(Read::Document(self.site.documents[i].key));
+    }
+
+    /// Notes what linking says about a document.
+    pub fn note_links(&self, i: usize) {
+        self.note(Read::Links(self.site.documents[i].key));
+    }
+
+    /// Notes what a document's body shows when rendered: the file, what its
+    /// links resolve to, and the titles and addresses of their targets.
+    pub fn note_body(&self, i: usize) {
+        if self.reads.is_none() {
+            return;
+        }
+        self.note_document(i);
+        self.note_links(i);
+        for r in &self.site.links.references.of[i] {
+            if matches!(r.form, Form::WikiLink | Form::RelativeLink)
+                && let Some(t) = r.resolution.found()
+            {
+                self.note_document(t);
+            }
+        }
+    }
+
+    /// Notes what an id names, resolved as a field of `kind` (any kind when `None`).
+    pub fn note_name(&self, kind: Option<Kind>, id: &str) {
+        if self.reads.is_some() {
+            self.note(Read::Name(kind, id.to_string()));
+        }
+    }
+
+    /// The same views with links under another base, e.g. the absolute `base_url` for email and feeds.
+    pub fn with_base(mut self, base: String) -> Self {
+        self.base = base;
+        self
+    }
+
+    /// The base every link is made under.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The site being viewed.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// A link to document `i`.
+    pub fn link(&self, i: usize) -> LinkView {
+        self.note_document(i);
+        let d = &self.site.documents[i];
+        LinkView {
+            id: d.id.clone(),
+            title: self.title(i),
+            url: page_href(&self.base, &d.url, None),
+            kind: d.kind,
+            status: d.status(),
+            date: date(d.date),
+        }
+    }
+
+    /// A document's title; an update without one is named after its team and week.
+    fn title(&self, i: usize) -> String {
+        let d = &self.site.documents[i];
+        match &d.details {
+            Details::Update(u)
+                if d.source.outline.first_h1().is_none()
+                    && d.title.ends_with(&u.week.to_string()) =>
+            {
+                self.note_name(Some(Kind::Team), &u.team.id);
+                let team = self
+                    .site
+                    .team(&u.team.id)
+                    .inspect(|&t| self.note_document(t))
+                    .map(|t| self.site.documents[t].title.clone())
+                    .unwrap_or_else(|| u.team.id.clone());
+                format!("{team} · {}", u.week)
+            }
+            _ => d.title.clone(),
+        }
+    }
+
+    pub(crate) fn reference(&self, id: &str, kind: Kind) -> RefView {
+        self.note_name(Some(kind), id);
+        RefView {
+            id: id.to_string(),
+            link: self.site.resolve(id, Some(kind)).map(|i| self.link(i)),
+        }
+    }
+
+    fn links(&self, ids: &[usize]) -> Vec<LinkView> {
+        ids.iter().map(|&i| self.link(i)).collect()
+    }
+
+    pub(crate) fn dependency(&self, d: &crate::link::DependencyLink) -> DependencyView {
+        let Details::Team(team) = &self.site.documents[d.from].details else {
+            unreachable!("dependencies come from teams")
+        };
+        let dep = &team.depends_on[d.entry];
+        // The entry and its risk at the build's date; where `on` and `alignment` lead.
+        self.note_document(d.from);
+        self.note(Read::Fact(Fact::Settings));
+        self.note_name(Some(Kind::Team), &dep.on.id);
+        if let Some(a) = &dep.alignment {
+            self.note_name(Some(Kind::Alignment), &a.id);
+        }
+        DependencyView {
+            from: self.link(d.from),
+            on: RefView {
+                id: dep.on.id.clone(),
+                link: d.to.map(|t| self.link(t)),
+            },
+            what: dep.what.clone(),
+            kind: dep.kind.map(|k| k.to_string()),
+            need_by: date(dep.need_by),
+            committed: dep.committed.to_string(),
+            status: dep.status.map(|s| s.to_string()),
+            owner_risk: dep.risk.map(|r| r.to_string()),
+            risk: d.assessment.computed.to_string(),
+            flags: d
+                .assessment
+                .flags
+                .iter()
+                .map(|f| f.as_str().to_string())
+                .collect(),
+            optimistic: d.assessment.optimistic,
+            fallback: dep.fallback.clone(),
+            alignment: dep.alignment.as_ref().map(|a| RefView {
+                id: a.id.clone(),
+                link: d.alignment.map(|i| self.link(i)),
+            }),
+            updated: date(dep.updated),
+        }
+    }
+
+    /// Dependencies in the tracker's order (highest risk first, then need-by).
+    fn sorted_dependencies<'b>(
+        &self,
+        deps: impl Iterator<Item = &'b crate::link::DependencyLink>,
+    ) -> Vec<DependencyView> {
+        deps.map(|d| self.dependency(d)).collect()
+    }
+
+    fn duty(&self, i: usize) -> Option<DutyView> {
+        let Details::Rotation(r) = &self.site.documents[i].details else {
+            return None;
+        };
+        self.note_document(i);
+        self.note(Read::Fact(Fact::Settings));
+        let at = schedule::noon(r, self.site.today);
+        let shift = schedule::on_duty(r, at)?;
+        let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
+        Some(DutyView {
+            rotation: self.link(i),
+            pairs: crate::schedule::pairs_text(&shift.pairs),
+            member: shift.member,
+            until: shift
+                .end
+                .with_timezone(&tz)
+                .format("%a %Y-%m-%d %H:%M %Z")
+                .to_string(),
+        })
+    }
+
+    fn tag_link(&self, tag: &str) -> TagLink {
+        TagLink {
+            name: tag.to_string(),
+            url: format!("{}tags/{}/", self.base, crate::load::slugify(tag)),
+        }
+    }
+}

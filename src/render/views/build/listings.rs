@@ -1,0 +1,463 @@
+//! Index pages: kind listings, tags, doc health, the dependency tracker,
+//! upcoming commitments and the home page, with their pagination.
+
+use std::collections::BTreeMap;
+
+use super::Views;
+use crate::model::{AdrStatus, AdrStatusWord, Details, Kind, Risk};
+use crate::render::markdown::{Highlighter, render_body};
+use crate::render::reads::{Fact, Read};
+use crate::render::views::types::*;
+use crate::render::views::{
+    HOME_DUTIES, HOME_TEAMS, HOME_UPDATES, PAGE_SIZE, page_count, page_path, page_slice, tag_url,
+};
+
+impl Views<'_> {
+    /// Every tag with its documents.
+    pub fn tags(&self) -> Vec<TagView> {
+        self.note(Read::Fact(Fact::Tags));
+        self.site
+            .links
+            .tags
+            .keys()
+            .map(|name| self.tag(name, 1))
+            .collect()
+    }
+
+    /// One page of a tag and the documents with it.
+    pub fn tag(&self, name: &str, page: usize) -> TagView {
+        self.note(Read::Fact(Fact::Tags));
+        let docs = self
+            .site
+            .links
+            .tags
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let url = tag_url(name);
+        TagView {
+            name: name.to_string(),
+            documents: self.links(page_slice(docs, page)),
+            pagination: self.page_nav(&url, page, docs.len()),
+            url,
+        }
+    }
+
+    /// Where page `page` of a listing at `url` with `total` items sits among the others.
+    pub fn page_nav(&self, url: &str, page: usize, total: usize) -> PageNav {
+        let pages = page_count(total);
+        let href = |n: usize| format!("{}{}", self.base, page_path(url, n));
+        PageNav {
+            page,
+            pages,
+            total,
+            from: ((page - 1) * PAGE_SIZE + 1).min(total),
+            to: (page * PAGE_SIZE).min(total),
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+            links: (1..=pages)
+                .map(|n| PageLink {
+                    number: n,
+                    url: href(n),
+                    current: n == page,
+                })
+                .collect(),
+        }
+    }
+
+    /// The documents of one kind's index, in order, with its filters' values.
+    pub fn listing_order(&self, kind: Kind) -> ListingOrder {
+        let site = self.site;
+        let mut documents: Vec<usize> = site
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        match kind {
+            Kind::Adr => {
+                documents.sort_by(|&a, &b| site.documents[b].id.cmp(&site.documents[a].id))
+            }
+            Kind::Update => {
+                let week = |i: usize| match &site.documents[i].details {
+                    Details::Update(u) => Some(u.week.to_string()),
+                    _ => None,
+                };
+                let keys: BTreeMap<usize, (Option<String>, String)> = documents
+                    .iter()
+                    .map(|&i| (i, (week(i), self.title(i))))
+                    .collect();
+                documents.sort_by(|a, b| {
+                    let (wa, ta) = &keys[a];
+                    let (wb, tb) = &keys[b];
+                    wb.cmp(wa).then(ta.cmp(tb))
+                })
+            }
+            _ => {
+                let keys: BTreeMap<usize, String> = documents
+                    .iter()
+                    .map(|&i| (i, self.title(i).to_lowercase()))
+                    .collect();
+                documents.sort_by(|a, b| keys[a].cmp(&keys[b]))
+            }
+        }
+        let distinct = |values: Vec<String>| {
+            values
+                .into_iter()
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        let docs = || documents.iter().map(|&i| &site.documents[i]);
+        ListingOrder {
+            statuses: distinct(docs().filter_map(|d| d.status()).collect()),
+            teams: distinct(
+                docs()
+                    .filter(|_| kind != Kind::Team)
+                    .filter_map(|d| d.team().map(str::to_string))
+                    .collect(),
+            ),
+            tags: distinct(docs().flat_map(|d| d.tags.iter().cloned()).collect()),
+            documents,
+        }
+    }
+
+    /// Page `page` of the index of one kind, listed in `order`.
+    pub fn listing(
+        &self,
+        kind: Kind,
+        order: &ListingOrder,
+        page: usize,
+        highlighter: &Highlighter,
+    ) -> ListingView {
+        let site = self.site;
+        self.note(Read::Kind(kind));
+        let items: Vec<ListingItem> = page_slice(&order.documents, page)
+            .iter()
+            .map(|&i| self.listing_item(kind, i))
+            .collect();
+        let intro = (kind == Kind::Adr && page == 1)
+            .then(|| {
+                site.documents.iter().find(|d| {
+                    let dirs = site.config.dirs_for(Kind::Adr);
+                    dirs.iter().any(|dir| {
+                        d.source.rel == format!("{dir}/README.md")
+                            || d.source.rel == format!("{dir}/index.md")
+                    })
+                })
+            })
+            .flatten()
+            .map(|d| {
+                if let Some(i) = site.index.position(d.key) {
+                    self.note_body(i);
+                }
+                render_body(d, site, highlighter)
+            });
+        ListingView {
+            kind,
+            items,
+            statuses: order.statuses.clone(),
+            teams: order.teams.clone(),
+            tags: order.tags.clone(),
+            intro,
+            pagination: self.page_nav(&format!("{}/", kind.url_dir()), page, order.documents.len()),
+        }
+    }
+
+    fn listing_item(&self, kind: Kind, i: usize) -> ListingItem {
+        let site = self.site;
+        let d = &site.documents[i];
+        // How many depend on a team comes from linking.
+        self.note_links(i);
+        ListingItem {
+            link: self.link(i),
+            team: d
+                .team()
+                .filter(|_| kind != Kind::Team)
+                .map(|t| self.reference(t, Kind::Team)),
+            tags: d.tags.iter().map(|t| self.tag_link(t)).collect(),
+            summary: match &d.details {
+                Details::Team(t) => t.mission.clone(),
+                _ => d.description.clone(),
+            },
+            count: match &d.details {
+                Details::Team(t) => t.depends_on.len(),
+                Details::Alignment(a) => a.commitments.len(),
+                _ => 0,
+            },
+            // Only teams are depended on.
+            reverse_count: if d.kind == Kind::Team {
+                site.links
+                    .dependencies
+                    .iter()
+                    .filter(|x| x.to == Some(i))
+                    .count()
+            } else {
+                0
+            },
+            week: match &d.details {
+                Details::Update(u) => Some(u.week.to_string()),
+                _ => None,
+            },
+        }
+    }
+
+    /// Every problem grouped by the team that owns each file, on one page.
+    pub fn health(&self) -> HealthView {
+        let site = self.site;
+        self.note(Read::Fact(Fact::Problems));
+        let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
+        for (file, problems) in self.problems_by_file.iter() {
+            let doc = site.index.by_file(file);
+            let team = doc
+                .inspect(|&i| self.note_document(i))
+                .and_then(|i| site.documents[i].team())
+                .inspect(|t| self.note_name(Some(Kind::Team), t))
+                .and_then(|t| site.team(t));
+            let key = match team {
+                Some(t) => (0, site.documents[t].title.clone()),
+                None => (1, "Other documents".into()),
+            };
+            let group = groups.entry(key.clone()).or_insert_with(|| HealthGroup {
+                team: team.map(|t| self.link(t)),
+                name: key.1.clone(),
+                counts: ProblemCounts::default(),
+                problems: Vec::new(),
+                continued: false,
+            });
+            for p in problems {
+                match p.severity {
+                    "error" => group.counts.errors += 1,
+                    _ => group.counts.warnings += 1,
+                }
+                group.problems.push(p.clone());
+            }
+        }
+        let c = crate::diagnostic::Counts::of(&site.diagnostics);
+        HealthView {
+            groups: groups.into_values().collect(),
+            counts: ProblemCounts {
+                errors: c.errors,
+                warnings: c.warnings,
+            },
+            pagination: self.page_nav("health/", 1, site.diagnostics.len()),
+        }
+    }
+
+    /// Page `page` of the health view `all`: [`PAGE_SIZE`] problems, in their groups.
+    pub fn health_page(&self, all: &HealthView, page: usize) -> HealthView {
+        let total: usize = all.groups.iter().map(|g| g.problems.len()).sum();
+        let start = (page.max(1) - 1) * PAGE_SIZE;
+        let end = start + PAGE_SIZE;
+        let mut seen = 0;
+        let mut groups = Vec::new();
+        for g in &all.groups {
+            let (first, last) = (seen, seen + g.problems.len());
+            seen = last;
+            if last <= start || first >= end {
+                continue;
+            }
+            let from = start.saturating_sub(first);
+            let to = (end - first).min(g.problems.len());
+            groups.push(HealthGroup {
+                team: g.team.clone(),
+                name: g.name.clone(),
+                counts: g.counts,
+                problems: g.problems[from..to].to_vec(),
+                continued: from > 0,
+            });
+        }
+        HealthView {
+            groups,
+            counts: all.counts,
+            pagination: self.page_nav("health/", page, total),
+        }
+    }
+
+    /// Page `page` of the org-wide tracker, with the graph already drawn (or empty).
+    pub fn tracker(&self, graph: String, page: usize) -> TrackerView {
+        self.note(Read::Fact(Fact::Dependencies));
+        let deps = &self.site.links.dependencies;
+        let pagination = self.page_nav("dependencies/", page, deps.len());
+        let all: Vec<DependencyView> = page_slice(deps, page)
+            .iter()
+            .map(|d| self.dependency(d))
+            .collect();
+        let group = |key: &dyn Fn(&DependencyView) -> RefView| {
+            let mut groups: BTreeMap<String, DependencyGroup> = BTreeMap::new();
+            for d in &all {
+                let team = key(d);
+                let name = team
+                    .link
+                    .as_ref()
+                    .map(|l| l.title.to_lowercase())
+                    .unwrap_or_else(|| team.id.clone());
+                groups
+                    .entry(name)
+                    .or_insert_with(|| DependencyGroup {
+                        team,
+                        dependencies: Vec::new(),
+                    })
+                    .dependencies
+                    .push(d.clone());
+            }
+            groups.into_values().collect::<Vec<_>>()
+        };
+        // Grouped twice more, every row would be on the page three times: past
+        // one page, each team's page shows its rows both ways instead.
+        let (by_owner, by_dependent) = if pagination.pages == 1 {
+            (
+                group(&|d: &DependencyView| d.on.clone()),
+                group(&|d: &DependencyView| RefView {
+                    id: d.from.id.clone(),
+                    link: Some(d.from.clone()),
+                }),
+            )
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let mut counts = BTreeMap::new();
+        for d in deps {
+            *counts.entry(d.assessment.computed.to_string()).or_insert(0) += 1;
+        }
+        TrackerView {
+            all,
+            by_owner,
+            by_dependent,
+            counts,
+            graph,
+            pagination,
+        }
+    }
+
+    /// Every alignment commitment due within `days` of the build's date, soonest first.
+    pub fn upcoming_commitments(&self, days: i64) -> Vec<UpcomingCommitment> {
+        let site = self.site;
+        self.note(Read::Kind(Kind::Alignment));
+        self.note(Read::Fact(Fact::Settings));
+        let mut out: Vec<UpcomingCommitment> = site
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| match &d.details {
+                Details::Alignment(a)
+                    if a.status != Some(crate::model::AlignmentStatus::Closed) =>
+                {
+                    Some((i, a))
+                }
+                _ => None,
+            })
+            .flat_map(|(i, a)| {
+                a.commitments.iter().filter_map(move |c| {
+                    let date = c.date?;
+                    let away = (date - site.today).num_days();
+                    (0..=days).contains(&away).then(|| UpcomingCommitment {
+                        alignment: self.link(i),
+                        team: self.reference(&c.team.id, Kind::Team),
+                        deliverable: c.deliverable.clone(),
+                        date: date.to_string(),
+                        days: away,
+                        confidence: c.confidence,
+                    })
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.date, &a.alignment.id).cmp(&(&b.date, &b.alignment.id)));
+        out
+    }
+
+    /// The home page.
+    pub fn home(&self, intro: Option<String>) -> HomeView {
+        let site = self.site;
+        for read in [
+            Read::Kind(Kind::Adr),
+            Read::Kind(Kind::Rotation),
+            Read::Kind(Kind::Update),
+            Read::Fact(Fact::Dependencies),
+            Read::Fact(Fact::Census),
+            Read::Fact(Fact::Settings),
+        ] {
+            self.note(read);
+        }
+        let mut adrs: Vec<usize> = (0..site.documents.len())
+            .filter(|&i| site.documents[i].kind == Kind::Adr)
+            .collect();
+        adrs.sort_by(|&a, &b| {
+            site.documents[b]
+                .date
+                .cmp(&site.documents[a].date)
+                .then(site.documents[b].id.cmp(&site.documents[a].id))
+        });
+        let open_for_comment = adrs
+            .iter()
+            .copied()
+            .filter(|&i| match &site.documents[i].details {
+                Details::Adr(a) => {
+                    a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed))
+                        && a.comment_by.is_none_or(|c| c >= site.today)
+                }
+                _ => false,
+            })
+            .map(|i| self.link(i))
+            .collect();
+        let risks = self
+            .sorted_dependencies(
+                site.links
+                    .dependencies
+                    .iter()
+                    .filter(|d| d.assessment.computed == Risk::High),
+            )
+            .into_iter()
+            .take(10)
+            .collect();
+        let mut on_duty: Vec<DutyView> = (0..site.documents.len())
+            .filter_map(|i| self.duty(i))
+            .collect();
+        let on_duty_total = on_duty.len();
+        on_duty.truncate(HOME_DUTIES);
+        let latest_week = site
+            .documents
+            .iter()
+            .filter_map(|d| match &d.details {
+                Details::Update(u) if u.week <= crate::model::Week::of(site.today) => Some(u.week),
+                _ => None,
+            })
+            .max();
+        let latest: Vec<usize> = (0..site.documents.len())
+            .filter(|&i| matches!(&site.documents[i].details, Details::Update(u) if Some(u.week) == latest_week))
+            .collect();
+        let latest_updates = latest
+            .iter()
+            .take(HOME_UPDATES)
+            .map(|&i| self.link(i))
+            .collect();
+        let mut counts = BTreeMap::new();
+        for d in &site.documents {
+            *counts.entry(d.kind.as_str().to_string()).or_insert(0) += 1;
+        }
+        let teams = self.listing_order(Kind::Team);
+        HomeView {
+            intro,
+            teams: teams
+                .documents
+                .iter()
+                .take(HOME_TEAMS)
+                .map(|&i| {
+                    self.note(Read::Kind(Kind::Team));
+                    self.listing_item(Kind::Team, i)
+                })
+                .collect(),
+            teams_total: teams.documents.len(),
+            recent_decisions: adrs.iter().take(8).map(|&i| self.link(i)).collect(),
+            open_for_comment,
+            risks,
+            on_duty,
+            on_duty_total,
+            latest_week: latest_week.map(|w| w.to_string()),
+            latest_updates,
+            latest_updates_total: latest.len(),
+            counts,
+        }
+    }
+}
