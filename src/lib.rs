@@ -2,7 +2,7 @@
 //! and weekly updates into a validated, cross-linked static wiki.
 //!
 //! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
-//! [`render`] → [`write`]. Each stage owns its data and passes it forward;
+//! [`render`] → [`write`](mod@write). Each stage owns its data and passes it forward;
 //! [`site`] runs the stages in order for the commands, and [`init`] and
 //! [`serve`] are thin commands over it. [`render`] makes the output files,
 //! the rotations' iCalendar files ([`render::ics`]) among them.

@@ -1,6 +1,6 @@
 //! iCalendar (RFC 5545) files for rotations, for calendar apps to subscribe to.
 //!
-//! One VEVENT per [`Shift`](crate::schedule::Shift): the shifts of the
+//! One VEVENT per [`Shift`]: the shifts of the
 //! [`HISTORY_DAYS`] before the build's instant, the shift on duty at it, and
 //! the next ones. Times are in UTC, so no VTIMEZONE is needed. The output
 //! depends only on its inputs (DTSTAMP is the shift's start, not the clock),

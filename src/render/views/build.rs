@@ -69,8 +69,8 @@ impl SiteView {
 
 /// Builds views from the linked site.
 ///
-/// Views are the only way pages read the site: when made [`recording`]
-/// (Views::recording), they note every document and fact they read.
+/// Views are the only way pages read the site: when made
+/// [recording](Views::recording), they note every document and fact they read.
 #[derive(Clone)]
 pub struct Views<'a> {
     site: &'a Site,

@@ -17,6 +17,8 @@ pub const HOME_TEAMS: usize = 60;
 pub const HOME_DUTIES: usize = 20;
 /// How many of the latest week's updates the home page lists.
 pub const HOME_UPDATES: usize = 30;
+/// How many ADRs open for comment the home page lists.
+pub const HOME_COMMENTS: usize = 20;
 
 /// How many items one page of a listing holds; a longer listing goes on at `page/2/`, `page/3/`, ….
 pub const PAGE_SIZE: usize = 1000;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 #[cfg(doc)] // Named in the home page's doc comments.
-use super::{HOME_DUTIES, HOME_TEAMS, HOME_UPDATES};
+use super::{HOME_COMMENTS, HOME_DUTIES, HOME_TEAMS, HOME_UPDATES};
 use crate::model::Kind;
 
 /// Site-wide values every template gets as `site`.
@@ -499,8 +499,10 @@ pub struct HomeView {
     pub teams_total: usize,
     /// Latest ADRs.
     pub recent_decisions: Vec<LinkView>,
-    /// Proposed ADRs open for comment.
+    /// Proposed ADRs open for comment (the newest [`HOME_COMMENTS`]).
     pub open_for_comment: Vec<LinkView>,
+    /// How many proposed ADRs are open for comment.
+    pub open_for_comment_total: usize,
     /// Highest-risk dependencies.
     pub risks: Vec<DependencyView>,
     /// Who is on duty (in the first [`HOME_DUTIES`] rotations by file).

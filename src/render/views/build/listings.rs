@@ -9,7 +9,8 @@ use crate::render::markdown::{Highlighter, render_body};
 use crate::render::reads::{Fact, Read};
 use crate::render::views::types::*;
 use crate::render::views::{
-    HOME_DUTIES, HOME_TEAMS, HOME_UPDATES, PAGE_SIZE, page_count, page_path, page_slice, tag_url,
+    HOME_COMMENTS, HOME_DUTIES, HOME_TEAMS, HOME_UPDATES, PAGE_SIZE, page_count, page_path,
+    page_slice, tag_url,
 };
 
 impl Views<'_> {
@@ -389,7 +390,7 @@ impl Views<'_> {
                 .cmp(&site.documents[a].date)
                 .then(site.documents[b].id.cmp(&site.documents[a].id))
         });
-        let open_for_comment = adrs
+        let open: Vec<usize> = adrs
             .iter()
             .copied()
             .filter(|&i| match &site.documents[i].details {
@@ -399,7 +400,11 @@ impl Views<'_> {
                 }
                 _ => false,
             })
-            .map(|i| self.link(i))
+            .collect();
+        let open_for_comment = open
+            .iter()
+            .take(HOME_COMMENTS)
+            .map(|&i| self.link(i))
             .collect();
         let risks = self
             .sorted_dependencies(
@@ -451,6 +456,7 @@ impl Views<'_> {
             teams_total: teams.documents.len(),
             recent_decisions: adrs.iter().take(8).map(|&i| self.link(i)).collect(),
             open_for_comment,
+            open_for_comment_total: open.len(),
             risks,
             on_duty,
             on_duty_total,
