@@ -328,46 +328,46 @@ impl SmtpServer {
             url: redact(url),
             why: why.to_string(),
         };
-        let (scheme, rest) = url
-            .split_once("://")
-            .ok_or_else(|| bad("is not a URL: write smtp://host:587 or smtps://host:465"))?;
+        let not_a_url = "is not a URL: write smtp://host:587 or smtps://host:465";
+        // The scheme first, as written: `url` would accept any scheme, and
+        // reports a missing host or a bad port before a wrong scheme.
+        let (scheme, _) = url.split_once("://").ok_or_else(|| bad(not_a_url))?;
         let implicit = match scheme.to_ascii_lowercase().as_str() {
             "smtp" => false,
             "smtps" => true,
             _ => return Err(bad("must start with smtp:// or smtps://")),
         };
-        let (rest, query) = match rest.split_once('?') {
-            Some((r, q)) => (r, Some(q)),
-            None => (rest, None),
-        };
-        let rest = rest.trim_end_matches('/');
-        let (userinfo, hostport) = match rest.rsplit_once('@') {
-            Some((u, h)) => (Some(u), h),
-            None => (None, rest),
-        };
-        let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-            let (h, after) = v6
-                .split_once(']')
-                .ok_or_else(|| bad("has an unclosed [ in its host"))?;
-            (h.to_string(), after.strip_prefix(':'))
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p)),
-                None => (hostport.to_string(), None),
-            }
+        let parsed = url::Url::parse(url).map_err(|e| {
+            bad(match e {
+                url::ParseError::EmptyHost => "has no host",
+                url::ParseError::InvalidPort => "has a port that is not a number from 1 to 65535",
+                url::ParseError::InvalidIpv6Address if !url.contains(']') => {
+                    "has an unclosed [ in its host"
+                }
+                _ => not_a_url,
+            })
+        })?;
+        // smtp and smtps are not special schemes to `url`: a name is kept as
+        // written (an opaque host), and only [IPv6] literals are parsed.
+        let host = match parsed.host() {
+            Some(url::Host::Domain(name)) => name.to_string(),
+            Some(url::Host::Ipv6(ip)) => ip.to_string(),
+            Some(url::Host::Ipv4(ip)) => ip.to_string(),
+            None => String::new(),
         };
         if host.is_empty() {
             return Err(bad("has no host"));
         }
-        let port = match port {
-            Some(p) => p
-                .parse::<u16>()
-                .ok()
-                .filter(|&p| p > 0)
-                .ok_or_else(|| bad("has a port that is not a number from 1 to 65535"))?,
+        let port = match parsed.port() {
+            Some(0) => return Err(bad("has a port that is not a number from 1 to 65535")),
+            Some(p) => p,
             None if implicit => 465,
             None => 587,
         };
+        // Nothing may follow the server but slashes and the query.
+        if !parsed.path().chars().all(|c| c == '/') || parsed.fragment().is_some() {
+            return Err(bad(not_a_url));
+        }
         let mut security = if implicit {
             Security::Tls
         } else {
@@ -375,7 +375,12 @@ impl SmtpServer {
                 required: !is_loopback(&host),
             }
         };
-        for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        for pair in parsed
+            .query()
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+        {
             match pair.split_once('=') {
                 Some(("tls", "required")) if !implicit => {
                     security = Security::StartTls { required: true }
@@ -394,13 +399,9 @@ impl SmtpServer {
                 }
             }
         }
-        let (mut user, mut password) = match userinfo {
-            Some(u) => match u.split_once(':') {
-                Some((n, p)) => (Some(percent_decode(n)), Some(percent_decode(p))),
-                None => (Some(percent_decode(u)), None),
-            },
-            None => (None, None),
-        };
+        // `url` keeps user and password percent-encoded.
+        let mut user = Some(percent_decode(parsed.username()));
+        let mut password = parsed.password().map(percent_decode);
         if user.as_deref().is_none_or(str::is_empty) {
             user = env(USERNAME_VAR).filter(|u| !u.is_empty());
         }

@@ -1,0 +1,442 @@
+//! The body of each command: it builds the library's [`Options`], runs the
+//! stages it needs, prints through [`super::print`] and returns the exit
+//! code. Failures that are not problems in the documents come back as errors
+//! for `main` to print.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+
+use seam::diagnostic::Counts;
+use seam::model::{Kind, Risk};
+use seam::site::{self, Options};
+
+use super::args::{Cli, Command, DepsFormat, DigestArgs, Format, ListFormat};
+use super::print::{
+    colour_on_stdout, print_deps, print_duty, print_json, print_problems, print_table,
+    summary_counts, write_deps_csv,
+};
+use super::progress::Progress;
+use crate::usage;
+
+/// Runs the command `cli` names.
+pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
+    let root = cli.root.as_deref();
+    let quiet = cli.quiet;
+    match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            today,
+            allow_errors,
+        } => build(root, quiet, out, base_url, today, allow_errors),
+        Command::Check {
+            format,
+            deny_warnings,
+            today,
+        } => check(root, quiet, format, deny_warnings, today),
+        Command::Serve {
+            bind,
+            port,
+            open,
+            today,
+        } => serve(root, &bind, port, open, today),
+        Command::Init { dir } => init(quiet, dir),
+        Command::Deps {
+            team,
+            risk,
+            format,
+            today,
+        } => deps(root, team.as_deref(), risk, format, today),
+        Command::Rotations { at, format } => rotations(root, at.as_deref(), format),
+        Command::Digest(args) => digest(root, args, quiet),
+        Command::List {
+            kind,
+            format,
+            today,
+        } => list(root, kind, format, today),
+    }
+}
+
+/// The library's options: the root given or found from the current folder,
+/// every week's digest, and `SOURCE_DATE_EPOCH` for reproducible dates.
+fn options(
+    cli_root: Option<&Path>,
+    today: Option<NaiveDate>,
+    base_url: Option<String>,
+) -> Result<Options> {
+    let root = match cli_root {
+        Some(r) => r.to_path_buf(),
+        None => seam::config::find_root(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        ),
+    };
+    Ok(Options {
+        root,
+        today,
+        base_url,
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        digests: site::Digests::All,
+    })
+}
+
+/// `seam build`: writes the site; exit 1 when documents have errors, unless allowed.
+fn build(
+    root: Option<&Path>,
+    quiet: bool,
+    out: Option<PathBuf>,
+    base_url: Option<String>,
+    today: Option<NaiveDate>,
+    allow_errors: bool,
+) -> Result<ExitCode> {
+    let started = Instant::now();
+    let opts = options(root, today, base_url)?;
+    let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
+    let result = (|| -> Result<_> {
+        let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
+        let out_dir = out.unwrap_or_else(|| site.root.join(&site.config.output_dir));
+        let written = site::build(&site, &out_dir, &|s| progress.set(s))?;
+        Ok((site, written, out_dir))
+    })();
+    progress.finish();
+    let (site, pages, out_dir) = result?;
+    print_problems(&site.diagnostics, Format::Human);
+    let counts = Counts::of(&site.diagnostics);
+    if !quiet {
+        eprintln!(
+            "Built {} documents into {} files in {} ({}) in {:.2}s",
+            site.documents.len(),
+            pages + site.assets.len(),
+            out_dir.display(),
+            summary_counts(counts),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(if counts.errors > 0 && !allow_errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `seam check`: every document and template, nothing written; exit 1 on
+/// errors, or on warnings with `--deny-warnings`.
+fn check(
+    root: Option<&Path>,
+    quiet: bool,
+    format: Format,
+    deny_warnings: bool,
+    today: Option<NaiveDate>,
+) -> Result<ExitCode> {
+    let started = Instant::now();
+    let opts = Options {
+        digests: site::Digests::Current,
+        ..options(root, today, None)?
+    };
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    // A broken template is a problem too: each is compiled and rendered once.
+    site::check_templates(&site)?;
+    print_problems(&site.diagnostics, format);
+    let counts = Counts::of(&site.diagnostics);
+    if !quiet {
+        eprintln!(
+            "Checked {} documents at {}: {} in {:.2}s",
+            site.documents.len(),
+            site.today,
+            summary_counts(counts),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `seam serve`: the site rendered into memory and served until Ctrl-C.
+fn serve(
+    root: Option<&Path>,
+    bind: &str,
+    port: u16,
+    open: bool,
+    today: Option<NaiveDate>,
+) -> Result<ExitCode> {
+    let url = format!(
+        "http://{}:{port}/",
+        if bind.contains(':') {
+            format!("[{bind}]")
+        } else {
+            bind.to_string()
+        }
+    );
+    let opts = options(root, today, Some(url.clone()))?;
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let files = site::render(&site)?;
+    print_problems(&site.diagnostics, Format::Human);
+    let server = tiny_http::Server::http((bind, port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    eprintln!(
+        "Serving {} documents ({}) at {url} — press Ctrl-C to stop",
+        site.documents.len(),
+        summary_counts(Counts::of(&site.diagnostics))
+    );
+    if open {
+        let opener = if cfg!(target_os = "macos") {
+            "open"
+        } else {
+            "xdg-open"
+        };
+        if std::process::Command::new(opener)
+            .arg(&url)
+            .spawn()
+            .is_err()
+        {
+            eprintln!("could not open a browser; visit {url}");
+        }
+    }
+    let memory = seam::serve::MemorySite::new(files, &site);
+    seam::serve::serve(server, memory);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seam init`: a new docs repo in `dir` (default: here).
+fn init(quiet: bool, dir: Option<PathBuf>) -> Result<ExitCode> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    let written = seam::init::init(&dir)?;
+    if !quiet {
+        for p in &written {
+            println!("created {}", p.display());
+        }
+        println!("Next: cd {} && seam serve", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seam deps`: the dependency tracker, filtered by team and risk.
+fn deps(
+    root: Option<&Path>,
+    team: Option<&str>,
+    risk: Option<Risk>,
+    format: DepsFormat,
+    today: Option<NaiveDate>,
+) -> Result<ExitCode> {
+    let opts = Options {
+        digests: site::Digests::None,
+        ..options(root, today, None)?
+    };
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let team_index = match team {
+        Some(id) => Some(site.team(id).with_context(|| {
+            format!("no team has the id `{id}`; `seam list --kind team` shows them")
+        })?),
+        None => None,
+    };
+    let rows = site::dependency_rows(&site, team_index, risk);
+    match format {
+        DepsFormat::Json => print_json(&rows)?,
+        DepsFormat::Csv => write_deps_csv(&rows)?,
+        DepsFormat::Table => print_deps(&rows, colour_on_stdout()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seam rotations`: who is on duty at a date or instant (default: today).
+fn rotations(root: Option<&Path>, at: Option<&str>, format: ListFormat) -> Result<ExitCode> {
+    let opts = Options {
+        digests: site::Digests::None,
+        ..options(root, None, None)?
+    };
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let at = match at {
+        None => site::At::Date(site.today),
+        Some(s) => site::At::parse(s).map_err(|e| anyhow::anyhow!(e))?,
+    };
+    let rows = site::duty_rows(&site, at);
+    match format {
+        ListFormat::Json => print_json(&rows)?,
+        ListFormat::Table => print_duty(&rows),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seam list`: every document, or those of one kind; exit 1 when the docs
+/// have errors, after listing them.
+fn list(
+    root: Option<&Path>,
+    kind: Option<Kind>,
+    format: ListFormat,
+    today: Option<NaiveDate>,
+) -> Result<ExitCode> {
+    let opts = Options {
+        digests: site::Digests::None,
+        ..options(root, today, None)?
+    };
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let rows = site::document_rows(&site, kind);
+    match format {
+        ListFormat::Json => print_json(&rows)?,
+        ListFormat::Table => print_table(&rows),
+    }
+    let counts = Counts::of(&site.diagnostics);
+    if counts.errors > 0 {
+        eprintln!(
+            "The docs have {}: run `seam check` to see them",
+            summary_counts(counts)
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `seam digest`: prints the week's digest as text, writes it as `.eml` or
+/// HTML, or sends it (`--send`, `--dry-run`). Missing sender, recipients or
+/// server are usage errors (exit 2); a failed send saves the message (exit 1).
+fn digest(root: Option<&Path>, args: DigestArgs, quiet: bool) -> Result<ExitCode> {
+    use seam::email::{Addresses, SmtpServer};
+    let opts = Options {
+        digests: site::Digests::None,
+        ..options(root, args.today, args.base_url)?
+    };
+    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let (digest, email) = site::digest_email(&site, args.week)?;
+    let week = digest.week.to_string();
+    let config = &site.config;
+    let from = args.from.or_else(|| config.digest.from.clone());
+    let to = if args.to.is_empty() {
+        config.digest.to.clone()
+    } else {
+        args.to
+    };
+    if args.send {
+        if from.is_none() {
+            return usage(
+                "--send needs a sender: --from ADDRESS, or from in [digest] in seam.toml",
+            );
+        }
+        if to.is_empty() {
+            return usage(
+                "--send needs at least one recipient: --to ADDRESS, or to in [digest] in seam.toml",
+            );
+        }
+    }
+    let server = if args.send {
+        let Some(url) = args.smtp.or_else(|| config.smtp.url.clone()) else {
+            return usage(
+                "--send needs a server: --smtp smtp://host:587, or url in [smtp] in seam.toml",
+            );
+        };
+        let mut server = SmtpServer::parse(&url, &|k| std::env::var(k).ok())?;
+        server.ca_file = std::env::var_os("SEAM_SMTP_CA_FILE")
+            .map(PathBuf::from)
+            .or_else(|| config.smtp.ca_file.as_ref().map(|p| site.root.join(p)));
+        Some(server)
+    } else {
+        None
+    };
+    if !config.base_url.contains("://") && !quiet {
+        eprintln!(
+            "warning: base_url is `{}`, so the email's links are not absolute and will not work in a mail client; set base_url in seam.toml or pass --base-url https://…",
+            config.base_url
+        );
+    }
+    let now = std::time::SystemTime::now();
+    // Without a sender and recipients (a preview), the .eml gets placeholder addresses.
+    let addresses = match &from {
+        Some(f) if !to.is_empty() => Some(Addresses::parse(f, &to)?),
+        _ => None,
+    };
+    let message = match &addresses {
+        Some(a) => seam::email::message(&email, a, now)?,
+        None => seam::email::preview(&email, now)?,
+    };
+    let summary = format!(
+        "“{}”: {} of {} teams sent an update, {} {}, {} to watch",
+        email.subject,
+        digest.updates.len(),
+        digest.updates.len() + digest.missing.len(),
+        digest.decisions.len(),
+        if digest.decisions.len() == 1 {
+            "decision"
+        } else {
+            "decisions"
+        },
+        digest.watch.len(),
+    );
+    if let Some(path) = &args.html {
+        std::fs::write(path, &email.html)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = &args.eml {
+        seam::email::write_eml(path, &message)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        if !quiet {
+            eprintln!("Wrote {} to {}", summary, path.display());
+        }
+    }
+    // With --send, the checks above made sure of a server, a sender and recipients.
+    let (Some(server), Some(addresses)) = (server, addresses) else {
+        if args.eml.is_none() && args.html.is_none() {
+            print!("{}", email.text);
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    if args.dry_run {
+        println!(
+            "Would send {summary}\nfrom {}\nto {}\nthrough {} ({} bytes); nothing was sent.",
+            addresses.from,
+            addresses
+                .to
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            server.describe(),
+            message.formatted().len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let sent = seam::email::send_or_keep(
+        &server,
+        &addresses,
+        &message,
+        args.eml.as_deref(),
+        &here,
+        &week,
+    );
+    match sent {
+        Ok(()) => {
+            if !quiet {
+                let n = addresses.to.len();
+                eprintln!(
+                    "Sent {summary} to {n} {} through {}",
+                    if n == 1 { "recipient" } else { "recipients" },
+                    server.address()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(unsent) => {
+            eprintln!("error: {}", unsent.error);
+            if let Some(hint) = unsent.error.hint() {
+                eprintln!("  = hint: {hint}");
+            }
+            match unsent.saved {
+                Ok(path) => eprintln!(
+                    "The message was not sent. It is saved in {}: fix the problem and run the command again, or send that file with any mail tool.",
+                    path.display()
+                ),
+                Err(io) => {
+                    eprintln!("The message was not sent, and could not be saved either: {io}")
+                }
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}
