@@ -578,31 +578,24 @@ pub fn wrap_text(text: &str, width: usize, indent: usize) -> String {
         .join("\n")
 }
 
-/// Greedy word wrap; words longer than the width (URLs) get a line of their own.
+/// Greedy word wrap by display width; words longer than the width (URLs) get
+/// a line of their own, unbroken.
 fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let needed = if empty {
-            word.chars().count()
-        } else {
-            word.chars().count() + 1
-        };
-        if !empty && line.chars().count() + needed > width {
-            lines.push(std::mem::replace(&mut line, rest.to_string()));
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        line.push_str(word);
-        empty = false;
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        return Vec::new();
     }
-    if !empty {
-        lines.push(line);
-    }
-    lines
+    let options = textwrap::Options::new(width)
+        .initial_indent(first)
+        .subsequent_indent(rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit);
+    textwrap::wrap(&words, options)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -627,6 +620,16 @@ mod tests {
         assert_eq!(
             text,
             "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n\n9. nine\n10. ten\n    - under ten\n"
+        );
+    }
+
+    #[test]
+    fn wrapping_counts_display_columns_not_characters() {
+        // Each of these characters takes two columns: three and the marker fill ten
+        // (counting characters would put a fourth on the first line, twelve wide).
+        assert_eq!(
+            wrap_text("- 表 示 幅 の 計 算", 10, 2),
+            "- 表 示 幅\n  の 計 算"
         );
     }
 
