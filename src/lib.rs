@@ -25,5 +25,7 @@ pub mod risk;
 pub mod schedule;
 pub mod serve;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod vocabulary;
 pub mod write;

@@ -373,25 +373,10 @@ mod tests {
     use super::*;
     use std::path::Path;
 
-    /// A small deterministic generator (xorshift).
-    struct Rng(u64);
+    use crate::testing::Rng;
 
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n.max(1) as u64) as usize
-        }
-        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-            &items[self.below(items.len())]
-        }
-        fn date(&mut self) -> String {
-            format!("2026-{:02}-{:02}", 9 + self.below(4), 1 + self.below(28))
-        }
+    fn date(rng: &mut Rng) -> String {
+        format!("2026-{:02}-{:02}", 9 + rng.below(4), 1 + rng.below(28))
     }
 
     const TEAM_SECTIONS: &str = "## Current Priorities\n\nShip it.\n\n## Looking for Input On\n\nNothing.\n\n## Recent Wins\n\nSome.\n";
@@ -406,9 +391,9 @@ mod tests {
             deps.push_str(&format!(
                 "  - on: t{on}\n    what: Thing {}\n    need_by: {}\n    committed: {}\n    status: in-progress\n    updated: {}\n",
                 rng.below(9),
-                rng.date(),
-                rng.date(),
-                rng.date()
+                date(rng),
+                date(rng),
+                date(rng)
             ));
         }
         let deps = if deps.is_empty() {
@@ -433,7 +418,7 @@ mod tests {
         format!(
             "---\ntitle: Decision {n}\nstatus: {}\ndate: {}\nteam: t{}\naffects: [t{}]\ntags: [{}]\n{supersedes}---\n\nSee [[t{}]] and [the first](0001-d.md).\n\n{ADR_SECTIONS}",
             rng.pick(&["accepted", "proposed", "deprecated"]),
-            rng.date(),
+            date(rng),
             rng.below(teams),
             rng.below(teams),
             rng.pick(&["core", "api", "data"]),
@@ -464,10 +449,10 @@ mod tests {
                     "---\ntitle: Alignment {n}\nteams: [t{}, t{}]\nreview_by: {}\nadrs: [ADR-000{}]\ncommitments:\n  - {{ team: t{}, deliverable: Part, date: {} }}\n---\n\nWith [[t0]].\n\n{ALIGNMENT_SECTIONS}",
                     n,
                     n + 2,
-                    rng.date(),
+                    date(rng),
                     1 + rng.below(6),
                     n + 2,
-                    rng.date()
+                    date(rng)
                 ),
             );
         }
@@ -525,7 +510,7 @@ mod tests {
             }
             2 => {
                 // A front matter field: a date, or an ADR's status.
-                let date = rng.date();
+                let date = date(rng);
                 let status = rng.pick(&["accepted", "proposed", "superseded", "rejected"]);
                 let front: Vec<String> = lines
                     .iter()
@@ -629,7 +614,7 @@ mod tests {
                 let text = &files[&team_path];
                 let entry = format!(
                     "  - on: {on}\n    what: Added {serial}\n    need_by: {}\n    committed: TBD\n",
-                    rng.date()
+                    date(rng)
                 );
                 let changed = if text.contains("depends_on:\n") {
                     text.replacen("depends_on:\n", &format!("depends_on:\n{entry}"), 1)
