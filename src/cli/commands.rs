@@ -116,6 +116,8 @@ fn build(
             started.elapsed().as_secs_f64()
         );
     }
+    // The process ends now: freeing every document one by one would only delay it.
+    std::mem::forget(site);
     Ok(if counts.errors > 0 && !allow_errors {
         ExitCode::from(1)
     } else {
@@ -152,6 +154,8 @@ fn check(
         );
     }
     let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
+    // The process ends now: freeing every document one by one would only delay it.
+    std::mem::forget(site);
     Ok(if failed {
         ExitCode::from(1)
     } else {

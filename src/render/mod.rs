@@ -402,7 +402,8 @@ pub fn plan(site: &Site) -> Vec<Job> {
 pub struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
-    highlighter: Highlighter,
+    /// Loaded when a first page needs it.
+    highlighter: std::sync::OnceLock<Highlighter>,
     site_view: SiteView,
     views: Views<'a>,
     graphs: &'a GraphCache,
@@ -428,7 +429,7 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             tera,
-            highlighter: Highlighter::default(),
+            highlighter: std::sync::OnceLock::new(),
             site_view: SiteView::new(site),
             views: Views::new(site),
             graphs,
@@ -497,6 +498,10 @@ impl<'a> Renderer<'a> {
             views.note(r.clone());
         }
         health
+    }
+
+    fn highlighter(&self) -> &Highlighter {
+        self.highlighter.get_or_init(Highlighter::default)
     }
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
@@ -597,7 +602,7 @@ impl<'a> Renderer<'a> {
         match &job.output {
             &Output::Document(i) => {
                 let doc = &site.documents[i];
-                let mut page = views.document(i, &self.highlighter);
+                let mut page = views.document(i, self.highlighter());
                 if let Some(team) = page.team.as_mut() {
                     team.graph = Some(dependency_graph(views, Some(i), self.graphs).to_string());
                 }
@@ -657,7 +662,7 @@ impl<'a> Renderer<'a> {
                     .position(|d| d.url.is_empty())
                     .map(|i| {
                         views.note_body(i);
-                        markdown::render_body(&site.documents[i], site, &self.highlighter)
+                        markdown::render_body(&site.documents[i], site, self.highlighter())
                     });
                 let home = views.home(intro);
                 let latest = self.digest_pages()?.first();
@@ -675,7 +680,7 @@ impl<'a> Renderer<'a> {
             }
             &Output::Listing(kind, n) => {
                 let listing =
-                    views.listing(kind, self.listing_order(kind, views), n, &self.highlighter);
+                    views.listing(kind, self.listing_order(kind, views), n, self.highlighter());
                 let url = page_path(&format!("{}/", kind.url_dir()), n);
                 self.page(
                     views,
@@ -903,20 +908,26 @@ pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
     let mut renderer = Renderer::new(site, tera, &graphs, &jobs);
     renderer.sample = true;
     let mut seen = std::collections::BTreeSet::new();
-    let mut rendered = 0;
-    for job in &jobs {
-        if let Some(template) = renderer.template(job)
-            && seen.insert(template)
-        {
-            renderer.produce(job)?;
-            rendered += 1;
-        }
-    }
-    if let Some(digest) = site.digests.first() {
-        digest::digest_email(site, tera, digest)?;
-        rendered += 1;
-    }
-    Ok(rendered)
+    let sample: Vec<&Job> = jobs
+        .iter()
+        .filter(|job| renderer.template(job).is_some_and(|t| seen.insert(t)))
+        .collect();
+    renderer.prepare()?;
+    let (pages, email) = rayon::join(
+        || {
+            sample
+                .par_iter()
+                .try_for_each(|job| renderer.produce(job).map(drop))
+        },
+        || {
+            site.digests
+                .first()
+                .map(|digest| digest::digest_email(site, tera, digest))
+                .transpose()
+        },
+    );
+    pages?;
+    Ok(sample.len() + email?.map_or(0, |_| 1))
 }
 
 /// Escapes text for XML content and attributes (as for HTML), dropping the
