@@ -364,11 +364,7 @@ pub const PRODUCERS: &[Producer] = &[
                 .flat_map(|p| (p.plan)(site))
                 .filter(|j| j.path.ends_with("index.html"))
                 .count();
-            let parts = if pages > SITEMAP_URLS {
-                pages.div_ceil(SITEMAP_URLS)
-            } else {
-                0
-            };
+            let parts = sitemap_parts(pages);
             std::iter::once(job("sitemap.xml", Output::Sitemap))
                 .chain((1..=parts).map(|n| job(format!("sitemap-{n}.xml"), Output::SitemapPart(n))))
                 .collect()
@@ -774,25 +770,17 @@ impl<'a> Renderer<'a> {
                 &[],
             ),
             Output::Sitemap => {
-                // Every page's address, and the dates of the documents.
-                views.note(Read::Fact(Fact::Outputs));
-                views.note(Read::Fact(Fact::Settings));
-                for kind in Kind::ALL {
-                    views.note(Read::Kind(kind));
-                }
-                let text = if self.page_paths.len() > SITEMAP_URLS {
-                    sitemap_index(site, self.page_paths.len().div_ceil(SITEMAP_URLS))
+                note_sitemap(views);
+                let parts = sitemap_parts(self.page_paths.len());
+                let text = if parts > 0 {
+                    sitemap_index(site, parts)
                 } else {
                     sitemap(site, &self.page_paths)
                 };
                 Ok(file(text.into_bytes()))
             }
             &Output::SitemapPart(n) => {
-                views.note(Read::Fact(Fact::Outputs));
-                views.note(Read::Fact(Fact::Settings));
-                for kind in Kind::ALL {
-                    views.note(Read::Kind(kind));
-                }
+                note_sitemap(views);
                 let start = (n - 1) * SITEMAP_URLS;
                 let end = (start + SITEMAP_URLS).min(self.page_paths.len());
                 Ok(file(
@@ -825,6 +813,15 @@ impl<'a> Renderer<'a> {
             | Output::SitemapPart(_)
             | Output::Theme(_) => return None,
         })
+    }
+}
+
+/// Notes what a sitemap is made from: every page's address, and the dates of the documents.
+fn note_sitemap(views: &Views) {
+    views.note(Read::Fact(Fact::Outputs));
+    views.note(Read::Fact(Fact::Settings));
+    for kind in Kind::ALL {
+        views.note(Read::Kind(kind));
     }
 }
 
@@ -1082,6 +1079,16 @@ pub const SITEMAP_URLS: usize = 50_000;
 /// The organisation graph is inlined in the tracker up to this size; larger, it is linked.
 pub const INLINE_GRAPH_BYTES: usize = 1 << 20;
 
+/// How many sitemap files `pages` pages need besides `sitemap.xml`: none up to
+/// [`SITEMAP_URLS`], when `sitemap.xml` lists them all.
+fn sitemap_parts(pages: usize) -> usize {
+    if pages > SITEMAP_URLS {
+        pages.div_ceil(SITEMAP_URLS)
+    } else {
+        0
+    }
+}
+
 /// A sitemap index of `parts` sitemap files, `sitemap-1.xml` on.
 fn sitemap_index(site: &Site, parts: usize) -> String {
     let absolute = absolute_base(&site.config.base_url);
@@ -1136,5 +1143,49 @@ pub(crate) fn absolute_base(base_url: &str) -> String {
         base_url.to_string()
     } else {
         format!("{base_url}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_50000_pages_the_sitemap_is_an_index_of_parts() {
+        assert_eq!(sitemap_parts(0), 0);
+        assert_eq!(sitemap_parts(50_000), 0);
+        assert_eq!(sitemap_parts(50_001), 2);
+        assert_eq!(sitemap_parts(100_000), 2);
+        assert_eq!(sitemap_parts(100_001), 3);
+        let mut site = crate::site::test_site(&[("index.md", "Home.\n")], "2026-11-20");
+        site.config.base_url = "https://wiki.example.com/docs/".into();
+        let index = sitemap_index(&site, 3);
+        // Read back by an XML parser: a sitemapindex of three absolute sitemap locations.
+        let mut reader = quick_xml::Reader::from_str(&index);
+        let (mut root, mut locs, mut in_loc) = (None, Vec::new(), false);
+        loop {
+            match reader.read_event().unwrap() {
+                quick_xml::events::Event::Start(e) => {
+                    let name = e.name().as_ref().to_string();
+                    in_loc = name == "loc";
+                    root.get_or_insert(name);
+                }
+                quick_xml::events::Event::Text(t) if in_loc => {
+                    locs.push(t.xml10_content().into_owned())
+                }
+                quick_xml::events::Event::End(_) => in_loc = false,
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(root.as_deref(), Some("sitemapindex"));
+        assert_eq!(
+            locs,
+            [
+                "https://wiki.example.com/docs/sitemap-1.xml",
+                "https://wiki.example.com/docs/sitemap-2.xml",
+                "https://wiki.example.com/docs/sitemap-3.xml"
+            ]
+        );
     }
 }

@@ -213,3 +213,95 @@ fn an_adr_folder_readme_introduces_the_adr_index() {
     assert!(index.contains("ADR-0002"), "the index still lists the ADRs");
     assert!(!tmp.path().join("public/adrs/template/index.html").exists());
 }
+
+/// A docs repo that outgrows one page: 1,001 ADRs, 1,005 tagged pages and 61
+/// teams with 1,003 dependencies between them.
+fn large_repo() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let content = tmp.path().join("content");
+    for dir in ["teams", "adrs", "handbook"] {
+        std::fs::create_dir_all(content.join(dir)).unwrap();
+    }
+    std::fs::write(
+        tmp.path().join("seam.toml"),
+        "title = \"Large Co\"\ntoday = 2026-11-20\n",
+    )
+    .unwrap();
+    let sections =
+        "## Current Priorities\n\nx\n\n## Looking for Input On\n\nx\n\n## Recent Wins\n\nx\n";
+    for t in 0..61 {
+        let mut deps = String::new();
+        // 1,003 dependencies in all: 16 or 17 per team, on its neighbours.
+        for k in 0..(if t < 27 { 17 } else { 16 }) {
+            deps.push_str(&format!(
+                "  - {{ on: t{:02}, what: Thing {k}, need_by: 2027-03-01, committed: 2027-01-01, updated: 2026-11-10 }}\n",
+                (t + 1 + k % 5) % 61
+            ));
+        }
+        std::fs::write(
+            content.join(format!("teams/t{t:02}.md")),
+            format!("---\nname: Team {t:02}\ndepends_on:\n{deps}---\n\n{sections}"),
+        )
+        .unwrap();
+    }
+    for n in 1..=1001 {
+        std::fs::write(
+            content.join(format!("adrs/{n:04}-d.md")),
+            format!("---\ntitle: Decision {n}\nstatus: accepted\ndate: 2026-01-01\n---\n\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n\n## Alternatives Considered\n\nx\n"),
+        )
+        .unwrap();
+    }
+    for n in 0..1005 {
+        std::fs::write(
+            content.join(format!("handbook/p{n:04}.md")),
+            format!("---\ntitle: Page {n:04}\ntags: [common]\n---\n\nText.\n"),
+        )
+        .unwrap();
+    }
+    tmp
+}
+
+#[test]
+fn long_listings_continue_on_numbered_pages_and_the_home_page_caps_its_lists() {
+    let tmp = large_repo();
+    let o = build(tmp.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = tmp.path().join("public");
+    let rows = |page: &str| read(out.join(page)).matches("<tr data-status").count();
+    // 1,001 ADRs: 1,000 on the index, the last on page 2, with the totals and links between them.
+    assert_eq!(rows("adrs/index.html"), 1000);
+    assert_eq!(rows("adrs/page/2/index.html"), 1);
+    assert!(!out.join("adrs/page/3").exists());
+    let first = read(out.join("adrs/index.html"));
+    assert!(first.contains("1–1000 of 1001 · page 1 of 2"), "{first}");
+    assert!(first.contains(r#"<a rel="next" href="/adrs/page/2/">"#));
+    let second = read(out.join("adrs/page/2/index.html"));
+    assert!(second.contains("1001–1001 of 1001 · page 2 of 2"));
+    assert!(second.contains(r#"<a rel="prev" href="/adrs/">"#));
+    assert!(second.contains("ADR-0001"), "the oldest ADR is last");
+    // Pages of a tag, and the tag index counts all of them.
+    assert!(out.join("tags/common/page/2/index.html").is_file());
+    assert!(
+        read(out.join("tags/index.html")).contains(r#"common <span class="muted">1005</span>"#)
+    );
+    // The tracker: 1,003 rows over two pages, grouped views left to the team pages.
+    let tracker = read(out.join("dependencies/index.html"));
+    assert!(tracker.contains("1–1000 of 1003"), "{tracker}");
+    assert!(!tracker.contains(r#"id="by-owner""#));
+    assert!(tracker.contains("the views grouped by team are on each team's page"));
+    assert!(out.join("dependencies/page/2/index.html").is_file());
+    // The home page shows 60 of the 61 teams and links to the rest.
+    let home = read(out.join("index.html"));
+    assert_eq!(home.matches(r#"<li class="card">"#).count(), 60);
+    assert!(home.contains("All 61 teams →"));
+    // Every page is in the sitemap once, later pages included.
+    let sitemap = read(out.join("sitemap.xml"));
+    assert_eq!(sitemap.matches("/adrs/page/2/</loc>").count(), 1);
+    assert_eq!(sitemap.matches("<url>").count(), {
+        walkdir::WalkDir::new(&out)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "index.html")
+            .count()
+    });
+}
