@@ -158,7 +158,7 @@ pub struct References {
     /// Each document's references: its body's in source order, then its front matter fields'.
     pub of: Vec<Vec<Resolved>>,
     /// Each distinct `(form, target)` and what it names.
-    table: HashMap<(Form, String), Resolution>,
+    table: HashMap<Form, HashMap<String, Resolution>>,
 }
 
 impl References {
@@ -168,7 +168,7 @@ impl References {
     /// team asked for on the command line) is resolved by [`resolve`].
     pub fn get(&self, form: Form, target: &str) -> Option<Resolution> {
         // Ids are compared trimmed; the table holds them as [`resolve`] saw them.
-        self.table.get(&(form, target.to_string())).copied()
+        self.table.get(&form)?.get(target).copied()
     }
 }
 
@@ -433,10 +433,12 @@ fn resolve_all(documents: &[Document], index: &Index) -> References {
             body.chain(fields).collect()
         })
         .collect();
-    let mut table = HashMap::new();
+    let mut table: HashMap<Form, HashMap<String, Resolution>> = HashMap::new();
     for r in of.iter().flatten() {
         table
-            .entry((r.form, r.target.clone()))
+            .entry(r.form)
+            .or_default()
+            .entry(r.target.clone())
             .or_insert(r.resolution);
     }
     References { of, table }

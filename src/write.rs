@@ -138,16 +138,16 @@ impl Staging {
     }
 }
 
-/// Writes `files` and copies `assets` into `out`, replacing its previous contents atomically.
-pub fn write_site(out: &Path, files: &[OutputFile], assets: &[Asset]) -> Result<(), WriteError> {
-    let staging = Staging::begin(out, assets)?;
-    files.par_iter().try_for_each(|f| staging.write(f))?;
-    staging.commit()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stages `files` and `assets` and swaps them in, as a build does.
+    fn write_site(out: &Path, files: &[OutputFile], assets: &[Asset]) -> Result<(), WriteError> {
+        let staging = Staging::begin(out, assets)?;
+        files.par_iter().try_for_each(|f| staging.write(f))?;
+        staging.commit()
+    }
 
     fn file(path: &str, body: &str) -> OutputFile {
         OutputFile {

@@ -68,6 +68,7 @@ fn options(
     cli_root: Option<&Path>,
     today: Option<NaiveDate>,
     base_url: Option<String>,
+    digests: site::Digests,
 ) -> Result<Options> {
     let root = match cli_root {
         Some(r) => r.to_path_buf(),
@@ -80,7 +81,7 @@ fn options(
         today,
         base_url,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
-        digests: site::Digests::All,
+        digests,
     })
 }
 
@@ -94,7 +95,7 @@ fn build(
     allow_errors: bool,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let opts = options(root, today, base_url)?;
+    let opts = options(root, today, base_url, site::Digests::All)?;
     let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
     let result = (|| -> Result<_> {
         let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
@@ -135,10 +136,7 @@ fn check(
     today: Option<NaiveDate>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let opts = Options {
-        digests: site::Digests::Current,
-        ..options(root, today, None)?
-    };
+    let opts = options(root, today, None, site::Digests::Current)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     // A broken template is a problem too: each is compiled and rendered once.
     site::check_templates(&site)?;
@@ -179,7 +177,7 @@ fn serve(
             bind.to_string()
         }
     );
-    let opts = options(root, today, Some(url.clone()))?;
+    let opts = options(root, today, Some(url.clone()), site::Digests::All)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let files = site::render(&site)?;
     print_problems(&site.diagnostics, Format::Human);
@@ -230,10 +228,7 @@ fn deps(
     format: DepsFormat,
     today: Option<NaiveDate>,
 ) -> Result<ExitCode> {
-    let opts = Options {
-        digests: site::Digests::None,
-        ..options(root, today, None)?
-    };
+    let opts = options(root, today, None, site::Digests::None)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let team_index = match team {
         Some(id) => Some(site.team(id).with_context(|| {
@@ -252,10 +247,7 @@ fn deps(
 
 /// `seam rotations`: who is on duty at a date or instant (default: today).
 fn rotations(root: Option<&Path>, at: Option<&str>, format: ListFormat) -> Result<ExitCode> {
-    let opts = Options {
-        digests: site::Digests::None,
-        ..options(root, None, None)?
-    };
+    let opts = options(root, None, None, site::Digests::None)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let at = match at {
         None => site::At::Date(site.today),
@@ -277,10 +269,7 @@ fn list(
     format: ListFormat,
     today: Option<NaiveDate>,
 ) -> Result<ExitCode> {
-    let opts = Options {
-        digests: site::Digests::None,
-        ..options(root, today, None)?
-    };
+    let opts = options(root, today, None, site::Digests::None)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let rows = site::document_rows(&site, kind);
     match format {
@@ -303,10 +292,7 @@ fn list(
 /// server are usage errors (exit 2); a failed send saves the message (exit 1).
 fn digest(root: Option<&Path>, args: DigestArgs, quiet: bool) -> Result<ExitCode> {
     use seam::email::{Addresses, SmtpServer};
-    let opts = Options {
-        digests: site::Digests::None,
-        ..options(root, args.today, args.base_url)?
-    };
+    let opts = options(root, args.today, args.base_url, site::Digests::None)?;
     let (site, _) = site::assemble(&opts, &|_| {})?;
     let (digest, email) = site::digest_email(&site, args.week)?;
     let week = digest.week.to_string();

@@ -216,7 +216,8 @@ impl Job {
 pub struct Producer {
     /// Its name, for messages.
     pub name: &'static str,
-    plan: fn(&Site) -> Vec<Job>,
+    /// Its files, given the site and the files of the producers before it.
+    plan: fn(&Site, &[Job]) -> Vec<Job>,
 }
 
 fn job(path: impl Into<String>, output: Output) -> Job {
@@ -238,7 +239,7 @@ fn reserved(url: &str) -> bool {
 pub const PRODUCERS: &[Producer] = &[
     Producer {
         name: "document pages",
-        plan: |site| {
+        plan: |site, _| {
             site.documents
                 .iter()
                 .enumerate()
@@ -249,7 +250,7 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "calendars",
-        plan: |site| {
+        plan: |site, _| {
             site.documents
                 .iter()
                 .enumerate()
@@ -265,7 +266,7 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "digests",
-        plan: |site| {
+        plan: |site, _| {
             let mut jobs: Vec<Job> = site
                 .digests
                 .iter()
@@ -279,15 +280,15 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "ADR feed",
-        plan: |_| vec![job("adrs/feed.xml", Output::AdrFeed)],
+        plan: |_, _| vec![job("adrs/feed.xml", Output::AdrFeed)],
     },
     Producer {
         name: "home",
-        plan: |_| vec![job("index.html", Output::Home)],
+        plan: |_, _| vec![job("index.html", Output::Home)],
     },
     Producer {
         name: "listings",
-        plan: |site| {
+        plan: |site, _| {
             Kind::ALL
                 .iter()
                 .filter(|&&k| {
@@ -312,7 +313,7 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "tags",
-        plan: |site| {
+        plan: |site, _| {
             std::iter::once(job("tags/index.html", Output::Tags))
                 .chain(site.links.tags.iter().flat_map(|(t, docs)| {
                     (1..=page_count(docs.len())).map(move |n| {
@@ -327,7 +328,7 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "tracker",
-        plan: |site| {
+        plan: |site, _| {
             std::iter::once(job("dependencies/graph.svg", Output::Graph))
                 .chain((1..=page_count(site.links.dependencies.len())).map(|n| {
                     job(
@@ -340,11 +341,11 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "commitments",
-        plan: |_| vec![job("commitments/index.html", Output::Commitments)],
+        plan: |_, _| vec![job("commitments/index.html", Output::Commitments)],
     },
     Producer {
         name: "health",
-        plan: |site| {
+        plan: |site, _| {
             (1..=page_count(site.diagnostics.len()))
                 .map(|n| job(index_path(&page_path("health/", n)), Output::Health(n)))
                 .collect()
@@ -352,16 +353,14 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "404",
-        plan: |_| vec![job("404.html", Output::NotFound)],
+        plan: |_, _| vec![job("404.html", Output::NotFound)],
     },
     Producer {
         name: "sitemap",
-        plan: |site| {
-            // Counted as `plan` counts them: every page planned before the sitemap is in it.
-            let pages = PRODUCERS
+        plan: |_, earlier| {
+            // Every page planned before the sitemap is in it.
+            let pages = earlier
                 .iter()
-                .take_while(|p| p.name != "sitemap")
-                .flat_map(|p| (p.plan)(site))
                 .filter(|j| j.path.ends_with("index.html"))
                 .count();
             let parts = sitemap_parts(pages);
@@ -372,7 +371,7 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "theme",
-        plan: |site| {
+        plan: |site, _| {
             assets::theme_names(&site.root)
                 .into_iter()
                 .map(|name| job(format!("theme/{name}"), Output::Theme(name)))
@@ -387,11 +386,12 @@ pub const PRODUCERS: &[Producer] = &[
 /// first planned keeps it, so the same inputs always give the same site.
 pub fn plan(site: &Site) -> Vec<Job> {
     let mut seen = std::collections::HashSet::new();
-    PRODUCERS
-        .iter()
-        .flat_map(|p| (p.plan)(site))
-        .filter(|j| seen.insert(j.path.clone()))
-        .collect()
+    let mut jobs: Vec<Job> = Vec::new();
+    for producer in PRODUCERS {
+        let planned = (producer.plan)(site, &jobs);
+        jobs.extend(planned.into_iter().filter(|j| seen.insert(j.path.clone())));
+    }
+    jobs
 }
 
 /// What every output is made with: templates, highlighter, views and what several outputs share.
@@ -520,21 +520,17 @@ impl<'a> Renderer<'a> {
             .digests
             .par_iter()
             .map(|d| {
-                let reads = std::sync::Arc::new(ReadSet::default());
-                let views = if self.record {
-                    self.views.recording(reads.clone())
-                } else {
-                    self.views.clone()
-                };
-                // The digest as link worked it out, the documents it names and what their bodies show.
-                views.note(Read::Digest(d.week));
-                views.note(Read::Fact(Fact::Settings));
-                views.note(Read::Fact(Fact::Dependencies));
-                for i in reads::digest_documents(d) {
-                    views.note_body(i);
-                }
-                let view = digest::page_view(self.tera, &views, d)?;
-                Ok((view, reads.take()))
+                let (view, reads) = self.shared(|views| {
+                    // The digest as link worked it out, the documents it names and what their bodies show.
+                    views.note(Read::Digest(d.week));
+                    views.note(Read::Fact(Fact::Settings));
+                    views.note(Read::Fact(Fact::Dependencies));
+                    for i in reads::digest_documents(d) {
+                        views.note_body(i);
+                    }
+                    digest::page_view(self.tera, views, d)
+                });
+                Ok((view?, reads))
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
         let (pages, reads): (Vec<_>, Vec<_>) = made.into_iter().unzip();

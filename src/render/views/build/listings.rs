@@ -441,6 +441,8 @@ impl Views<'_> {
         for d in &site.documents {
             *counts.entry(d.kind.as_str().to_string()).or_insert(0) += 1;
         }
+        // Which teams come first, by name, depends on every team.
+        self.note(Read::Kind(Kind::Team));
         let teams = self.listing_order(Kind::Team);
         HomeView {
             intro,
@@ -448,10 +450,7 @@ impl Views<'_> {
                 .documents
                 .iter()
                 .take(HOME_TEAMS)
-                .map(|&i| {
-                    self.note(Read::Kind(Kind::Team));
-                    self.listing_item(Kind::Team, i)
-                })
+                .map(|&i| self.listing_item(Kind::Team, i))
                 .collect(),
             teams_total: teams.documents.len(),
             recent_decisions: adrs.iter().take(8).map(|&i| self.link(i)).collect(),
