@@ -20,6 +20,7 @@ pub mod init;
 pub mod link;
 pub mod load;
 pub mod model;
+pub mod rebuild;
 pub mod render;
 pub mod risk;
 pub mod schedule;

@@ -198,8 +198,18 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
-/// Reads every file under the content folder of `root`.
-pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
+/// The files under a content folder, in path order, before any is read.
+#[derive(Clone, Debug, Default)]
+pub struct Listing {
+    /// Markdown files: (absolute path, path relative to the content folder with `/`).
+    pub markdown: Vec<(PathBuf, String)>,
+    /// Every other file, copied unchanged.
+    pub assets: Vec<Asset>,
+}
+
+/// Lists the files under the content folder of `root`, sorted by path,
+/// leaving out hidden files and the output, templates and theme folders.
+pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
     let content = root.join(&config.content_dir);
     if !content.is_dir() {
         return Err(LoadError::NoContentDir(content));
@@ -213,8 +223,7 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
     .into_iter()
     .filter(|p| p != &content)
     .collect();
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
+    let mut listing = Listing::default();
     let walker = walkdir::WalkDir::new(&content)
         .sort_by_file_name()
         .into_iter()
@@ -233,23 +242,38 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
         let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let rel = crate::diagnostic::display_path(rel_path);
         if entry.path().extension().is_some_and(|e| e == "md") {
-            markdown.push((entry.path().to_path_buf(), rel));
+            listing.markdown.push((entry.path().to_path_buf(), rel));
         } else if entry.file_name() != crate::config::CONFIG_FILE || entry.depth() > 1 {
-            assets.push(Asset {
+            listing.assets.push(Asset {
                 source: entry.path().to_path_buf(),
                 rel,
             });
         }
     }
+    Ok(listing)
+}
+
+/// Reads and parses one Markdown file of a [`Listing`]. Returns no source when
+/// the file cannot be used, with the problem that says why.
+pub fn read_source(
+    root: &Path,
+    path: &Path,
+    rel: &str,
+    config: &Config,
+) -> (Option<Source>, Vec<Diagnostic>) {
+    let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    match read_file(path, &file, config.max_file_size) {
+        Ok(text) => parse_source(file, rel.to_string(), text),
+        Err(d) => (None, vec![*d]),
+    }
+}
+
+/// Reads every file under the content folder of `root`.
+pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
+    let Listing { markdown, assets } = walk(root, &config)?;
     let results: Vec<(Option<Source>, Vec<Diagnostic>)> = markdown
         .par_iter()
-        .map(|(path, rel)| {
-            let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-            match read_file(path, &file, config.max_file_size) {
-                Ok(text) => parse_source(file, rel.clone(), text),
-                Err(d) => (None, vec![*d]),
-            }
-        })
+        .map(|(path, rel)| read_source(root, path, rel, &config))
         .collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();

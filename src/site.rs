@@ -85,6 +85,17 @@ pub fn assemble(
     options: &Options,
     progress: &dyn Fn(Stage),
 ) -> Result<(Site, TodaySource), SeamError> {
+    let (config, today, today_source) = settings(options)?;
+    progress(Stage::Load);
+    let corpus = load::load(&options.root, config)?;
+    progress(Stage::Check);
+    let model = model::build(corpus);
+    let site = link_model(model, today, options.digests);
+    Ok((site, today_source))
+}
+
+/// Reads `seam.toml` with the options over it, and works out the build's date.
+pub fn settings(options: &Options) -> Result<(Config, NaiveDate, TodaySource), SeamError> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
         config.base_url = if url.ends_with('/') {
@@ -96,10 +107,12 @@ pub fn assemble(
     let (today, today_source) =
         crate::config::resolve_today(options.today, options.source_date_epoch.as_deref(), &config)
             .map_err(SeamError::Today)?;
-    progress(Stage::Load);
-    let corpus = load::load(&options.root, config)?;
-    progress(Stage::Check);
-    let model = model::build(corpus);
+    Ok((config, today, today_source))
+}
+
+/// Links typed documents, checks them and works out the digests: everything
+/// after the model, for a whole build and for a rebuild after an edit alike.
+pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Site {
     let index = Index::new(&model.documents);
     let links = link::link(&model.documents, &index, today);
     let mut site = Site {
@@ -115,17 +128,17 @@ pub fn assemble(
     };
     let found = crate::check::check(&site);
     site.diagnostics.extend(found);
-    quote_source_lines(&mut site.diagnostics, &site.documents, &options.root);
+    quote_source_lines(&mut site.diagnostics, &site.documents, &site.root);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
-    site.digests = match options.digests {
+    site.digests = match digests {
         Digests::All => crate::digest::Digester::new(&site).digests(),
         Digests::Current => crate::digest::digest(&site, crate::model::Week::of(today))
             .into_iter()
             .collect(),
         Digests::None => Vec::new(),
     };
-    Ok((site, today_source))
+    site
 }
 
 /// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).

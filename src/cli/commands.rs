@@ -161,7 +161,8 @@ fn check(
     })
 }
 
-/// `seam serve`: the site rendered into memory and served until Ctrl-C.
+/// `seam serve`: the site built into memory, served on loopback, and rebuilt
+/// on every edit until Ctrl-C.
 fn serve(
     root: Option<&Path>,
     bind: &str,
@@ -169,42 +170,111 @@ fn serve(
     open: bool,
     today: Option<NaiveDate>,
 ) -> Result<ExitCode> {
-    let url = format!(
-        "http://{}:{port}/",
-        if bind.contains(':') {
-            format!("[{bind}]")
-        } else {
-            bind.to_string()
-        }
-    );
+    use seam::serve::{self, Event, Live, Problems, Snapshot};
+    // The port is checked before the build, so a taken one is said at once.
+    let listener = serve::http::listen(bind, port)?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let host = if bind.contains(':') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    };
+    let url = format!("http://{host}:{port}/");
     let opts = options(root, today, Some(url.clone()), site::Digests::All)?;
-    let (site, _) = site::assemble(&opts, &|_| {})?;
-    let files = site::render(&site)?;
+    let started = Instant::now();
+    let mut workspace = seam::rebuild::Workspace::open(&opts)?;
+    let site = workspace.site();
     print_problems(&site.diagnostics, Format::Human);
-    let server = tiny_http::Server::http((bind, port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {bind}:{port}: {e}"))?;
+    let mut problems = Problems::new(&site.diagnostics);
+    let live = std::sync::Arc::new(Live::new(Snapshot::of(
+        &workspace,
+        &problems.overlay(Vec::new()),
+    )));
+    {
+        let live = live.clone();
+        std::thread::Builder::new()
+            .name("seam-listen".into())
+            .spawn(move || serve::http::serve(listener, live))
+            .context("cannot start the server thread")?;
+    }
     eprintln!(
-        "Serving {} documents ({}) at {url} — press Ctrl-C to stop",
+        "Serving {} documents ({}) at {url}, built in {:.2}s; watching for edits — press Ctrl-C to stop",
         site.documents.len(),
-        summary_counts(Counts::of(&site.diagnostics))
+        summary_counts(Counts::of(&site.diagnostics)),
+        started.elapsed().as_secs_f64()
     );
     if open {
-        let opener = if cfg!(target_os = "macos") {
-            "open"
-        } else {
-            "xdg-open"
-        };
-        if std::process::Command::new(opener)
-            .arg(&url)
-            .spawn()
-            .is_err()
-        {
-            eprintln!("could not open a browser; visit {url}");
-        }
+        open_browser(&url);
     }
-    let memory = seam::serve::MemorySite::new(files, &site);
-    seam::serve::serve(server, memory);
+    let (content_dir, output_dir) = (
+        site.config.content_dir.clone(),
+        site.config.output_dir.clone(),
+    );
+    let mut watcher = serve::watch::Watcher::new(&opts.root, &content_dir, &output_dir)
+        .context("cannot watch the docs repo for edits")?;
+    while let Some(batch) = watcher.next_batch() {
+        let since = batch.since.unwrap_or_else(Instant::now);
+        let edited: Vec<String> = batch
+            .paths
+            .iter()
+            .map(|p| seam::diagnostic::display_path(p.strip_prefix(&opts.root).unwrap_or(p)))
+            .collect();
+        let (events, errors) = match workspace.rebuild(&batch.paths) {
+            Ok(report) => {
+                let changes = problems.update(&workspace.site().diagnostics, &edited);
+                print_problems(&changes.new, Format::Human);
+                for d in &changes.fixed {
+                    eprintln!(
+                        "fixed: {}[{}]: {} ({}:{})",
+                        d.severity.as_str(),
+                        d.code,
+                        d.message,
+                        seam::diagnostic::display_path(&d.span.file),
+                        d.span.line
+                    );
+                }
+                let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+                for e in &errors {
+                    eprintln!("error: {e}; still serving this page's last good version");
+                }
+                let mut changed = report.changed.clone();
+                changed.extend(report.removed.iter().cloned());
+                eprintln!(
+                    "Rebuilt in {} ms: {} files re-read, {} outputs changed, {} removed, {} made again unchanged",
+                    since.elapsed().as_millis(),
+                    report.reread,
+                    report.changed.len(),
+                    report.removed.len(),
+                    report.unchanged
+                );
+                (vec![Event::reload(&changed)], errors)
+            }
+            Err(e) => {
+                eprintln!("error: {e}; still serving the last good build");
+                (Vec::new(), vec![e.to_string()])
+            }
+        };
+        let overlay = problems.overlay(errors);
+        let snapshot = Snapshot::of(&workspace, &overlay);
+        let mut events = events;
+        events.push(Event::Problems(snapshot.overlay_json().to_string()));
+        live.publish(snapshot, &events);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `url` in the desktop's browser, or says where to go.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; visit {url}");
+    }
 }
 
 /// `seam init`: a new docs repo in `dir` (default: here).

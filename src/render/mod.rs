@@ -87,6 +87,11 @@ impl RenderError {
 
 /// Loads the built-in templates, then the docs repo's `templates/` over them.
 pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
+    compile_templates(&template_sources(root)?)
+}
+
+/// Every template's text by name: the built-in ones, with the docs repo's `templates/` over them.
+pub fn template_sources(root: &Path) -> Result<BTreeMap<String, String>, RenderError> {
     let mut templates: BTreeMap<String, String> = assets::TEMPLATES
         .iter()
         .map(|(name, body)| (name.to_string(), body.to_string()))
@@ -96,6 +101,11 @@ pub fn load_templates(root: &Path) -> Result<Tera, RenderError> {
             std::fs::read_to_string(&path).map_err(|source| RenderError::Read { path, source })?;
         templates.insert(name, body);
     }
+    Ok(templates)
+}
+
+/// Compiles templates by name, escaping HTML and XML output.
+pub fn compile_templates(templates: &BTreeMap<String, String>) -> Result<Tera, RenderError> {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.add_raw_templates(templates.iter().map(|(n, b)| (n.as_str(), b.as_str())))

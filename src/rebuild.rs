@@ -1,0 +1,726 @@
+//! Keeping a built site up to date across edits, for `seam serve`.
+//!
+//! A [`Workspace`] holds the last build: every Markdown file's typed
+//! document and problems, the linked site, the compiled templates, and each
+//! output's bytes with what it read ([`Read`]). Given the paths an edit
+//! touched, [`Workspace::rebuild`] re-reads only those files, links and
+//! checks the whole site again through the same [`site::link_model`] a full
+//! build uses, and renders again only the outputs whose reads changed, whose
+//! template (or a template it includes) changed, or that are new. Every other
+//! output keeps its bytes, which are the bytes a full build would make: the
+//! tests below replay random edits and compare with full builds byte for byte.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diagnostic::Diagnostic;
+use crate::link::Site;
+use crate::load;
+use crate::model::{self, Document};
+use crate::render::graph::GraphCache;
+use crate::render::reads::{Fingerprints, Read};
+use crate::render::{self, Job, Output, RenderError, Renderer};
+use crate::site::{self, Digests, Options, SeamError};
+
+/// One output file of the current build.
+#[derive(Clone, Debug)]
+pub struct Built {
+    /// Its bytes.
+    pub bytes: Arc<[u8]>,
+    /// What it read from the linked site.
+    reads: BTreeSet<Read>,
+    /// The template it is rendered with, if any.
+    template: Option<String>,
+}
+
+/// What one Markdown file gave the last build.
+#[derive(Debug, Default)]
+struct FileState {
+    /// Problems reading it.
+    load: Vec<Diagnostic>,
+    /// Problems typing it.
+    model: Vec<Diagnostic>,
+    /// Whether it could be read and parsed at all.
+    parsed: bool,
+    /// The output path of its page, when it had one.
+    page: Option<String>,
+}
+
+/// A page kept from an earlier build because its file no longer parses.
+#[derive(Clone, Debug)]
+pub struct LastGood {
+    /// The page's bytes when its file last parsed.
+    pub bytes: Arc<[u8]>,
+    /// The file, relative to the root.
+    pub file: String,
+}
+
+/// What one rebuild did.
+#[derive(Debug, Default)]
+pub struct Rebuilt {
+    /// Outputs made again whose bytes changed, or that are new.
+    pub changed: Vec<String>,
+    /// Outputs made again with the same bytes.
+    pub unchanged: usize,
+    /// Outputs the site no longer has.
+    pub removed: Vec<String>,
+    /// Markdown files read again.
+    pub reread: usize,
+    /// Outputs whose template failed; each keeps its last good bytes and is made again next time.
+    pub errors: Vec<RenderError>,
+}
+
+/// Every output of the current build, with what each read.
+#[derive(Default)]
+struct Outputs {
+    built: HashMap<String, Built>,
+    /// Read → the outputs that read it.
+    readers: HashMap<Read, HashSet<String>>,
+    /// Read → its fingerprint in the current site.
+    fingerprints: HashMap<Read, u64>,
+    /// Outputs that failed to render last time.
+    failed: BTreeSet<String>,
+}
+
+impl Outputs {
+    /// Reads whose fingerprint in the current site differs from the last build's; remembers the new ones.
+    fn changed_reads(&mut self, now: &Fingerprints) -> Vec<Read> {
+        let fresh: Vec<(Read, u64)> = self
+            .fingerprints
+            .par_iter()
+            .map(|(read, _)| (read.clone(), now.of(read)))
+            .collect();
+        let mut changed = Vec::new();
+        for (read, fp) in fresh {
+            if self.fingerprints.insert(read.clone(), fp) != Some(fp) {
+                changed.push(read);
+            }
+        }
+        changed
+    }
+
+    /// Makes `chosen` (planned among `jobs`) in parallel, recording what each read.
+    /// An output whose template fails keeps its last good bytes.
+    fn render(
+        &mut self,
+        renderer: &Renderer,
+        now: &Fingerprints,
+        chosen: &[&Job],
+    ) -> Vec<RenderError> {
+        let made: Vec<(String, Option<String>, Result<_, RenderError>)> = chosen
+            .par_iter()
+            .map(|job| {
+                (
+                    job.path.clone(),
+                    renderer.template(job),
+                    renderer.produce_with_reads(job),
+                )
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for (path, template, result) in made {
+            match result {
+                Ok((file, reads)) => {
+                    self.failed.remove(&path);
+                    self.forget(&path);
+                    for read in &reads {
+                        self.readers
+                            .entry(read.clone())
+                            .or_default()
+                            .insert(path.clone());
+                        if !self.fingerprints.contains_key(read) {
+                            self.fingerprints.insert(read.clone(), now.of(read));
+                        }
+                    }
+                    let built = Built {
+                        bytes: file.contents.into(),
+                        reads,
+                        template,
+                    };
+                    self.built.insert(path, built);
+                }
+                Err(e) => {
+                    self.failed.insert(path);
+                    errors.push(e);
+                }
+            }
+        }
+        errors
+    }
+
+    /// Drops an output and its reads.
+    fn forget(&mut self, path: &str) {
+        if let Some(built) = self.built.remove(path) {
+            for read in built.reads {
+                if let Some(outputs) = self.readers.get_mut(&read) {
+                    outputs.remove(path);
+                    if outputs.is_empty() {
+                        self.readers.remove(&read);
+                        self.fingerprints.remove(&read);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A built site kept up to date across edits.
+pub struct Workspace {
+    options: Options,
+    /// The root with symlinks resolved, as file-system events name it.
+    canonical_root: PathBuf,
+    config: Config,
+    today: NaiveDate,
+    site: Site,
+    files: HashMap<String, FileState>,
+    templates: BTreeMap<String, String>,
+    tera: Tera,
+    graphs: GraphCache,
+    outputs: Outputs,
+    last_good: HashMap<String, LastGood>,
+}
+
+impl Workspace {
+    /// Builds the site of `options.root` in memory, every output recording what it read.
+    pub fn open(options: &Options) -> Result<Workspace, SeamError> {
+        let options = Options {
+            digests: Digests::All,
+            ..options.clone()
+        };
+        let (config, today, _) = site::settings(&options)?;
+        let templates = render::template_sources(&options.root)?;
+        let tera = render::compile_templates(&templates)?;
+        let listing = load::walk(&options.root, &config)?;
+        let root = options.root.clone();
+        let read: Vec<(String, Option<Document>, FileState)> = listing
+            .markdown
+            .par_iter()
+            .map(|(path, rel)| read_one(&root, path, rel, &config))
+            .collect();
+        let (site, files) = assemble(&root, config.clone(), today, listing.assets, read);
+        let mut workspace = Workspace {
+            canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
+            options,
+            config,
+            today,
+            site,
+            files,
+            templates,
+            tera,
+            graphs: GraphCache::default(),
+            outputs: Outputs::default(),
+            last_good: HashMap::new(),
+        };
+        let jobs = render::plan(&workspace.site);
+        let renderer =
+            Renderer::new(&workspace.site, &workspace.tera, &workspace.graphs, &jobs).recording();
+        let now = Fingerprints::new(&workspace.site);
+        let chosen: Vec<&Job> = jobs.iter().collect();
+        let errors = workspace.outputs.render(&renderer, &now, &chosen);
+        drop((renderer, now));
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e.into());
+        }
+        workspace.note_pages();
+        Ok(workspace)
+    }
+
+    /// The options the workspace was opened with.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The linked site of the current build.
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Every output of the current build, by path.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, &Arc<[u8]>)> {
+        self.outputs
+            .built
+            .iter()
+            .map(|(p, b)| (p.as_str(), &b.bytes))
+    }
+
+    /// Pages kept from an earlier build because their file stopped parsing, by output path.
+    pub fn last_good(&self) -> &HashMap<String, LastGood> {
+        &self.last_good
+    }
+
+    /// Brings the build up to date after an edit touched `paths` (absolute
+    /// or relative to the root; files or folders; created, changed or deleted).
+    ///
+    /// When this fails (a template does not compile, `seam.toml` is wrong,
+    /// the content folder is gone), the workspace keeps the last good build
+    /// and the error says why.
+    pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuilt, SeamError> {
+        let root = self.options.root.clone();
+        let touched: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&self.canonical_root)
+                    .or_else(|_| p.strip_prefix(&root))
+                    .unwrap_or(p)
+                    .to_path_buf()
+            })
+            .collect();
+        let under = |dir: &str| touched.iter().any(|p| p.starts_with(dir));
+        let settings_changed = touched.iter().any(|p| p == Path::new(CONFIG_FILE));
+        let theme_changed = under("theme");
+
+        // Everything that can fail comes before the last build is taken apart.
+        let (config, today) = if settings_changed {
+            let (config, today, _) = site::settings(&self.options)?;
+            (config, today)
+        } else {
+            (self.config.clone(), self.today)
+        };
+        let mut changed_templates = BTreeSet::new();
+        if under("templates") {
+            let sources = render::template_sources(&root)?;
+            let compiled = render::compile_templates(&sources)?;
+            for name in sources.keys().chain(self.templates.keys()) {
+                if sources.get(name) != self.templates.get(name) {
+                    changed_templates.insert(name.clone());
+                }
+            }
+            changed_templates = dependents(&sources, &changed_templates);
+            self.templates = sources;
+            self.tera = compiled;
+        }
+        let listing = load::walk(&root, &config)?;
+
+        // Read again the files the edit named (or that sit in a folder it
+        // named, or are new); keep every other file's document as it was.
+        let everything = settings_changed;
+        let content = PathBuf::from(&config.content_dir);
+        let file_of = |rel: &str| crate::diagnostic::display_path(&content.join(rel));
+        let mut old_documents: HashMap<String, Document> = std::mem::take(&mut self.site.documents)
+            .into_iter()
+            .map(|d| (d.source.rel.clone(), d))
+            .collect();
+        let mut old_files = std::mem::take(&mut self.files);
+        let kept: Vec<Option<(Option<Document>, FileState)>> = listing
+            .markdown
+            .iter()
+            .map(|(_, rel)| {
+                let named = touched.iter().any(|t| content.join(rel).starts_with(t));
+                if everything || named {
+                    return None;
+                }
+                let state = old_files.remove(rel)?;
+                Some((old_documents.remove(rel), state))
+            })
+            .collect();
+        let reread = kept.iter().filter(|k| k.is_none()).count();
+        let read: Vec<(String, Option<Document>, FileState)> = kept
+            .into_par_iter()
+            .zip(listing.markdown.par_iter())
+            .map(|(kept, (path, rel))| match kept {
+                Some((doc, state)) => (rel.clone(), doc, state),
+                None => read_one(&root, path, rel, &config),
+            })
+            .collect();
+        // A file that had a page and no longer parses keeps its last good page.
+        for (rel, _, state) in &read {
+            if !state.parsed
+                && let Some(page) = old_files.get(rel).and_then(|b| b.page.as_ref())
+                && let Some(built) = self.outputs.built.get(page)
+            {
+                let last = LastGood {
+                    bytes: built.bytes.clone(),
+                    file: file_of(rel),
+                };
+                self.last_good.insert(page.clone(), last);
+            }
+        }
+        drop(old_documents);
+        let (site, files) = assemble(&root, config.clone(), today, listing.assets, read);
+        self.site = site;
+        self.files = files;
+        self.config = config;
+        self.today = today;
+
+        // Make again: outputs that are new, whose reads changed, whose
+        // template changed, that failed last time, the theme's files when it
+        // changed, and everything when the settings changed.
+        let jobs = render::plan(&self.site);
+        let planned: HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+        let mut removed: Vec<String> = self
+            .outputs
+            .built
+            .keys()
+            .filter(|p| !planned.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in &removed {
+            self.outputs.forget(path);
+        }
+        let now = Fingerprints::new(&self.site);
+        let stale = self.outputs.changed_reads(&now);
+        let outputs = &self.outputs;
+        let mut again: HashSet<&str> = HashSet::new();
+        for read in &stale {
+            if let Some(readers) = outputs.readers.get(read) {
+                again.extend(readers.iter().map(String::as_str));
+            }
+        }
+        let chosen: Vec<&Job> = jobs
+            .iter()
+            .filter(|job| {
+                let built = outputs.built.get(&job.path);
+                everything
+                    || built.is_none()
+                    || again.contains(job.path.as_str())
+                    || outputs.failed.contains(&job.path)
+                    || (theme_changed && matches!(job.output, Output::Theme(_)))
+                    || built
+                        .and_then(|b| b.template.as_ref())
+                        .is_some_and(|t| changed_templates.contains(t))
+            })
+            .collect();
+        let before: HashMap<String, Arc<[u8]>> = chosen
+            .iter()
+            .filter_map(|j| {
+                let built = outputs.built.get(&j.path)?;
+                Some((j.path.clone(), built.bytes.clone()))
+            })
+            .collect();
+        let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs).recording();
+        let errors = self.outputs.render(&renderer, &now, &chosen);
+        drop((renderer, now));
+        self.note_pages();
+
+        // A last good page goes when its page is made again, or its file is gone.
+        let outputs = &self.outputs.built;
+        let files: HashSet<String> = self.files.keys().map(|rel| file_of(rel)).collect();
+        self.last_good
+            .retain(|path, lg| !outputs.contains_key(path) && files.contains(&lg.file));
+
+        let mut report = Rebuilt {
+            reread,
+            errors,
+            ..Rebuilt::default()
+        };
+        for job in chosen {
+            match (before.get(&job.path), outputs.get(&job.path)) {
+                (Some(a), Some(b)) if *a == b.bytes => report.unchanged += 1,
+                (_, Some(_)) => report.changed.push(job.path.clone()),
+                _ => {}
+            }
+        }
+        report.changed.sort();
+        removed.sort();
+        report.removed = removed;
+        Ok(report)
+    }
+
+    /// Remembers which output is each file's page, for keeping it when the file breaks.
+    fn note_pages(&mut self) {
+        for doc in &self.site.documents {
+            if let Some(state) = self.files.get_mut(&doc.source.rel) {
+                state.page = Some(format!("{}index.html", doc.url));
+            }
+        }
+    }
+}
+
+/// Reads and types one Markdown file.
+fn read_one(
+    root: &Path,
+    path: &Path,
+    rel: &str,
+    config: &Config,
+) -> (String, Option<Document>, FileState) {
+    let (source, load) = load::read_source(root, path, rel, config);
+    let source_parsed = source.is_some();
+    let (document, model) = match source {
+        Some(s) => model::document_from_source(s, config),
+        None => (None, Vec::new()),
+    };
+    let state = FileState {
+        parsed: source_parsed,
+        load,
+        model,
+        page: None,
+    };
+    (rel.to_string(), document, state)
+}
+
+/// Links the documents of every file, in path order, into a site, with
+/// the problems in the order a full build finds them.
+fn assemble(
+    root: &Path,
+    config: Config,
+    today: NaiveDate,
+    assets: Vec<load::Asset>,
+    read: Vec<(String, Option<Document>, FileState)>,
+) -> (Site, HashMap<String, FileState>) {
+    let mut diagnostics: Vec<Diagnostic> = read
+        .iter()
+        .flat_map(|(_, _, s)| s.load.iter().cloned())
+        .collect();
+    diagnostics.extend(read.iter().flat_map(|(_, _, s)| s.model.iter().cloned()));
+    let mut documents = Vec::with_capacity(read.len());
+    let mut files = HashMap::with_capacity(read.len());
+    for (rel, doc, state) in read {
+        documents.extend(doc);
+        files.insert(rel, state);
+    }
+    let model = model::Model {
+        root: root.to_path_buf(),
+        config,
+        documents,
+        assets,
+        diagnostics,
+    };
+    (site::link_model(model, today, Digests::All), files)
+}
+
+/// The templates in `changed` and every template that extends, includes or imports one of them.
+fn dependents(
+    templates: &BTreeMap<String, String>,
+    changed: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let uses: BTreeMap<&str, BTreeSet<String>> = templates
+        .iter()
+        .map(|(name, body)| (name.as_str(), template_uses(body)))
+        .collect();
+    let mut out = changed.clone();
+    loop {
+        let before = out.len();
+        for (name, used) in &uses {
+            if used.iter().any(|u| out.contains(u)) {
+                out.insert(name.to_string());
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+/// The templates a template's `extends`, `include` and `import` tags name.
+fn template_uses(body: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("{%") {
+        let tag = &rest[start + 2..];
+        let end = tag.find("%}").unwrap_or(tag.len());
+        let inside = tag[..end].trim_start_matches('-').trim_start();
+        let keyword = inside.split_whitespace().next().unwrap_or("");
+        if matches!(keyword, "extends" | "include" | "import") {
+            let mut quoted = inside.split(['"', '\'']).skip(1).step_by(2);
+            names.extend(quoted.by_ref().map(str::to_string));
+        }
+        rest = &tag[end..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{Rng, edit, edit_around, repo};
+
+    fn options(root: &Path) -> Options {
+        Options {
+            root: root.to_path_buf(),
+            today: Some("2026-11-20".parse().unwrap()),
+            base_url: None,
+            source_date_epoch: None,
+            digests: Digests::All,
+        }
+    }
+
+    /// Every output of a full build of `root`, by path.
+    fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
+        let (site, _) = site::assemble(&options(root), &|_| {}).unwrap();
+        site::render(&site)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.path, f.contents))
+            .collect()
+    }
+
+    /// Writes the files that differ between `before` and `after` (paths
+    /// relative to the root) and returns the paths it touched.
+    fn sync(
+        root: &Path,
+        before: &BTreeMap<String, String>,
+        after: &BTreeMap<String, String>,
+    ) -> Vec<PathBuf> {
+        let mut touched = Vec::new();
+        for (path, text) in after {
+            if before.get(path) != Some(text) {
+                let p = root.join(path);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, text).unwrap();
+                touched.push(p);
+            }
+        }
+        for path in before.keys().filter(|p| !after.contains_key(*p)) {
+            let p = root.join(path);
+            std::fs::remove_file(&p).unwrap();
+            touched.push(p);
+        }
+        touched
+    }
+
+    /// After random sequences of edits of every kind — content, front
+    /// matter, references, create, delete, rename, tags, dependencies,
+    /// templates, theme, `seam.toml`, files that stop parsing and parse
+    /// again — the rebuilt site is byte for byte a full build of the same files.
+    #[test]
+    fn rebuilds_after_any_edits_equal_full_builds() {
+        let mut rng = Rng(0x0dd_ba11_5eed);
+        let mut remade = 0;
+        let mut total = 0;
+        for sequence in 0..6 {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path();
+            let mut files: BTreeMap<String, String> = repo(&mut rng)
+                .into_iter()
+                .map(|(k, v)| (format!("content/{k}"), v))
+                .collect();
+            sync(root, &BTreeMap::new(), &files);
+            let mut workspace = Workspace::open(&options(root)).unwrap();
+            for step in 0..10 {
+                let before = files.clone();
+                let mut done = Vec::new();
+                // Up to three edits at once, as one batch of events.
+                for n in 0..1 + rng.below(3) {
+                    let serial = sequence * 100 + step * 10 + n;
+                    if rng.below(3) == 0 {
+                        done.push(edit_around(&mut rng, &mut files, serial));
+                    } else {
+                        let mut content: BTreeMap<String, String> = files
+                            .iter()
+                            .filter_map(|(k, v)| {
+                                Some((k.strip_prefix("content/")?.to_string(), v.clone()))
+                            })
+                            .collect();
+                        done.push(edit(&mut rng, &mut content, serial));
+                        files.retain(|k, _| !k.starts_with("content/"));
+                        files.extend(
+                            content
+                                .into_iter()
+                                .map(|(k, v)| (format!("content/{k}"), v)),
+                        );
+                    }
+                }
+                let touched = sync(root, &before, &files);
+                let report = workspace.rebuild(&touched).unwrap();
+                assert!(report.errors.is_empty(), "{:?}", report.errors);
+                let rebuilt: BTreeMap<String, Vec<u8>> = workspace
+                    .outputs()
+                    .map(|(p, b)| (p.to_string(), b.to_vec()))
+                    .collect();
+                let full = full_build(root);
+                let paths: BTreeSet<&String> = rebuilt.keys().chain(full.keys()).collect();
+                for path in paths {
+                    assert!(
+                        rebuilt.get(path) == full.get(path),
+                        "sequence {sequence}, step {step} ({done:?}): {path} differs from a full build\n--- rebuilt:\n{}\n--- full:\n{}",
+                        rebuilt
+                            .get(path)
+                            .map(|b| String::from_utf8_lossy(b).into_owned())
+                            .unwrap_or_else(|| "(missing)".into()),
+                        full.get(path)
+                            .map(|b| String::from_utf8_lossy(b).into_owned())
+                            .unwrap_or_else(|| "(missing)".into()),
+                    );
+                }
+                remade += report.changed.len() + report.unchanged;
+                total += full.len();
+            }
+        }
+        eprintln!("60 rebuilds made {remade} of {total} outputs again");
+        assert!(
+            remade < total,
+            "rebuilds made everything again: {remade} of {total}"
+        );
+    }
+
+    #[test]
+    fn a_page_whose_file_stops_parsing_is_kept_until_it_parses_again_or_goes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let adr = root.join("content/adrs/0001-first.md");
+        std::fs::create_dir_all(adr.parent().unwrap()).unwrap();
+        let good = "---\ntitle: First\nstatus: accepted\ndate: 2026-11-01\n---\n\n## Context\n\nWhy.\n\n## Decision\n\nWhat.\n\n## Consequences\n\nSo.\n";
+        std::fs::write(&adr, good).unwrap();
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let page = "adrs/adr-0001/index.html";
+        let first = workspace
+            .outputs()
+            .find(|(p, _)| *p == page)
+            .unwrap()
+            .1
+            .clone();
+
+        std::fs::write(&adr, good.replace("title: First", "title: [First")).unwrap();
+        let report = workspace.rebuild(std::slice::from_ref(&adr)).unwrap();
+        assert!(report.removed.contains(&page.to_string()), "{report:?}");
+        assert!(workspace.outputs().all(|(p, _)| p != page));
+        let kept = &workspace.last_good()[page];
+        assert_eq!(kept.bytes, first);
+        assert_eq!(kept.file, "content/adrs/0001-first.md");
+
+        std::fs::write(&adr, good.replace("title: First", "title: Second")).unwrap();
+        workspace.rebuild(std::slice::from_ref(&adr)).unwrap();
+        assert!(workspace.last_good().is_empty());
+        let now = workspace.outputs().find(|(p, _)| *p == page).unwrap().1;
+        assert!(String::from_utf8_lossy(now).contains("Second"));
+
+        std::fs::write(&adr, "---\ntitle: [x\n---\n").unwrap();
+        workspace.rebuild(std::slice::from_ref(&adr)).unwrap();
+        assert_eq!(workspace.last_good().len(), 1);
+        std::fs::remove_file(&adr).unwrap();
+        workspace.rebuild(std::slice::from_ref(&adr)).unwrap();
+        assert!(
+            workspace.last_good().is_empty(),
+            "a deleted file keeps no page"
+        );
+    }
+
+    #[test]
+    fn a_template_depends_on_what_it_extends_includes_and_imports() {
+        let templates: BTreeMap<String, String> = [
+            ("base.html", "<html>{% block c %}{% endblock %}</html>"),
+            (
+                "list.html",
+                "{% extends \"base.html\" %}{%- include 'pager.html' -%}",
+            ),
+            ("adr.html", "{% extends \"list.html\" %}"),
+            ("pager.html", "pages"),
+            ("team.html", "{% import \"macros.html\" as m %}"),
+            ("macros.html", "{% macro x() %}{% endmacro %}"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let changed = |names: &[&str]| {
+            dependents(&templates, &names.iter().map(|s| s.to_string()).collect())
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            changed(&["pager.html"]),
+            ["adr.html", "list.html", "pager.html"]
+        );
+        assert_eq!(
+            changed(&["base.html"]),
+            ["adr.html", "base.html", "list.html"]
+        );
+        assert_eq!(changed(&["macros.html"]), ["macros.html", "team.html"]);
+        assert_eq!(changed(&["adr.html"]), ["adr.html"]);
+    }
+}
