@@ -184,7 +184,11 @@ pub struct Workspace {
     graphs: GraphCache,
     outputs: Outputs,
     last_good: HashMap<String, LastGood>,
+    /// Each digest's view and what it read, reused while none of its reads change.
+    digest_views: DigestViews,
 }
+
+type DigestViews = HashMap<crate::model::Week, (render::digest::DigestView, BTreeSet<Read>)>;
 
 impl Workspace {
     /// Builds the site of `options.root` in memory, every output recording what it read.
@@ -216,6 +220,7 @@ impl Workspace {
             graphs: GraphCache::default(),
             outputs: Outputs::default(),
             last_good: HashMap::new(),
+            digest_views: HashMap::new(),
         };
         let jobs = render::plan(&workspace.site);
         let renderer =
@@ -223,7 +228,13 @@ impl Workspace {
         let now = Fingerprints::new(&workspace.site);
         let chosen: Vec<&Job> = jobs.iter().collect();
         let errors = workspace.outputs.render(&renderer, &now, &chosen);
+        let digest_views = renderer.digest_views();
         drop((renderer, now));
+        workspace.digest_views = digest_views
+            .into_iter()
+            .flatten()
+            .map(|(week, view, reads)| (week, (view, reads)))
+            .collect();
         if let Some(e) = errors.into_iter().next() {
             return Err(e.into());
         }
@@ -393,8 +404,25 @@ impl Workspace {
                 Some((j.path.clone(), built.bytes.clone()))
             })
             .collect();
-        let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs).recording();
+        // Digest views whose reads all stand as they were are not made again.
+        let stale: HashSet<&Read> = stale.iter().collect();
+        let mut prior = std::mem::take(&mut self.digest_views);
+        if everything || !changed_templates.is_empty() {
+            prior.clear();
+        }
+        prior.retain(|_, (_, reads)| {
+            reads
+                .iter()
+                .all(|r| !stale.contains(r) && outputs.fingerprints.contains_key(r))
+        });
+        let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
+            .recording()
+            .reusing_digests(prior.clone());
         let errors = self.outputs.render(&renderer, &now, &chosen);
+        self.digest_views = match renderer.digest_views() {
+            Some(views) => views.into_iter().map(|(w, v, r)| (w, (v, r))).collect(),
+            None => prior,
+        };
         drop((renderer, now));
         self.note_pages();
 

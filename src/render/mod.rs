@@ -408,8 +408,6 @@ pub fn plan(site: &Site) -> Vec<Job> {
 pub struct Renderer<'a> {
     site: &'a Site,
     tera: &'a Tera,
-    /// Loaded when a first page needs it.
-    highlighter: std::sync::OnceLock<Highlighter>,
     site_view: SiteView,
     views: Views<'a>,
     graphs: &'a GraphCache,
@@ -421,6 +419,9 @@ pub struct Renderer<'a> {
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
     digest_reads: std::sync::OnceLock<Vec<BTreeSet<Read>>>,
+    /// Digest views made by an earlier build whose reads have not changed since.
+    prior_digests:
+        std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)>,
     /// Whether outputs note what they read.
     record: bool,
     /// Whether outputs are made only to try the templates (`seam check`).
@@ -435,13 +436,13 @@ impl<'a> Renderer<'a> {
         Renderer {
             site,
             tera,
-            highlighter: std::sync::OnceLock::new(),
             site_view: SiteView::new(site),
             views: Views::new(site),
             graphs,
             org_graph: std::sync::OnceLock::new(),
             digest_pages: std::sync::OnceLock::new(),
             digest_reads: std::sync::OnceLock::new(),
+            prior_digests: Default::default(),
             listing_orders: std::sync::OnceLock::new(),
             health: std::sync::OnceLock::new(),
             record: false,
@@ -458,6 +459,34 @@ impl<'a> Renderer<'a> {
     pub fn recording(mut self) -> Self {
         self.record = true;
         self
+    }
+
+    /// The same renderer, taking each digest's view from `prior` (week →
+    /// view and what it read) when it is there: the caller keeps only views
+    /// none of whose reads changed since they were made.
+    pub fn reusing_digests(
+        mut self,
+        prior: std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)>,
+    ) -> Self {
+        self.prior_digests = prior;
+        self
+    }
+
+    /// Every digest's view and what it read, if this renderer made them.
+    pub fn digest_views(
+        &self,
+    ) -> Option<Vec<(crate::model::Week, digest::DigestView, BTreeSet<Read>)>> {
+        let pages = self.digest_pages.get()?;
+        let reads = self.digest_reads.get()?;
+        Some(
+            self.site
+                .digests
+                .iter()
+                .zip(pages)
+                .zip(reads)
+                .map(|((d, view), reads)| (d.week, view.clone(), reads.clone()))
+                .collect(),
+        )
     }
 
     /// Works out what several outputs share (the org graph, every digest's view)
@@ -506,8 +535,10 @@ impl<'a> Renderer<'a> {
         health
     }
 
-    fn highlighter(&self) -> &Highlighter {
-        self.highlighter.get_or_init(Highlighter::default)
+    fn highlighter(&self) -> &'static Highlighter {
+        // Loaded once per process, when a first page needs it: `seam serve`'s rebuilds share it.
+        static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+        HIGHLIGHTER.get_or_init(Highlighter::default)
     }
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
@@ -530,6 +561,9 @@ impl<'a> Renderer<'a> {
             .digests
             .par_iter()
             .map(|d| {
+                if let Some((view, reads)) = self.prior_digests.get(&d.week) {
+                    return Ok((view.clone(), reads.clone()));
+                }
                 let (view, reads) = self.shared(|views| {
                     // The digest as link worked it out, the documents it names and what their bodies show.
                     views.note(Read::Digest(d.week));
