@@ -4,7 +4,8 @@
 //! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
 //! [`render`] → [`write`](mod@write). Each stage owns its data and passes it forward;
 //! [`site`] runs the stages in order for the commands, and [`init`] and
-//! [`serve`] are thin commands over it. [`render`] makes the output files,
+//! [`serve`] are thin commands over it. [`git`] asks the `git` program about
+//! branches, for ADR numbers. [`render`] makes the output files,
 //! the rotations' iCalendar files ([`render::ics`]) among them.
 //!
 //! [`vocabulary`] is the leaf both [`config`] and [`model`] build on: the
@@ -16,6 +17,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod digest;
 pub mod email;
+pub mod git;
 pub mod init;
 pub mod link;
 pub mod load;
