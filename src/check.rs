@@ -370,7 +370,7 @@ fn check_duplicates(site: &Site) -> Vec<Diagnostic> {
                     Span::file_start(a.file()),
                     format!("{} is also the number of {first_file}", a.id),
                 )
-                .with_hint("give this ADR the next free number (`seam new adr` picks it)")
+                .with_hint("renumber one of them: `seam new adr --dry-run` prints the path with the next free number; rename the file to that number and update references to it")
             } else {
                 Diagnostic::error(
                     codes::DUPLICATE_ID,
