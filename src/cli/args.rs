@@ -51,6 +51,9 @@ pub(crate) enum Command {
         /// The build's date.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<NaiveDate>,
+        /// Also report ADR numbers that this branch and the git branch (or commit) REF each added for different files.
+        #[arg(long, value_name = "REF")]
+        against: Option<String>,
     },
     /// Build the site into memory and serve it locally.
     Serve {

@@ -38,7 +38,15 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             format,
             deny_warnings,
             today,
-        } => check(root, quiet, format, deny_warnings, today),
+            against,
+        } => check(
+            root,
+            quiet,
+            format,
+            deny_warnings,
+            today,
+            against.as_deref(),
+        ),
         Command::Serve {
             bind,
             port,
@@ -139,12 +147,17 @@ fn check(
     format: Format,
     deny_warnings: bool,
     today: Option<NaiveDate>,
+    against: Option<&str>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
     let opts = options(root, today, None, site::Digests::Current)?;
-    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let (mut site, _) = site::assemble(&opts, &|_| {})?;
     // A broken template is a problem too: each is compiled and rendered once.
     site::check_templates(&site)?;
+    if let Some(reference) = against {
+        site::check_against(&mut site, reference)
+            .with_context(|| format!("--against {reference}"))?;
+    }
     print_problems(&site.diagnostics, format);
     let counts = Counts::of(&site.diagnostics);
     if !quiet {

@@ -1,6 +1,6 @@
 //! `seam new` for every kind, ADR numbering (gaps, `number:` fields, two
 //! processes at once, numbers on other git branches), `--supersedes`,
-//! `--edit` and refusing to overwrite.
+//! `--edit`, refusing to overwrite, and `seam check --against`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -49,6 +49,17 @@ fn check_json(root: &Path, extra: &[&str]) -> (Option<i32>, Vec<Value>) {
 fn fails_with(o: &Output, message: &str) {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(o));
     assert!(stderr(o).contains(message), "{}", stderr(o));
+}
+
+/// `seam check --root ROOT --against REFERENCE`, printed for people.
+fn check_against(root: &Path, reference: &str) -> Output {
+    run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--against",
+        reference,
+    ])
 }
 
 /// The ADR files of a docs repo's `content/adrs`, by name.
@@ -341,6 +352,104 @@ fn numbers_used_on_other_branches_are_skipped() {
     git(root, &["branch", "-q", "-D", "scratch"]);
     let o = new_in(root, &["adr", "Theirs", "first"]);
     assert_eq!(printed(&o), root.join("content/adrs/0006-theirs-first.md"));
+}
+
+#[test]
+fn check_against_reports_a_number_both_branches_added() {
+    if !git_available() {
+        return;
+    }
+    let tmp = git_repo();
+    let root = tmp.path();
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    commit_file(
+        root,
+        "content/adrs/0003-feature-choice.md",
+        &adr("Feature choice"),
+    );
+    git(root, &["checkout", "-q", "main"]);
+    commit_file(
+        root,
+        "content/adrs/0003-main-choice.md",
+        &adr("Main choice"),
+    );
+    commit_file(root, "content/adrs/0004-main-next.md", &adr("Main next"));
+    git(root, &["checkout", "-q", "feature"]);
+    // Not committed yet: the working tree counts as this branch.
+    std::fs::write(
+        root.join("content/adrs/0004-wip.md"),
+        adr("Work in progress"),
+    )
+    .unwrap();
+
+    let collisions = |problems: &[Value]| -> Vec<(String, u64, String)> {
+        problems
+            .iter()
+            .filter(|p| p["code"] == "adr-number-collision")
+            .map(|p| {
+                assert_eq!(p["severity"], "error");
+                (
+                    p["file"].as_str().unwrap().to_string(),
+                    p["line"].as_u64().unwrap(),
+                    p["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (code, problems) = check_json(root, &["--against", "main"]);
+    let found = collisions(&problems);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert_eq!(found[0].0, "content/adrs/0003-feature-choice.md");
+    assert_eq!(found[0].1, 1);
+    assert!(
+        found[0]
+            .2
+            .contains("content/adrs/0003-main-choice.md on `main`"),
+        "{}",
+        found[0].2
+    );
+    assert_eq!(found[1].0, "content/adrs/0004-wip.md");
+    assert_eq!(code, Some(1));
+    let o = check_against(root, "main");
+    assert!(
+        stdout(&o).contains("error[adr-number-collision]: ADR-0003 is also the number of")
+            && stdout(&o).contains("`seam new adr --dry-run`"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Without --against, or against a branch that added nothing, there is no collision.
+    let (code, problems) = check_json(root, &[]);
+    assert!(collisions(&problems).is_empty());
+    assert_eq!(code, Some(0), "{problems:#?}");
+    let (_, problems) = check_json(root, &["--against", "feature"]);
+    assert!(collisions(&problems).is_empty(), "{problems:#?}");
+
+    // Renumbered past both branches' numbers, the collisions are gone.
+    let o = new_in(root, &["adr", "Spare", "--dry-run"]);
+    assert_eq!(printed(&o), root.join("content/adrs/0005-spare.md"));
+    git(
+        root,
+        &[
+            "mv",
+            "content/adrs/0003-feature-choice.md",
+            "content/adrs/0005-feature-choice.md",
+        ],
+    );
+    std::fs::rename(
+        root.join("content/adrs/0004-wip.md"),
+        root.join("content/adrs/0006-wip.md"),
+    )
+    .unwrap();
+    let (code, problems) = check_json(root, &["--against", "main"]);
+    assert!(collisions(&problems).is_empty(), "{problems:#?}");
+    assert_eq!(code, Some(0));
+
+    let o = check_against(root, "no-such-branch");
+    fails_with(&o, "`no-such-branch` is not a branch, tag or commit");
+    let plain = copy_fixture(&fixture("small"));
+    let o = check_against(plain.path(), "main");
+    fails_with(&o, "is not inside a git checkout");
 }
 
 #[test]
