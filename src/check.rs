@@ -6,15 +6,17 @@
 //! alignment rules, dependency flags and loops. References, risk, supersession
 //! and loops were worked out once by `link`; the rules only read them. Nothing
 //! is printed: the result is a list of diagnostics, and documents are never
-//! changed.
+//! changed. [`number_collisions`] (`seam check --against`) also asks git
+//! which ADR numbers another branch added.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes, display_path};
+use crate::git::{Git, GitError};
 use crate::link::{Form, Resolution, Resolved, Site};
 use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Kind};
 use crate::risk::Flag;
@@ -370,7 +372,7 @@ fn check_duplicates(site: &Site) -> Vec<Diagnostic> {
                     Span::file_start(a.file()),
                     format!("{} is also the number of {first_file}", a.id),
                 )
-                .with_hint("give this ADR the next free number (`seam new adr` picks it)")
+                .with_hint("renumber one of them: `seam new adr --dry-run` prints the path with the next free number; rename the file to that number and update references to it")
             } else {
                 Diagnostic::error(
                     codes::DUPLICATE_ID,
@@ -381,6 +383,73 @@ fn check_duplicates(site: &Site) -> Vec<Diagnostic> {
             }
         })
         .collect()
+}
+
+/// `seam check --against REF`: every ADR number that this branch (HEAD and
+/// the working tree) and `reference` each gave to a different file since
+/// they forked (their merge base), reported at this branch's file. Numbers
+/// on `reference` come from its file names.
+pub fn number_collisions(
+    site: &Site,
+    git: &Git,
+    reference: &str,
+) -> Result<Vec<Diagnostic>, GitError> {
+    let theirs = git.commit(reference)?;
+    let head = git.commit("HEAD")?;
+    let config = &site.config;
+    let files_at = |commit: &str, folders: &[String]| -> Result<BTreeSet<String>, GitError> {
+        Ok(git.files(commit, folders)?.into_iter().collect())
+    };
+    let base_files = match git.merge_base(&head, &theirs)? {
+        Some(base) => files_at(&base, &[config.content_folder()])?,
+        None => BTreeSet::new(),
+    };
+    let their_files = files_at(&theirs, &config.kind_folders(Kind::Adr))?;
+    let their_added: BTreeMap<u32, Vec<&String>> = their_files
+        .iter()
+        .filter(|f| !base_files.contains(*f))
+        .fold(BTreeMap::new(), |mut by_number, f| {
+            if let Some(n) = crate::model::adr_number_of_file(f, config) {
+                by_number.entry(n).or_insert_with(Vec::new).push(f);
+            }
+            by_number
+        });
+    let our_files: BTreeSet<String> = site
+        .documents
+        .iter()
+        .map(|d| display_path(d.file()))
+        .collect();
+    let mut out = Vec::new();
+    for doc in &site.documents {
+        let Details::Adr(adr) = &doc.details else {
+            continue;
+        };
+        let file = display_path(doc.file());
+        let Some(n) = adr.number else { continue };
+        if base_files.contains(&file) || their_files.contains(&file) {
+            continue;
+        }
+        for other in their_added.get(&n).into_iter().flatten() {
+            if our_files.contains(*other) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(
+                    codes::ADR_NUMBER_COLLISION,
+                    Span::file_start(doc.file()),
+                    format!(
+                        "{} is also the number of {other} on `{reference}`: both branches added an ADR with it since they forked",
+                        crate::model::adr_id(n)
+                    ),
+                )
+                .with_hint(format!(
+                    "renumber this branch's ADR before merging: `seam new adr --dry-run` prints the path with the next number free on every branch; rename the file to that number and update references to {}",
+                    crate::model::adr_id(n)
+                )),
+            );
+        }
+    }
+    Ok(out)
 }
 
 fn check_supersession(site: &Site) -> Vec<Diagnostic> {

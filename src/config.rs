@@ -215,6 +215,20 @@ impl Config {
         kind.default_dirs().iter().map(|s| s.to_string()).collect()
     }
 
+    /// The folders of `kind` relative to the root (`content/adrs`), written
+    /// with `/`; `.` for the root itself.
+    pub fn kind_folders(&self, kind: Kind) -> Vec<String> {
+        self.dirs_for(kind)
+            .iter()
+            .map(|dir| root_relative(&self.content_dir.join(dir)))
+            .collect()
+    }
+
+    /// The content folder relative to the root (`content`), written with `/`; `.` for the root itself.
+    pub fn content_folder(&self) -> String {
+        root_relative(&self.content_dir)
+    }
+
     /// Required level-2 sections of `kind`.
     pub fn required_sections(&self, kind: Kind) -> Vec<String> {
         self.kinds
@@ -252,6 +266,20 @@ impl Config {
             Some(i) => normalise_base_path(&after_scheme[i..]),
             None => "/".into(),
         }
+    }
+}
+
+/// A root-relative folder with `/` and without `.` parts; `.` when nothing is left.
+fn root_relative(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
     }
 }
 
@@ -344,7 +372,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.dirs_for(Kind::Adr), vec!["architecture/decisions"]);
+        assert_eq!(
+            c.kind_folders(Kind::Adr),
+            vec!["content/architecture/decisions"]
+        );
         assert_eq!(c.required_sections(Kind::Adr), vec!["Why"]);
+        let c = Config::parse(
+            "content_dir = \".\"\n[kinds.adr]\ndirs = [\"docs/adr\", \".\"]",
+            Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.kind_folders(Kind::Adr), vec!["docs/adr", "."]);
+        assert_eq!(c.content_folder(), ".");
+        assert_eq!(Config::default().content_folder(), "content");
     }
 
     #[test]

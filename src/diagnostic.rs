@@ -269,6 +269,8 @@ pub mod codes {
     pub const DUPLICATE_ID: &str = "duplicate-id";
     /// Two ADRs with one number.
     pub const DUPLICATE_ADR_NUMBER: &str = "duplicate-adr-number";
+    /// An ADR number this branch and the branch `check --against` names each gave to a different file.
+    pub const ADR_NUMBER_COLLISION: &str = "adr-number-collision";
     /// ADRs that supersede each other in a loop.
     pub const SUPERSESSION_CYCLE: &str = "supersession-cycle";
     /// `status: superseded` with no successor.

@@ -4,7 +4,9 @@
 //! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
 //! [`render`] → [`write`](mod@write). Each stage owns its data and passes it forward;
 //! [`site`] runs the stages in order for the commands, and [`init`] and
-//! [`serve`] are thin commands over it. [`render`] makes the output files,
+//! [`serve`] are thin commands over it. [`new`] writes new documents from
+//! each kind's template and numbers ADRs, asking [`git`] about the numbers
+//! on other branches. [`render`] makes the output files,
 //! the rotations' iCalendar files ([`render::ics`]) among them.
 //!
 //! [`vocabulary`] is the leaf both [`config`] and [`model`] build on: the
@@ -16,10 +18,12 @@ pub mod config;
 pub mod diagnostic;
 pub mod digest;
 pub mod email;
+pub mod git;
 pub mod init;
 pub mod link;
 pub mod load;
 pub mod model;
+pub mod new;
 pub mod rebuild;
 pub mod render;
 pub mod risk;

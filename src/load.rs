@@ -214,24 +214,8 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
     if !content.is_dir() {
         return Err(LoadError::NoContentDir(content));
     }
-    let skip: Vec<PathBuf> = [
-        root.join(&config.output_dir),
-        root.join("templates"),
-        root.join("theme"),
-        root.join("target"),
-    ]
-    .into_iter()
-    .filter(|p| p != &content)
-    .collect();
     let mut listing = Listing::default();
-    let walker = walkdir::WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            !hidden && !skip.iter().any(|s| e.path() == s) && e.file_name() != "node_modules"
-        });
-    for entry in walker {
+    for entry in walk_entries(root, config, &content) {
         let entry = entry.map_err(|e| LoadError::Walk {
             path: e.path().unwrap_or(&content).to_path_buf(),
             message: e.to_string(),
@@ -288,6 +272,34 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
         assets,
         diagnostics,
     })
+}
+
+/// Every file and folder under `from` (a folder of the content), in file
+/// name order, leaving out what Seam never reads as content: hidden files and
+/// folders, `node_modules`, and the output, templates, theme and `target`
+/// folders of the root.
+pub(crate) fn walk_entries(
+    root: &Path,
+    config: &Config,
+    from: &Path,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + use<> {
+    let content = root.join(&config.content_dir);
+    let skip: Vec<PathBuf> = [
+        root.join(&config.output_dir),
+        root.join("templates"),
+        root.join("theme"),
+        root.join("target"),
+    ]
+    .into_iter()
+    .filter(|p| p != &content)
+    .collect();
+    walkdir::WalkDir::new(from)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |e| {
+            let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+            !hidden && !skip.iter().any(|s| e.path() == s) && e.file_name() != "node_modules"
+        })
 }
 
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.

@@ -38,6 +38,9 @@ pub enum SeamError {
     /// The digest's week is wrong.
     #[error(transparent)]
     Digest(#[from] crate::digest::DigestError),
+    /// Git could not compare this branch with another (`check --against`).
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
 }
 
 /// What every command needs to know to read a docs repo.
@@ -139,6 +142,17 @@ pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Si
         Digests::None => Vec::new(),
     };
     site
+}
+
+/// Adds to the site's problems every ADR number that this branch and
+/// `reference` each gave to a different file (`seam check --against`).
+pub fn check_against(site: &mut Site, reference: &str) -> Result<(), SeamError> {
+    let git = crate::git::Git::open(&site.root)?;
+    let mut found = crate::check::number_collisions(site, &git, reference)?;
+    quote_source_lines(&mut found, &site.documents, &site.root);
+    site.diagnostics.extend(found);
+    diagnostic::sort(&mut site.diagnostics);
+    Ok(())
 }
 
 /// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).

@@ -51,6 +51,9 @@ pub(crate) enum Command {
         /// The build's date.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<NaiveDate>,
+        /// Also report ADR numbers that this branch and the git branch (or commit) REF each added for different files.
+        #[arg(long, value_name = "REF")]
+        against: Option<String>,
     },
     /// Build the site into memory and serve it locally.
     Serve {
@@ -71,6 +74,11 @@ pub(crate) enum Command {
     Init {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
+    },
+    /// Create a document with its kind's front matter and sections, and print its path.
+    New {
+        #[command(subcommand)]
+        kind: NewKind,
     },
     /// The dependency tracker: who waits on whom, for what, by when, at what risk.
     Deps {
@@ -110,6 +118,92 @@ pub(crate) enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         today: Option<NaiveDate>,
     },
+}
+
+/// The kinds `seam new` creates, with the fields each takes.
+#[derive(Subcommand)]
+pub(crate) enum NewKind {
+    /// A team page, teams/<id>.md; the id is made from the name.
+    Team {
+        /// The team's name (several words need no quotes).
+        name: Vec<String>,
+        #[command(flatten)]
+        common: NewCommon,
+    },
+    /// An ADR, adrs/NNNN-<slug>.md, with the next free number.
+    Adr {
+        /// Its title (several words need no quotes).
+        title: Vec<String>,
+        /// The owning team's id.
+        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        team: Option<String>,
+        /// Mark ADR N superseded by the new one (in N, only the lines that must change).
+        #[arg(long, value_name = "N", value_parser = parse_adr_number)]
+        supersedes: Option<u32>,
+        #[command(flatten)]
+        common: NewCommon,
+    },
+    /// An alignment between teams, alignments/<slug>.md.
+    Alignment {
+        /// Its title (several words need no quotes).
+        title: Vec<String>,
+        #[command(flatten)]
+        teams: NewTeams,
+        #[command(flatten)]
+        common: NewCommon,
+    },
+    /// A rotation, rotations/<slug>.md; its members are the team's, when the team page lists them.
+    Rotation {
+        /// Its name (several words need no quotes).
+        name: Vec<String>,
+        #[command(flatten)]
+        teams: NewTeams,
+        #[command(flatten)]
+        common: NewCommon,
+    },
+    /// A team's weekly update, updates/<yyyy>-W<ww>/<team>.md.
+    Update {
+        /// The team's id.
+        #[arg(long, value_name = "ID", value_parser = parse_id)]
+        team: String,
+        /// The ISO week (default: the week of today).
+        #[arg(long, value_name = "YYYY-Www", value_parser = parse_week)]
+        week: Option<Week>,
+        #[command(flatten)]
+        common: NewCommon,
+    },
+}
+
+/// The teams of a new alignment (its parties) or rotation (its owners).
+#[derive(clap::Args)]
+pub(crate) struct NewTeams {
+    /// A team's id: the rotation's owner, or one party to the alignment (listed first).
+    #[arg(long, value_name = "ID", value_parser = parse_id)]
+    pub(crate) team: Option<String>,
+    /// Team ids, separated by commas: the alignment's parties, or the rotation's teams.
+    #[arg(long, value_name = "ID,ID", value_delimiter = ',', value_parser = parse_id)]
+    pub(crate) teams: Vec<String>,
+}
+
+impl NewTeams {
+    /// `--team` first, then `--teams`.
+    pub(crate) fn ids(self) -> Vec<String> {
+        self.team.into_iter().chain(self.teams).collect()
+    }
+}
+
+/// The options every `seam new` takes.
+#[derive(clap::Args)]
+pub(crate) struct NewCommon {
+    /// Open the new file in $VISUAL, else $EDITOR, and wait for it.
+    #[arg(long)]
+    pub(crate) edit: bool,
+    /// Print the path it would create, and write nothing.
+    #[arg(long, conflicts_with = "edit")]
+    pub(crate) dry_run: bool,
+    /// The date the document is dated (default: SOURCE_DATE_EPOCH, `today` in seam.toml, the clock).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub(crate) today: Option<NaiveDate>,
 }
 
 /// How `seam check` prints problems.
@@ -176,6 +270,15 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 fn parse_week(s: &str) -> Result<Week, String> {
     s.parse()
+}
+
+fn parse_id(s: &str) -> Result<String, String> {
+    seam::new::check_id(s.trim()).map(|()| s.trim().to_string())
+}
+
+fn parse_adr_number(s: &str) -> Result<u32, String> {
+    seam::model::parse_adr_reference(s, true)
+        .ok_or_else(|| "expected an ADR number: 7, ADR-7 or ADR-0007".to_string())
 }
 
 fn parse_risk(s: &str) -> Result<Risk, String> {

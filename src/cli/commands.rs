@@ -15,7 +15,7 @@ use seam::diagnostic::Counts;
 use seam::model::{Kind, Risk};
 use seam::site::{self, Options};
 
-use super::args::{Cli, Command, DepsFormat, DigestArgs, Format, ListFormat};
+use super::args::{Cli, Command, DepsFormat, DigestArgs, Format, ListFormat, NewKind};
 use super::print::{
     colour_on_stdout, print_deps, print_duty, print_json, print_problems, print_table,
     summary_counts, write_deps_csv,
@@ -38,7 +38,15 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             format,
             deny_warnings,
             today,
-        } => check(root, quiet, format, deny_warnings, today),
+            against,
+        } => check(
+            root,
+            quiet,
+            format,
+            deny_warnings,
+            today,
+            against.as_deref(),
+        ),
         Command::Serve {
             bind,
             port,
@@ -46,6 +54,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             today,
         } => serve(root, &bind, port, open, today),
         Command::Init { dir } => init(quiet, dir),
+        Command::New { kind } => new(root, quiet, kind),
         Command::Deps {
             team,
             risk,
@@ -70,18 +79,22 @@ fn options(
     base_url: Option<String>,
     digests: site::Digests,
 ) -> Result<Options> {
-    let root = match cli_root {
-        Some(r) => r.to_path_buf(),
-        None => seam::config::find_root(
-            &std::env::current_dir().context("cannot read the current folder")?,
-        ),
-    };
     Ok(Options {
-        root,
+        root: docs_root(cli_root)?,
         today,
         base_url,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
         digests,
+    })
+}
+
+/// The docs repo root: `--root`, else the nearest folder holding seam.toml.
+fn docs_root(cli_root: Option<&Path>) -> Result<PathBuf> {
+    Ok(match cli_root {
+        Some(r) => r.to_path_buf(),
+        None => seam::config::find_root(
+            &std::env::current_dir().context("cannot read the current folder")?,
+        ),
     })
 }
 
@@ -134,12 +147,17 @@ fn check(
     format: Format,
     deny_warnings: bool,
     today: Option<NaiveDate>,
+    against: Option<&str>,
 ) -> Result<ExitCode> {
     let started = Instant::now();
     let opts = options(root, today, None, site::Digests::Current)?;
-    let (site, _) = site::assemble(&opts, &|_| {})?;
+    let (mut site, _) = site::assemble(&opts, &|_| {})?;
     // A broken template is a problem too: each is compiled and rendered once.
     site::check_templates(&site)?;
+    if let Some(reference) = against {
+        site::check_against(&mut site, reference)
+            .with_context(|| format!("--against {reference}"))?;
+    }
     print_problems(&site.diagnostics, format);
     let counts = Counts::of(&site.diagnostics);
     if !quiet {
@@ -288,6 +306,117 @@ fn init(quiet: bool, dir: Option<PathBuf>) -> Result<ExitCode> {
         println!("Next: cd {} && seam serve", dir.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `seam new`: writes a document of a kind and prints its path (on
+/// standard output, alone, for scripts); what else it did or left to fill
+/// goes to standard error. `--edit` then opens it.
+fn new(root: Option<&Path>, quiet: bool, kind: NewKind) -> Result<ExitCode> {
+    use seam::new::Request;
+    let title = |words: Vec<String>| Some(words.join(" ")).filter(|t| !t.trim().is_empty());
+    let (request, common) = match kind {
+        NewKind::Team { name, common } => (Request::Team { name: title(name) }, common),
+        NewKind::Adr {
+            title: words,
+            team,
+            supersedes,
+            common,
+        } => (
+            Request::Adr {
+                title: title(words),
+                team,
+                supersedes,
+            },
+            common,
+        ),
+        NewKind::Alignment {
+            title: words,
+            teams,
+            common,
+        } => (
+            Request::Alignment {
+                title: title(words),
+                teams: teams.ids(),
+            },
+            common,
+        ),
+        NewKind::Rotation {
+            name,
+            teams,
+            common,
+        } => (
+            Request::Rotation {
+                name: title(name),
+                teams: teams.ids(),
+            },
+            common,
+        ),
+        NewKind::Update { team, week, common } => (Request::Update { team, week }, common),
+    };
+    let root = docs_root(root)?;
+    let config = seam::config::Config::load(&root)?;
+    let (today, _) = seam::config::resolve_today(
+        common.today,
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+        &config,
+    )
+    .map_err(anyhow::Error::msg)?;
+    let created = seam::new::create(&root, &config, &request, today, common.dry_run)?;
+    let path = root.join(&created.path);
+    let here = std::env::current_dir().unwrap_or_default();
+    println!("{}", path.strip_prefix(&here).unwrap_or(&path).display());
+    if !quiet {
+        if let Some(old) = &created.superseded {
+            eprintln!(
+                "{} {} superseded by {}",
+                if created.written {
+                    "marked"
+                } else {
+                    "would mark"
+                },
+                seam::diagnostic::display_path(old),
+                created.id
+            );
+        }
+        if !created.written {
+            eprintln!("dry run: nothing was written");
+        }
+        for field in &created.to_fill {
+            eprintln!("fill in {field}; `seam check` needs it");
+        }
+    }
+    if common.edit {
+        open_in_editor(&path)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `path` in `$VISUAL`, else `$EDITOR` (a program and its arguments,
+/// split on whitespace), and waits for it to close.
+fn open_in_editor(path: &Path) -> Result<()> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+    let Some(editor) = editor else {
+        anyhow::bail!(
+            "--edit: neither VISUAL nor EDITOR is set, so there is no editor to open {} in",
+            path.display()
+        );
+    };
+    let mut words = editor.split_whitespace();
+    let program = words.next().expect("not blank");
+    let status = std::process::Command::new(program)
+        .args(words)
+        .arg(path)
+        .status()
+        .with_context(|| format!("cannot start the editor `{editor}`"))?;
+    if !status.success() {
+        anyhow::bail!(
+            "the editor `{editor}` exited with {status}; {} is kept",
+            path.display()
+        );
+    }
+    Ok(())
 }
 
 /// `seam deps`: the dependency tracker, filtered by team and risk.

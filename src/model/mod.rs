@@ -30,8 +30,8 @@ use crate::load::{Corpus, Source};
 
 pub use crate::vocabulary::{Kind, parse_date};
 pub use readers::{
-    adr_id, adr_number_from_stem, document_from_source, kind_from_path, parse_adr_reference,
-    parse_handoff, parse_period,
+    adr_id, adr_number_from_stem, adr_number_of_file, document_from_source, kind_from_path,
+    parse_adr_reference, parse_handoff, parse_period,
 };
 
 /// A reference to another document, as written, with where it was written.

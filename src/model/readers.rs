@@ -57,6 +57,27 @@ pub fn adr_number_from_stem(stem: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// The number of the ADR a file name gives, for files known only by their
+/// path (on another git branch, or not yet read): `file` is relative to the
+/// root, with `/`. `None` for files that are not in an ADR folder, are not
+/// Markdown, are an ADR folder's README, index or template, or have no number
+/// in their name.
+pub fn adr_number_of_file(file: &str, config: &Config) -> Option<u32> {
+    let content = config.content_folder();
+    let rel = if content == "." {
+        file
+    } else {
+        file.strip_prefix(&content)?.strip_prefix('/')?
+    };
+    let name = rel.rsplit('/').next()?;
+    let stem = name.strip_suffix(".md")?;
+    let special = ["readme", "index", "template"].contains(&stem.to_ascii_lowercase().as_str());
+    if special || kind_from_path(rel, config) != Kind::Adr {
+        return None;
+    }
+    adr_number_from_stem(stem)
+}
+
 /// The canonical id of ADR number `n`: `ADR-0007`.
 pub fn adr_id(n: u32) -> String {
     format!("ADR-{n:04}")
@@ -741,6 +762,33 @@ mod tests {
         ] {
             assert_eq!(adr_number_from_stem(stem), n, "{stem}");
         }
+    }
+
+    #[test]
+    fn adr_numbers_of_files_take_only_adr_folders() {
+        let c = Config::default();
+        assert_eq!(adr_number_of_file("content/adrs/0007-x.md", &c), Some(7));
+        assert_eq!(
+            adr_number_of_file("content/decisions/sub/012-y.md", &c),
+            Some(12)
+        );
+        for not in [
+            "content/adrs/0007-x.txt",
+            "content/teams/0007-x.md",
+            "content/adrs/README.md",
+            "content/adrs/use-x.md",
+            "other/adrs/0007-x.md",
+            "content/adrsx/0007-x.md",
+        ] {
+            assert_eq!(adr_number_of_file(not, &c), None, "{not}");
+        }
+        let c = Config::parse(
+            "content_dir = \".\"\n[kinds.adr]\ndirs = [\"docs/adr\"]",
+            std::path::Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(adr_number_of_file("docs/adr/0003-z.md", &c), Some(3));
+        assert_eq!(adr_number_of_file("adrs/0003-z.md", &c), None);
     }
 
     #[test]

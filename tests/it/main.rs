@@ -5,6 +5,7 @@ mod check;
 mod commands;
 mod digest;
 mod graph;
+mod new;
 mod rotations;
 
 use std::path::{Path, PathBuf};
