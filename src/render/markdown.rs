@@ -109,7 +109,7 @@ pub fn render_fragment(
 enum LinkTarget {
     /// A page of the site (or any other URL), with the title to use as text when the link has none.
     Page { href: String, title: Option<String> },
-    /// A wiki link to nothing.
+    /// A wiki link or relative `.md` link to no document.
     Broken { target: String },
 }
 
@@ -145,7 +145,12 @@ fn resolve_link(
                 .and_then(|p| site.resolution(Form::RelativeLink, &p).found());
             match target {
                 Some(i) => page_href(base, &site.documents[i].url, fragment),
-                None => dest_url.to_string(),
+                // Shown as broken, as `seam check` reports it.
+                None => {
+                    return LinkTarget::Broken {
+                        target: dest_url.to_string(),
+                    };
+                }
             }
         }
         None => dest_url.to_string(),

@@ -7,6 +7,7 @@ mod digest;
 mod graph;
 mod new;
 mod rotations;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
