@@ -61,6 +61,8 @@ fn start(root: &Path) -> Server {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("seam serve did not start: {}", log.lock().unwrap());
 }
 
