@@ -71,7 +71,7 @@ pub fn display_path(path: &Path) -> String {
 }
 
 /// One problem in one document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -10,7 +10,7 @@
 //! (dependency watch, open comment periods, doc health) are only filled in
 //! for the build's own week.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use rayon::prelude::*;
@@ -53,7 +53,7 @@ pub struct TeamUpdate {
 }
 
 /// Why an ADR is among the week's decisions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DecisionReason {
     /// Its `date` falls in the week.
     Dated,
@@ -71,7 +71,7 @@ pub struct Decision {
 }
 
 /// How an alignment changed in the week.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AlignmentChange {
     /// Its `date` falls in the week.
     New,
@@ -171,8 +171,17 @@ pub struct Digester<'a> {
     rank: Vec<usize>,
     /// Teams, by name.
     teams: Vec<usize>,
-    /// Rotations, by name.
-    rotations: Vec<usize>,
+    /// Rotations that run, by name, with the date of their first turn.
+    rotations: Vec<(usize, Option<NaiveDate>)>,
+    /// Week → the ADRs dated or changing status in it, in file order.
+    adrs_by_week: HashMap<Week, Vec<usize>>,
+    /// Week → the alignments dated or updated in it, in file order.
+    alignments_by_week: HashMap<Week, Vec<usize>>,
+    /// Every ADR and every alignment, in file order.
+    adrs: Vec<usize>,
+    alignments: Vec<usize>,
+    /// (team, week) → the team's first update of that week, in its newest-first order.
+    updates: HashMap<(usize, Week), usize>,
 }
 
 impl<'a> Digester<'a> {
@@ -193,14 +202,56 @@ impl<'a> Digester<'a> {
             .collect();
         let rotations = by_title
             .iter()
-            .copied()
-            .filter(|&i| matches!(docs[i].details, Details::Rotation(_)))
+            .filter_map(|&i| {
+                let Details::Rotation(r) = &docs[i].details else {
+                    return None;
+                };
+                let runs = !r.members.is_empty() || !schedule::exchange_pairs(r, 0).is_empty();
+                Some((
+                    i,
+                    runs.then(|| schedule::handoff(r, 0).map(|first| first.date_naive()))
+                        .flatten(),
+                ))
+            })
             .collect();
+        // Each week's digest looks only at the documents of that week.
+        let mut adrs_by_week: HashMap<Week, Vec<usize>> = HashMap::new();
+        let mut alignments_by_week: HashMap<Week, Vec<usize>> = HashMap::new();
+        let (mut adrs, mut alignments) = (Vec::new(), Vec::new());
+        for (i, d) in docs.iter().enumerate() {
+            let (dates, by_week, all) = match &d.details {
+                Details::Adr(a) => ([a.date, a.status_changed], &mut adrs_by_week, &mut adrs),
+                Details::Alignment(a) => (
+                    [a.date, a.updated],
+                    &mut alignments_by_week,
+                    &mut alignments,
+                ),
+                _ => continue,
+            };
+            all.push(i);
+            let weeks: BTreeSet<Week> = dates.into_iter().flatten().map(Week::of).collect();
+            for week in weeks {
+                by_week.entry(week).or_default().push(i);
+            }
+        }
+        let mut updates = HashMap::new();
+        for (&team, us) in &site.links.updates_by_team {
+            for &u in us {
+                if let Details::Update(x) = &docs[u].details {
+                    updates.entry((team, x.week)).or_insert(u);
+                }
+            }
+        }
         Digester {
             site,
             rank,
             teams,
             rotations,
+            adrs_by_week,
+            alignments_by_week,
+            adrs,
+            alignments,
+            updates,
         }
     }
 
@@ -261,12 +312,7 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
     let mut updates = Vec::new();
     let mut missing = Vec::new();
     for &team in &digester.teams {
-        let update = site.links.updates_by_team.get(&team).and_then(|us| {
-            us.iter()
-                .copied()
-                .find(|&u| matches!(&docs[u].details, Details::Update(x) if x.week == week))
-        });
-        match update {
+        match digester.updates.get(&(team, week)).copied() {
             Some(update) => updates.push(TeamUpdate { team, update }),
             None => missing.push(team),
         }
@@ -275,8 +321,12 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
     // 2. Decisions.
     let mut decisions: Vec<(NaiveDate, Decision)> = Vec::new();
     let mut open_for_comment: Vec<(NaiveDate, usize)> = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        let Details::Adr(adr) = &d.details else {
+    let none = Vec::new();
+    let this_week = digester.adrs_by_week.get(&week).unwrap_or(&none);
+    // Only the current week lists ADRs open for comment, so only it looks at every ADR.
+    let adrs = if current { &digester.adrs } else { this_week };
+    for &i in adrs {
+        let Details::Adr(adr) = &docs[i].details else {
             continue;
         };
         if let Some(date) = adr.date.filter(|&x| week.contains(x)) {
@@ -344,8 +394,14 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
     // 4. Alignments.
     let mut alignments = Vec::new();
     let mut past_review = Vec::new();
-    for (i, d) in docs.iter().enumerate() {
-        let Details::Alignment(a) = &d.details else {
+    let this_week = digester.alignments_by_week.get(&week).unwrap_or(&none);
+    let changed = if current {
+        &digester.alignments
+    } else {
+        this_week
+    };
+    for &i in changed {
+        let Details::Alignment(a) = &docs[i].details else {
             continue;
         };
         if a.date.is_some_and(|x| week.contains(x)) {
@@ -366,14 +422,8 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
     let rotations = digester
         .rotations
         .iter()
-        .copied()
-        .filter(|&i| {
-            let Details::Rotation(r) = &docs[i].details else {
-                return false;
-            };
-            let runs = !r.members.is_empty() || !schedule::exchange_pairs(r, 0).is_empty();
-            runs && schedule::handoff(r, 0).is_some_and(|first| first.date_naive() < end)
-        })
+        .filter(|(_, first)| first.is_some_and(|first| first < end))
+        .map(|&(i, _)| i)
         .collect();
 
     // 6. Doc health.

@@ -74,6 +74,8 @@ pub struct Rebuilt {
     pub reread: usize,
     /// Outputs whose template failed; each keeps its last good bytes and is made again next time.
     pub errors: Vec<RenderError>,
+    /// How long each stage took: reading, linking and checking, finding what to make, making it.
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Every output of the current build, with what each read.
@@ -225,16 +227,11 @@ impl Workspace {
         let jobs = render::plan(&workspace.site);
         let renderer =
             Renderer::new(&workspace.site, &workspace.tera, &workspace.graphs, &jobs).recording();
-        let now = Fingerprints::new(&workspace.site);
+        let now = Fingerprints::new(&workspace.site).with_plan(&jobs);
         let chosen: Vec<&Job> = jobs.iter().collect();
         let errors = workspace.outputs.render(&renderer, &now, &chosen);
-        let digest_views = renderer.digest_views();
-        drop((renderer, now));
-        workspace.digest_views = digest_views
-            .into_iter()
-            .flatten()
-            .map(|(week, view, reads)| (week, (view, reads)))
-            .collect();
+        drop(now);
+        workspace.digest_views = renderer.into_digest_views();
         if let Some(e) = errors.into_iter().next() {
             return Err(e.into());
         }
@@ -272,6 +269,7 @@ impl Workspace {
     /// the content folder is gone), the workspace keeps the last good build
     /// and the error says why.
     pub fn rebuild(&mut self, paths: &[PathBuf]) -> Result<Rebuilt, SeamError> {
+        let mut clock = Clock::start();
         let root = self.options.root.clone();
         let touched: Vec<PathBuf> = paths
             .iter()
@@ -353,7 +351,9 @@ impl Workspace {
             }
         }
         drop(old_documents);
+        clock.lap("read");
         let (site, files) = assemble(&root, config.clone(), today, listing.assets, read);
+        clock.lap("link");
         self.site = site;
         self.files = files;
         self.config = config;
@@ -374,7 +374,7 @@ impl Workspace {
         for path in &removed {
             self.outputs.forget(path);
         }
-        let now = Fingerprints::new(&self.site);
+        let now = Fingerprints::new(&self.site).with_plan(&jobs);
         let stale = self.outputs.changed_reads(&now);
         let outputs = &self.outputs;
         let mut again: HashSet<&str> = HashSet::new();
@@ -417,13 +417,12 @@ impl Workspace {
         });
         let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
             .recording()
-            .reusing_digests(prior.clone());
+            .reusing_digests(prior);
+        clock.lap("plan");
         let errors = self.outputs.render(&renderer, &now, &chosen);
-        self.digest_views = match renderer.digest_views() {
-            Some(views) => views.into_iter().map(|(w, v, r)| (w, (v, r))).collect(),
-            None => prior,
-        };
-        drop((renderer, now));
+        clock.lap("render");
+        drop(now);
+        self.digest_views = renderer.into_digest_views();
         self.note_pages();
 
         // A last good page goes when its page is made again, or its file is gone.
@@ -435,6 +434,7 @@ impl Workspace {
         let mut report = Rebuilt {
             reread,
             errors,
+            stages: clock.laps,
             ..Rebuilt::default()
         };
         for job in chosen {
@@ -457,6 +457,27 @@ impl Workspace {
                 state.page = Some(format!("{}index.html", doc.url));
             }
         }
+    }
+}
+
+/// Times the stages of a rebuild.
+struct Clock {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        Clock {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
     }
 }
 

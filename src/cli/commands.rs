@@ -257,9 +257,15 @@ fn serve(
                 }
                 let mut changed = report.changed.clone();
                 changed.extend(report.removed.iter().cloned());
+                let stages: Vec<String> = report
+                    .stages
+                    .iter()
+                    .map(|(stage, t)| format!("{stage} {} ms", t.as_millis()))
+                    .collect();
                 eprintln!(
-                    "Rebuilt in {} ms: {} files re-read, {} outputs changed, {} removed, {} made again unchanged",
+                    "Rebuilt in {} ms ({}): {} files re-read, {} outputs changed, {} removed, {} made again unchanged",
                     since.elapsed().as_millis(),
+                    stages.join(", "),
                     report.reread,
                     report.changed.len(),
                     report.removed.len(),

@@ -654,7 +654,7 @@ pub fn build(corpus: Corpus) -> Model {
 /// Finds documents by id or by source path.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_key: HashMap<DocId, usize>,
+    by_key: fnv::FnvHashMap<DocId, usize>,
     by_id: HashMap<String, usize>,
     by_rel: HashMap<String, usize>,
     by_file: HashMap<String, usize>,

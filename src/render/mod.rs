@@ -472,21 +472,25 @@ impl<'a> Renderer<'a> {
         self
     }
 
-    /// Every digest's view and what it read, if this renderer made them.
-    pub fn digest_views(
-        &self,
-    ) -> Option<Vec<(crate::model::Week, digest::DigestView, BTreeSet<Read>)>> {
-        let pages = self.digest_pages.get()?;
-        let reads = self.digest_reads.get()?;
-        Some(
-            self.site
+    /// Every digest's view and what it read, by week: those this renderer
+    /// made, or else the ones it was given to reuse.
+    pub fn into_digest_views(
+        self,
+    ) -> std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)> {
+        match (
+            self.digest_pages.into_inner(),
+            self.digest_reads.into_inner(),
+        ) {
+            (Some(pages), Some(reads)) => self
+                .site
                 .digests
                 .iter()
                 .zip(pages)
                 .zip(reads)
-                .map(|((d, view), reads)| (d.week, view.clone(), reads.clone()))
+                .map(|((d, view), reads)| (d.week, (view, reads)))
                 .collect(),
-        )
+            _ => self.prior_digests,
+        }
     }
 
     /// Works out what several outputs share (the org graph, every digest's view)

@@ -96,8 +96,11 @@ fn hash_of(value: &impl Hash) -> u64 {
 /// Fingerprints of reads over one linked site.
 pub struct Fingerprints<'a> {
     site: &'a Site,
-    links: HashMap<DocId, u64>,
-    problems: HashMap<&'a std::path::Path, u64>,
+    links: fnv::FnvHashMap<DocId, u64>,
+    /// Each document's problems, hashed.
+    problems: fnv::FnvHashMap<DocId, u64>,
+    /// The output paths, hashed, when the caller has planned them already.
+    outputs: Option<u64>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -110,7 +113,7 @@ impl<'a> Fingerprints<'a> {
             Resolution::Missing => (0, None),
             Resolution::WrongKind(i) => (2, Some(key(i))),
         };
-        let mut hashers: HashMap<DocId, fnv::FnvHasher> = HashMap::new();
+        let mut hashers: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
         let mut add = |doc: usize, what: &dyn Fn(&mut fnv::FnvHasher)| {
             what(hashers.entry(key(doc)).or_default());
         };
@@ -163,15 +166,27 @@ impl<'a> Fingerprints<'a> {
                 add(i, &|h| (10u8, &members).hash(h));
             }
         }
-        let mut problems: HashMap<&std::path::Path, fnv::FnvHasher> = HashMap::new();
+        let mut by_file: HashMap<&std::path::Path, fnv::FnvHasher> = HashMap::new();
         for p in &site.diagnostics {
-            format!("{p:?}").hash(problems.entry(p.span.file.as_path()).or_default());
+            p.hash(by_file.entry(p.span.file.as_path()).or_default());
         }
+        let problems = site
+            .documents
+            .iter()
+            .filter_map(|d| Some((d.key, by_file.get(d.file())?.finish())))
+            .collect();
         Fingerprints {
             site,
             links: hashers.into_iter().map(|(k, h)| (k, h.finish())).collect(),
-            problems: problems.into_iter().map(|(k, h)| (k, h.finish())).collect(),
+            problems,
+            outputs: None,
         }
+    }
+
+    /// The same fingerprints, with the site's outputs as already planned (saves planning again).
+    pub fn with_plan(mut self, jobs: &[super::Job]) -> Self {
+        self.outputs = Some(outputs_hash(jobs));
+        self
     }
 
     /// The fingerprint of one read: equal in two sites exactly when what it names is the same.
@@ -183,9 +198,7 @@ impl<'a> Fingerprints<'a> {
                 hash_of(&doc(key).map(|d| (&d.source.rel, d.source.fingerprint)))
             }
             Read::Links(key) => hash_of(&doc(key).map(|_| self.links.get(key).copied())),
-            Read::Problems(key) => {
-                hash_of(&doc(key).map(|d| self.problems.get(d.source.file.as_path()).copied()))
-            }
+            Read::Problems(key) => hash_of(&doc(key).map(|_| self.problems.get(key).copied())),
             Read::Name(kind, id) => {
                 let form = kind.map_or(Form::WikiLink, Form::Field);
                 let named = match site.resolution(form, id) {
@@ -225,13 +238,7 @@ impl<'a> Fingerprints<'a> {
                     }
                     hash_of(&counts)
                 }
-                Fact::Problems => hash_of(
-                    &site
-                        .diagnostics
-                        .iter()
-                        .map(|d| format!("{d:?}"))
-                        .collect::<Vec<_>>(),
-                ),
+                Fact::Problems => hash_of(&site.diagnostics),
                 Fact::Dependencies => {
                     let key = |i: usize| site.documents[i].key;
                     hash_of(&(
@@ -271,52 +278,51 @@ impl<'a> Fingerprints<'a> {
                         .collect::<Vec<_>>(),
                 ),
                 Fact::Weeks => hash_of(&site.digests.iter().map(|d| d.week).collect::<Vec<_>>()),
-                Fact::Outputs => hash_of(
-                    &super::plan(site)
-                        .into_iter()
-                        .map(|j| j.path)
-                        .collect::<Vec<_>>(),
-                ),
+                Fact::Outputs => self
+                    .outputs
+                    .unwrap_or_else(|| outputs_hash(&super::plan(site))),
             },
         }
     }
 }
 
-/// A digest with every document named by its [`DocId`], as text to hash.
-fn digest_key(site: &Site, d: &crate::digest::Digest) -> String {
+/// The paths of planned outputs, hashed.
+fn outputs_hash(jobs: &[super::Job]) -> u64 {
+    hash_of(&jobs.iter().map(|j| j.path.as_str()).collect::<Vec<_>>())
+}
+
+/// A digest with every document named by its [`DocId`], hashed.
+fn digest_key(site: &Site, d: &crate::digest::Digest) -> u64 {
     let key = |i: &usize| site.documents[*i].key;
     let dep = |n: &usize| {
         let d = &site.links.dependencies[*n];
         (key(&d.from), d.entry)
     };
-    format!(
-        "{:?}",
-        (
-            (d.week, d.as_of, d.current),
-            d.updates
-                .iter()
-                .map(|u| (key(&u.team), key(&u.update)))
-                .collect::<Vec<_>>(),
-            d.missing.iter().map(key).collect::<Vec<_>>(),
-            d.decisions
-                .iter()
-                .map(|x| (key(&x.adr), x.reason))
-                .collect::<Vec<_>>(),
-            d.open_for_comment.iter().map(key).collect::<Vec<_>>(),
-            d.watch.iter().map(dep).collect::<Vec<_>>(),
-            d.due_soon.iter().map(dep).collect::<Vec<_>>(),
-            d.alignments
-                .iter()
-                .map(|(i, c)| (key(i), *c))
-                .collect::<Vec<_>>(),
-            d.past_review.iter().map(key).collect::<Vec<_>>(),
-            d.rotations.iter().map(key).collect::<Vec<_>>(),
-            d.health
-                .iter()
-                .map(|h| (h.team.as_ref().map(key), h.errors, h.warnings, &h.codes))
-                .collect::<Vec<_>>(),
-        )
-    )
+    hash_of(&(
+        (d.week, d.as_of, d.current),
+        d.updates
+            .iter()
+            .map(|u| (key(&u.team), key(&u.update)))
+            .collect::<Vec<_>>(),
+        d.missing.iter().map(key).collect::<Vec<_>>(),
+        d.decisions
+            .iter()
+            .map(|x| (key(&x.adr), x.reason))
+            .collect::<Vec<_>>(),
+        d.open_for_comment.iter().map(key).collect::<Vec<_>>(),
+        d.watch.iter().map(dep).collect::<Vec<_>>(),
+        d.due_soon.iter().map(dep).collect::<Vec<_>>(),
+        d.alignments
+            .iter()
+            .map(|(i, c)| (key(i), *c))
+            .collect::<Vec<_>>(),
+        d.past_review.iter().map(key).collect::<Vec<_>>(),
+        d.rotations.iter().map(key).collect::<Vec<_>>(),
+        d.health
+            .iter()
+            .map(|h| (h.team.as_ref().map(key), h.errors, h.warnings, &h.codes))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Every document a digest names (positions in `site.documents`).
