@@ -42,6 +42,9 @@ pub enum Fact {
 pub enum Read {
     /// A document's own file: everything typed from it.
     Document(DocId),
+    /// How a document is named where others link to it: its id, title,
+    /// address, kind, status and date (a link to it shows no more).
+    Title(DocId),
     /// What linking says about a document: what its references resolve to,
     /// what refers to it, its relations (a team's ADRs, alignments,
     /// rotations, updates and dependencies both ways, an ADR's supersession),
@@ -101,6 +104,8 @@ pub struct Fingerprints<'a> {
     problems: fnv::FnvHashMap<DocId, u64>,
     /// The output paths, hashed, when the caller has planned them already.
     outputs: Option<u64>,
+    /// Views of the site, for reads that are what a view shows.
+    views: std::sync::OnceLock<super::views::Views<'a>>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -180,6 +185,7 @@ impl<'a> Fingerprints<'a> {
             links: hashers.into_iter().map(|(k, h)| (k, h.finish())).collect(),
             problems,
             outputs: None,
+            views: std::sync::OnceLock::new(),
         }
     }
 
@@ -196,6 +202,15 @@ impl<'a> Fingerprints<'a> {
         match read {
             Read::Document(key) => {
                 hash_of(&doc(key).map(|d| (&d.source.rel, d.source.fingerprint)))
+            }
+            Read::Title(key) => {
+                let views = self.views.get_or_init(|| super::views::Views::new(site));
+                hash_of(
+                    &site
+                        .index
+                        .position(*key)
+                        .map(|i| serde_json::to_vec(&views.link(i)).unwrap_or_default()),
+                )
             }
             Read::Links(key) => hash_of(&doc(key).map(|_| self.links.get(key).copied())),
             Read::Problems(key) => hash_of(&doc(key).map(|_| self.problems.get(key).copied())),

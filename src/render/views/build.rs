@@ -176,7 +176,7 @@ impl<'a> Views<'a> {
 
     /// A link to document `i`.
     pub fn link(&self, i: usize) -> LinkView {
-        self.note_document(i);
+        self.note(Read::Title(self.site.documents[i].key));
         let d = &self.site.documents[i];
         LinkView {
             id: d.id.clone(),
@@ -200,7 +200,7 @@ impl<'a> Views<'a> {
                 let team = self
                     .site
                     .team(&u.team.id)
-                    .inspect(|&t| self.note_document(t))
+                    .inspect(|&t| self.note(Read::Title(self.site.documents[t].key)))
                     .map(|t| self.site.documents[t].title.clone())
                     .unwrap_or_else(|| u.team.id.clone());
                 format!("{team} · {}", u.week)
