@@ -3,8 +3,9 @@
 //!
 //! The library is a pipeline: [`load`] → [`model`] → [`link`] → [`check`] →
 //! [`render`] → [`write`](mod@write). Each stage owns its data and passes it forward;
-//! [`site`] runs the stages in order for the commands, and [`init`] and
-//! [`serve`] are thin commands over it. [`new`] writes new documents from
+//! [`site`] runs the stages in order for the commands, and [`init`],
+//! [`new`] and [`serve`] are thin commands over it; [`rebuild`] keeps a
+//! built site up to date across edits for [`serve`]. [`new`] writes new documents from
 //! each kind's template and numbers ADRs, asking [`git`] about the numbers
 //! on other branches. [`render`] makes the output files,
 //! the rotations' iCalendar files ([`render::ics`]) among them.

@@ -1,7 +1,7 @@
 //! The HTTP/1.1 side of `seam serve`: one thread per connection, request
 //! heads read with `httparse`, GET and HEAD only.
 //!
-//! Pages come from the current [`Snapshot`]; `/__seam/events` is a
+//! Pages come from the current [`super::Snapshot`]; `/__seam/events` is a
 //! server-sent-events stream held open for as long as the page is. A
 //! malformed request gets `400` and its connection is closed; nothing a
 //! client sends stops the server. Idle connections time out, and each has
