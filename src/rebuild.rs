@@ -292,6 +292,7 @@ impl Workspace {
             (self.config.clone(), self.today)
         };
         let mut changed_templates = BTreeSet::new();
+        let mut templates = None;
         if under("templates") {
             let sources = render::template_sources(&root)?;
             let compiled = render::compile_templates(&sources)?;
@@ -301,10 +302,13 @@ impl Workspace {
                 }
             }
             changed_templates = dependents(&sources, &changed_templates);
+            templates = Some((sources, compiled));
+        }
+        let listing = load::walk(&root, &config)?;
+        if let Some((sources, compiled)) = templates {
             self.templates = sources;
             self.tera = compiled;
         }
-        let listing = load::walk(&root, &config)?;
 
         // Read again the files the edit named (or that sit in a folder it
         // named, or are new); keep every other file's document as it was.

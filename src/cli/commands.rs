@@ -230,12 +230,19 @@ fn serve(
     );
     let mut watcher = serve::watch::Watcher::new(&opts.root, &content_dir, &output_dir)
         .context("cannot watch the docs repo for edits")?;
+    let canonical_root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
     while let Some(batch) = watcher.next_batch() {
         let since = batch.since.unwrap_or_else(Instant::now);
         let edited: Vec<String> = batch
             .paths
             .iter()
-            .map(|p| seam::diagnostic::display_path(p.strip_prefix(&opts.root).unwrap_or(p)))
+            .map(|p| {
+                let rel = p
+                    .strip_prefix(&canonical_root)
+                    .or_else(|_| p.strip_prefix(&opts.root))
+                    .unwrap_or(p);
+                seam::diagnostic::display_path(rel)
+            })
             .collect();
         let (events, errors) = match workspace.rebuild(&batch.paths) {
             Ok(report) => {
