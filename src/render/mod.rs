@@ -865,7 +865,7 @@ fn note_sitemap(views: &Views) {
     views.note(Read::Fact(Fact::Outputs));
     views.note(Read::Fact(Fact::Settings));
     for kind in Kind::ALL {
-        views.note(Read::Kind(kind));
+        views.note(Read::Listed(kind));
     }
 }
 

@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use crate::link::{Form, Resolution, Site};
-use crate::model::{DocId, Kind};
+use crate::model::{Details, DocId, Kind};
 
 /// A site-wide value a page may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,8 +54,11 @@ pub enum Read {
     Problems(DocId),
     /// What an id names, when a page resolves one: `(kind it must be, id as written)`.
     Name(Option<Kind>, String),
-    /// The documents of one kind and everything in their files (a listing).
+    /// The documents of one kind and everything in their files.
     Kind(Kind),
+    /// The documents of one kind as an index lists them: address, id,
+    /// title, status, date, team, tags, summary, counts and week (not their bodies).
+    Listed(Kind),
     /// One week's digest, as the link stage worked it out.
     Digest(crate::model::Week),
     /// A site-wide value.
@@ -229,6 +232,26 @@ impl<'a> Fingerprints<'a> {
                     .iter()
                     .filter(|d| d.kind == *kind)
                     .map(|d| (d.key, d.source.fingerprint))
+                    .collect::<Vec<_>>(),
+            ),
+            Read::Listed(kind) => hash_of(
+                &site
+                    .documents
+                    .iter()
+                    .filter(|d| d.kind == *kind)
+                    .map(|d| {
+                        let (summary, count, week) = match &d.details {
+                            Details::Team(t) => (t.mission.as_ref(), t.depends_on.len(), None),
+                            Details::Alignment(a) => (d.description.as_ref(), a.commitments.len(), None),
+                            Details::Update(u) => (d.description.as_ref(), 0, Some(u.week)),
+                            _ => (d.description.as_ref(), 0, None),
+                        };
+                        (
+                            (d.key, &d.url, &d.id, &d.title, d.status(), d.date),
+                            (d.team(), &d.tags, summary, count, week),
+                            d.source.outline.first_h1().is_some(),
+                        )
+                    })
                     .collect::<Vec<_>>(),
             ),
             Read::Digest(week) => hash_of(

@@ -69,6 +69,7 @@ impl Views<'_> {
     /// The documents of one kind's index, in order, with its filters' values.
     pub fn listing_order(&self, kind: Kind) -> ListingOrder {
         let site = self.site;
+        self.note(Read::Listed(kind));
         let mut documents: Vec<usize> = site
             .documents
             .iter()
@@ -133,7 +134,7 @@ impl Views<'_> {
         highlighter: &Highlighter,
     ) -> ListingView {
         let site = self.site;
-        self.note(Read::Kind(kind));
+        self.note(Read::Listed(kind));
         let items: Vec<ListingItem> = page_slice(&order.documents, page)
             .iter()
             .map(|&i| self.listing_item(kind, i))
