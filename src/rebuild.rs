@@ -93,18 +93,16 @@ struct Outputs {
 impl Outputs {
     /// Reads whose fingerprint in the current site differs from the last build's; remembers the new ones.
     fn changed_reads(&mut self, now: &Fingerprints) -> Vec<Read> {
-        let fresh: Vec<(Read, u64)> = self
-            .fingerprints
-            .par_iter()
-            .map(|(read, _)| (read.clone(), now.of(read)))
-            .collect();
-        let mut changed = Vec::new();
-        for (read, fp) in fresh {
-            if self.fingerprints.insert(read.clone(), fp) != Some(fp) {
-                changed.push(read);
-            }
-        }
-        changed
+        self.fingerprints
+            .par_iter_mut()
+            .filter_map(|(read, fp)| {
+                let fresh = now.of(read);
+                (fresh != *fp).then(|| {
+                    *fp = fresh;
+                    read.clone()
+                })
+            })
+            .collect()
     }
 
     /// Makes `chosen` (planned among `jobs`) in parallel, recording what each read.
@@ -188,6 +186,9 @@ pub struct Workspace {
     last_good: HashMap<String, LastGood>,
     /// Each digest's view and what it read, reused while none of its reads change.
     digest_views: DigestViews,
+    /// The content folder's files as last listed, and their paths relative to the root.
+    listing: load::Listing,
+    listed: HashSet<PathBuf>,
 }
 
 type DigestViews = HashMap<crate::model::Week, (render::digest::DigestView, BTreeSet<Read>)>;
@@ -209,7 +210,7 @@ impl Workspace {
             .par_iter()
             .map(|(path, rel)| read_one(&root, path, rel, &config))
             .collect();
-        let (site, files) = assemble(&root, config.clone(), today, listing.assets, read);
+        let (site, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
         let mut workspace = Workspace {
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
             options,
@@ -223,6 +224,8 @@ impl Workspace {
             outputs: Outputs::default(),
             last_good: HashMap::new(),
             digest_views: HashMap::new(),
+            listed: listed(&root, &listing),
+            listing,
         };
         let jobs = render::plan(&workspace.site);
         let renderer =
@@ -304,7 +307,22 @@ impl Workspace {
             changed_templates = dependents(&sources, &changed_templates);
             templates = Some((sources, compiled));
         }
-        let listing = load::walk(&root, &config)?;
+        // Edits of files already listed leave the listing as it is; anything
+        // else (a new, deleted or renamed file, a folder) lists the folder again.
+        let content_dir: PathBuf = config
+            .content_dir
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        let walked = settings_changed
+            || touched.iter().any(|t| {
+                t.starts_with(&content_dir) && !(self.listed.contains(t) && root.join(t).is_file())
+            });
+        let listing = if walked {
+            load::walk(&root, &config)?
+        } else {
+            std::mem::take(&mut self.listing)
+        };
         if let Some((sources, compiled)) = templates {
             self.templates = sources;
             self.tera = compiled;
@@ -356,8 +374,12 @@ impl Workspace {
         }
         drop(old_documents);
         clock.lap("read");
-        let (site, files) = assemble(&root, config.clone(), today, listing.assets, read);
+        let (site, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
         clock.lap("link");
+        if walked {
+            self.listed = listed(&root, &listing);
+        }
+        self.listing = listing;
         self.site = site;
         self.files = files;
         self.config = config;
@@ -462,6 +484,17 @@ impl Workspace {
             }
         }
     }
+}
+
+/// The paths of a listing's files, relative to the root.
+fn listed(root: &Path, listing: &load::Listing) -> HashSet<PathBuf> {
+    let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    listing
+        .markdown
+        .iter()
+        .map(|(p, _)| relative(p))
+        .chain(listing.assets.iter().map(|a| relative(&a.source)))
+        .collect()
 }
 
 /// Times the stages of a rebuild.

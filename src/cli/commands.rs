@@ -230,7 +230,10 @@ fn serve(
     );
     let mut watcher = serve::watch::Watcher::new(&opts.root, &content_dir, &output_dir)
         .context("cannot watch the docs repo for edits")?;
-    let canonical_root = opts.root.canonicalize().unwrap_or_else(|_| opts.root.clone());
+    let canonical_root = opts
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| opts.root.clone());
     while let Some(batch) = watcher.next_batch() {
         let since = batch.since.unwrap_or_else(Instant::now);
         let edited: Vec<String> = batch

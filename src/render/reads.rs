@@ -242,7 +242,9 @@ impl<'a> Fingerprints<'a> {
                     .map(|d| {
                         let (summary, count, week) = match &d.details {
                             Details::Team(t) => (t.mission.as_ref(), t.depends_on.len(), None),
-                            Details::Alignment(a) => (d.description.as_ref(), a.commitments.len(), None),
+                            Details::Alignment(a) => {
+                                (d.description.as_ref(), a.commitments.len(), None)
+                            }
                             Details::Update(u) => (d.description.as_ref(), 0, Some(u.week)),
                             _ => (d.description.as_ref(), 0, None),
                         };
