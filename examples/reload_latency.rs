@@ -132,7 +132,7 @@ fn main() {
             ),
             6 => {
                 let new = adrs.join(format!("{:05}-new-decision-{n}.md", 90000 + n));
-                let t = write(&new, &text.replacen("title: ", "title: New ", 1));
+                let t = write(&new, &retitle(&text, "New "));
                 files.push(new);
                 ("new ADR", t)
             }
@@ -186,6 +186,15 @@ fn main() {
 fn write(path: &Path, text: &str) -> Instant {
     std::fs::write(path, text).unwrap();
     Instant::now()
+}
+
+/// The text with `prefix` put before its title, inside the quotes if it has them.
+fn retitle(text: &str, prefix: &str) -> String {
+    if text.contains("title: \"") {
+        text.replacen("title: \"", &format!("title: \"{prefix}"), 1)
+    } else {
+        text.replacen("title: ", &format!("title: {prefix}"), 1)
+    }
 }
 
 fn replace_line(text: &str, key: &str, with: &str) -> String {

@@ -436,10 +436,13 @@ impl Workspace {
         if everything || !changed_templates.is_empty() {
             prior.clear();
         }
-        prior.retain(|_, (_, reads)| {
-            reads
-                .iter()
-                .all(|r| !stale.contains(r) && outputs.fingerprints.contains_key(r))
+        // A digest's page records all its view read, so a view whose page is
+        // built has every read tracked, and stands unless one of them changed.
+        prior.retain(|week, (_, reads)| {
+            outputs
+                .built
+                .contains_key(&format!("digest/{week}/index.html"))
+                && !stale.iter().any(|r| reads.contains(*r))
         });
         let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
             .recording()

@@ -75,7 +75,7 @@ impl SiteView {
 pub struct Views<'a> {
     site: &'a Site,
     base: String,
-    problems_by_file: std::sync::Arc<BTreeMap<String, Vec<ProblemView>>>,
+    problems_by_file: std::sync::Arc<std::sync::OnceLock<BTreeMap<String, Vec<ProblemView>>>>,
     reads: Option<std::sync::Arc<ReadSet>>,
 }
 
@@ -86,27 +86,37 @@ fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
 impl<'a> Views<'a> {
     /// Prepares views of `site`.
     pub fn new(site: &'a Site) -> Self {
-        let mut views = Views {
+        Views {
             site,
             base: site.config.base_path(),
             problems_by_file: Default::default(),
             reads: None,
-        };
-        let mut problems_by_file: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
-        for d in &site.diagnostics {
-            let file = d.span.file_display();
-            let problem = ProblemView {
-                severity: d.severity.as_str(),
-                code: d.code,
-                location: format!("{}:{}:{}", file, d.span.line, d.span.column),
-                message: d.message.clone(),
-                hint: d.hint.clone(),
-                document: site.index.by_file(&file).map(|i| views.link(i)),
-            };
-            problems_by_file.entry(file).or_default().push(problem);
         }
-        views.problems_by_file = std::sync::Arc::new(problems_by_file);
-        views
+    }
+
+    /// Every problem as pages show it, by file; worked out when a first page needs it.
+    pub(crate) fn problems_by_file(&self) -> &BTreeMap<String, Vec<ProblemView>> {
+        self.problems_by_file.get_or_init(|| {
+            let plain = Views {
+                reads: None,
+                ..self.clone()
+            };
+            let site = self.site;
+            let mut by_file: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
+            for d in &site.diagnostics {
+                let file = d.span.file_display();
+                let problem = ProblemView {
+                    severity: d.severity.as_str(),
+                    code: d.code,
+                    location: format!("{}:{}:{}", file, d.span.line, d.span.column),
+                    message: d.message.clone(),
+                    hint: d.hint.clone(),
+                    document: site.index.by_file(&file).map(|i| plain.link(i)),
+                };
+                by_file.entry(file).or_default().push(problem);
+            }
+            by_file
+        })
     }
 
     /// The same views, noting in `reads` everything they read from now on.
@@ -146,7 +156,7 @@ impl<'a> Views<'a> {
             if matches!(r.form, Form::WikiLink | Form::RelativeLink)
                 && let Some(t) = r.resolution.found()
             {
-                self.note_document(t);
+                self.note(Read::Title(self.site.documents[t].key));
             }
         }
     }

@@ -44,12 +44,12 @@ impl Views<'_> {
                     .unwrap_or(&[]),
             ),
             problems: self
-                .problems_by_file
+                .problems_by_file()
                 .get(&file)
                 .cloned()
                 .unwrap_or_default(),
             error_count: self
-                .problems_by_file
+                .problems_by_file()
                 .get(&file)
                 .map(|p| p.iter().filter(|p| p.severity == "error").count())
                 .unwrap_or(0),

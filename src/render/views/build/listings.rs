@@ -210,7 +210,7 @@ impl Views<'_> {
         let site = self.site;
         self.note(Read::Fact(Fact::Problems));
         let mut groups: BTreeMap<(u8, String), HealthGroup> = BTreeMap::new();
-        for (file, problems) in self.problems_by_file.iter() {
+        for (file, problems) in self.problems_by_file().iter() {
             let doc = site.index.by_file(file);
             let team = doc
                 .inspect(|&i| self.note_document(i))
