@@ -59,6 +59,10 @@ pub enum Read {
     /// The documents of one kind as an index lists them: address, id,
     /// title, status, date, team, tags, summary, counts and week (not their bodies).
     Listed(Kind),
+    /// One document as an index lists it (one entry of [`Read::Listed`]).
+    Entry(DocId),
+    /// The order an index lists one kind in, and the statuses, teams and tags it filters by.
+    Order(Kind),
     /// One week's digest, as the link stage worked it out.
     Digest(crate::model::Week),
     /// A site-wide value.
@@ -239,23 +243,24 @@ impl<'a> Fingerprints<'a> {
                     .documents
                     .iter()
                     .filter(|d| d.kind == *kind)
-                    .map(|d| {
-                        let (summary, count, week) = match &d.details {
-                            Details::Team(t) => (t.mission.as_ref(), t.depends_on.len(), None),
-                            Details::Alignment(a) => {
-                                (d.description.as_ref(), a.commitments.len(), None)
-                            }
-                            Details::Update(u) => (d.description.as_ref(), 0, Some(u.week)),
-                            _ => (d.description.as_ref(), 0, None),
-                        };
-                        (
-                            (d.key, &d.url, &d.id, &d.title, d.status(), d.date),
-                            (d.team(), &d.tags, summary, count, week),
-                            d.source.outline.first_h1().is_some(),
-                        )
-                    })
+                    .map(entry)
                     .collect::<Vec<_>>(),
             ),
+            Read::Entry(key) => hash_of(&doc(key).map(entry)),
+            Read::Order(kind) => {
+                let views = self.views.get_or_init(|| super::views::Views::new(site));
+                let order = views.listing_order(*kind);
+                hash_of(&(
+                    order
+                        .documents
+                        .iter()
+                        .map(|&i| site.documents[i].key)
+                        .collect::<Vec<_>>(),
+                    &order.statuses,
+                    &order.teams,
+                    &order.tags,
+                ))
+            }
             Read::Digest(week) => hash_of(
                 &site
                     .digests
@@ -324,6 +329,41 @@ impl<'a> Fingerprints<'a> {
             },
         }
     }
+}
+
+/// What an index shows of one document, to hash: see [`Read::Listed`].
+#[allow(clippy::type_complexity)]
+fn entry(
+    d: &crate::model::Document,
+) -> (
+    (
+        DocId,
+        &String,
+        &String,
+        &String,
+        Option<String>,
+        Option<chrono::NaiveDate>,
+    ),
+    (
+        Option<&str>,
+        &Vec<String>,
+        Option<&String>,
+        usize,
+        Option<crate::model::Week>,
+    ),
+    bool,
+) {
+    let (summary, count, week) = match &d.details {
+        Details::Team(t) => (t.mission.as_ref(), t.depends_on.len(), None),
+        Details::Alignment(a) => (d.description.as_ref(), a.commitments.len(), None),
+        Details::Update(u) => (d.description.as_ref(), 0, Some(u.week)),
+        _ => (d.description.as_ref(), 0, None),
+    };
+    (
+        (d.key, &d.url, &d.id, &d.title, d.status(), d.date),
+        (d.team(), &d.tags, summary, count, week),
+        d.source.outline.first_h1().is_some(),
+    )
 }
 
 /// The paths of planned outputs, hashed.

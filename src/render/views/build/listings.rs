@@ -69,7 +69,7 @@ impl Views<'_> {
     /// The documents of one kind's index, in order, with its filters' values.
     pub fn listing_order(&self, kind: Kind) -> ListingOrder {
         let site = self.site;
-        self.note(Read::Listed(kind));
+        self.note(Read::Order(kind));
         let mut documents: Vec<usize> = site
             .documents
             .iter()
@@ -134,7 +134,7 @@ impl Views<'_> {
         highlighter: &Highlighter,
     ) -> ListingView {
         let site = self.site;
-        self.note(Read::Listed(kind));
+        self.note(Read::Order(kind));
         let items: Vec<ListingItem> = page_slice(&order.documents, page)
             .iter()
             .map(|&i| self.listing_item(kind, i))
@@ -170,6 +170,7 @@ impl Views<'_> {
     fn listing_item(&self, kind: Kind, i: usize) -> ListingItem {
         let site = self.site;
         let d = &site.documents[i];
+        self.note(Read::Entry(d.key));
         // How many depend on a team comes from linking.
         self.note_links(i);
         ListingItem {
