@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo build --release --locked
-//! cargo run --release --locked --example reload_latency -- DOCS_REPO [EDITS]
+//! cargo run --release --locked --example reload_latency -- DOCS_REPO [EDITS] [LOG]
 //! ```
 //!
 //! Copies DOCS_REPO (a folder with seam.toml, such as the `seam/` folder of
@@ -13,6 +13,7 @@
 //! reference removed, tags, a new ADR, a rename, a deletion. For each it
 //! measures the time from the moment the file is written to the moment the
 //! reload event arrives, and prints every time, the median and the maximum.
+//! With LOG, the server's own report of each rebuild (its stages' times) goes there.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -27,6 +28,10 @@ fn main() {
         std::process::exit(2);
     };
     let edits: usize = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let log = match args.get(2) {
+        Some(path) => Stdio::from(std::fs::File::create(path).expect("the log file")),
+        None => Stdio::null(),
+    };
     let scratch = if Path::new("/dev/shm").is_dir() {
         tempfile::tempdir_in("/dev/shm")
     } else {
@@ -62,7 +67,7 @@ fn main() {
             "2026-11-20",
         ])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap_or_else(|e| {
             panic!(

@@ -573,7 +573,12 @@ impl<'a> Renderer<'a> {
                     views.note(Read::Digest(d.week));
                     views.note(Read::Fact(Fact::Settings));
                     views.note(Read::Fact(Fact::Dependencies));
-                    for i in reads::digest_documents(d) {
+                    // Teams are named (and linked); the other documents show their text.
+                    let (named, shown) = reads::digest_documents(d);
+                    for i in named {
+                        views.note(Read::Title(self.site.documents[i].key));
+                    }
+                    for i in shown {
                         views.note_body(i);
                     }
                     digest::page_view(self.tera, views, d)

@@ -405,18 +405,21 @@ fn digest_key(site: &Site, d: &crate::digest::Digest) -> u64 {
     ))
 }
 
-/// Every document a digest names (positions in `site.documents`).
-pub fn digest_documents(d: &crate::digest::Digest) -> Vec<usize> {
-    let mut docs: Vec<usize> = Vec::new();
-    docs.extend(d.updates.iter().flat_map(|u| [u.team, u.update]));
-    docs.extend(&d.missing);
-    docs.extend(d.decisions.iter().map(|x| x.adr));
-    docs.extend(&d.open_for_comment);
-    docs.extend(d.alignments.iter().map(|(i, _)| *i));
-    docs.extend(&d.past_review);
-    docs.extend(&d.rotations);
-    docs.extend(d.health.iter().filter_map(|h| h.team));
-    docs
+/// Every document a digest names (positions in `site.documents`): the teams,
+/// which it names, and the other documents, whose text it shows.
+pub fn digest_documents(d: &crate::digest::Digest) -> (Vec<usize>, Vec<usize>) {
+    let mut named: Vec<usize> = Vec::new();
+    named.extend(d.updates.iter().map(|u| u.team));
+    named.extend(&d.missing);
+    named.extend(d.health.iter().filter_map(|h| h.team));
+    let mut shown: Vec<usize> = Vec::new();
+    shown.extend(d.updates.iter().map(|u| u.update));
+    shown.extend(d.decisions.iter().map(|x| x.adr));
+    shown.extend(&d.open_for_comment);
+    shown.extend(d.alignments.iter().map(|(i, _)| *i));
+    shown.extend(&d.past_review);
+    shown.extend(&d.rotations);
+    (named, shown)
 }
 
 /// The outputs an edit affects: those whose reads changed between `old` and
