@@ -63,6 +63,8 @@ pub enum Read {
     Entry(DocId),
     /// The order an index lists one kind in, and the statuses, teams and tags it filters by.
     Order(Kind),
+    /// The documents with one tag, in order.
+    Tag(String),
     /// One week's digest, as the link stage worked it out.
     Digest(crate::model::Week),
     /// A site-wide value.
@@ -247,6 +249,11 @@ impl<'a> Fingerprints<'a> {
                     .collect::<Vec<_>>(),
             ),
             Read::Entry(key) => hash_of(&doc(key).map(entry)),
+            Read::Tag(name) => hash_of(&site.links.tags.get(name).map(|docs| {
+                docs.iter()
+                    .map(|&i| site.documents[i].key)
+                    .collect::<Vec<_>>()
+            })),
             Read::Order(kind) => {
                 let views = self.views.get_or_init(|| super::views::Views::new(site));
                 let order = views.listing_order(*kind);

@@ -27,7 +27,7 @@ impl Views<'_> {
 
     /// One page of a tag and the documents with it.
     pub fn tag(&self, name: &str, page: usize) -> TagView {
-        self.note(Read::Fact(Fact::Tags));
+        self.note(Read::Tag(name.to_string()));
         let docs = self
             .site
             .links
