@@ -380,7 +380,9 @@ impl Workspace {
             self.listed = listed(&root, &listing);
         }
         self.listing = listing;
-        self.site = site;
+        // The last build's links, problems and digests are freed out of the rebuild's way.
+        let last = std::mem::replace(&mut self.site, site);
+        let _ = std::thread::Builder::new().spawn(move || drop((last, old_files)));
         self.files = files;
         self.config = config;
         self.today = today;

@@ -214,12 +214,7 @@ impl<'a> Fingerprints<'a> {
             }
             Read::Title(key) => {
                 let views = self.views.get_or_init(|| super::views::Views::new(site));
-                hash_of(
-                    &site
-                        .index
-                        .position(*key)
-                        .map(|i| serde_json::to_vec(&views.link(i)).unwrap_or_default()),
-                )
+                hash_of(&site.index.position(*key).map(|i| hash_of(&views.link(i))))
             }
             Read::Links(key) => hash_of(&doc(key).map(|_| self.links.get(key).copied())),
             Read::Problems(key) => hash_of(&doc(key).map(|_| self.problems.get(key).copied())),

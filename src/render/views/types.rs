@@ -46,7 +46,7 @@ pub struct ProblemCounts {
 }
 
 /// A link to a document.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Hash)]
 pub struct LinkView {
     /// Its id.
     pub id: String,
