@@ -47,29 +47,43 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 
 /// Lowercase words of a heading, without punctuation: how section names are compared.
 pub fn normalise_heading(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                ' '
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+            gap = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Whether a document has a level-2 heading matching any alias of `section` (`A|B`).
 pub fn has_section(doc: &Document, section: &str) -> bool {
-    let aliases: Vec<String> = section.split('|').map(normalise_heading).collect();
+    has_heading(&section_headings(doc), section)
+}
+
+/// A document's level-2 headings, normalised.
+fn section_headings(doc: &Document) -> Vec<String> {
     doc.source
         .outline
         .headings
         .iter()
         .filter(|h| h.level == 2)
-        .any(|h| aliases.contains(&normalise_heading(&h.text)))
+        .map(|h| normalise_heading(&h.text))
+        .collect()
+}
+
+/// Whether normalised `headings` hold any alias of `section` (`A|B`).
+fn has_heading(headings: &[String], section: &str) -> bool {
+    section
+        .split('|')
+        .any(|alias| headings.contains(&normalise_heading(alias)))
 }
 
 fn section_name(section: &str) -> &str {
@@ -82,8 +96,9 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
     let today = site.today;
     let mut out = Vec::new();
     let file = doc.file();
+    let headings = section_headings(doc);
     for section in config.required_sections(doc.kind) {
-        if !has_section(doc, &section) {
+        if !has_heading(&headings, &section) {
             let name = section_name(&section);
             out.push(
                 Diagnostic::error(
@@ -96,7 +111,7 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
         }
     }
     for section in config.recommended_sections(doc.kind) {
-        if !has_section(doc, &section) {
+        if !has_heading(&headings, &section) {
             out.push(
                 Diagnostic::warning(
                     codes::MISSING_RECOMMENDED_SECTION,
@@ -572,6 +587,24 @@ fn rotate_to(cycle: &[usize], first: usize) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn headings_compare_by_their_lowercase_words() {
+        use super::normalise_heading as n;
+        assert_eq!(
+            n("Context and Problem Statement"),
+            "context and problem statement"
+        );
+        assert_eq!(n("  Decision   Outcome!! "), "decision outcome");
+        assert_eq!(n("1. Context — & Scope"), "1 context scope");
+        assert_eq!(
+            n("Ça Änderung"),
+            "Ça Änderung",
+            "only ASCII letters are lowered"
+        );
+        assert_eq!(n("---"), "");
+        assert_eq!(n("Looking-for_Input"), "looking for input");
+    }
+
     use super::*;
 
     #[test]
