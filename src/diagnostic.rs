@@ -153,6 +153,11 @@ impl Diagnostic {
 
     /// One JSON object on one line, for scripts.
     pub fn to_json(&self) -> String {
+        self.to_json_value().to_string()
+    }
+
+    /// The problem as the JSON object `--format json` prints (and `seam serve`'s overlay shows).
+    pub fn to_json_value(&self) -> serde_json::Value {
         serde_json::json!({
             "severity": self.severity,
             "code": self.code,
@@ -162,7 +167,6 @@ impl Diagnostic {
             "message": self.message,
             "hint": self.hint,
         })
-        .to_string()
     }
 
     /// A GitHub Actions workflow command that annotates the file in a pull request.

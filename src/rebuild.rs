@@ -48,8 +48,6 @@ struct FileState {
     model: Vec<Diagnostic>,
     /// Whether it could be read and parsed at all.
     parsed: bool,
-    /// The output path of its page, when it had one.
-    page: Option<String>,
 }
 
 /// A page kept from an earlier build because its file no longer parses.
@@ -238,7 +236,6 @@ impl Workspace {
         if let Some(e) = errors.into_iter().next() {
             return Err(e.into());
         }
-        workspace.note_pages();
         Ok(workspace)
     }
 
@@ -361,15 +358,17 @@ impl Workspace {
             .collect();
         // A file that had a page and no longer parses keeps its last good page.
         for (rel, _, state) in &read {
+            // Its document of the last build is still here: only kept files' were taken.
             if !state.parsed
-                && let Some(page) = old_files.get(rel).and_then(|b| b.page.as_ref())
-                && let Some(built) = self.outputs.built.get(page)
+                && let Some(old) = old_documents.get(rel)
+                && let page = format!("{}index.html", old.url)
+                && let Some(built) = self.outputs.built.get(&page)
             {
                 let last = LastGood {
                     bytes: built.bytes.clone(),
                     file: file_of(rel),
                 };
-                self.last_good.insert(page.clone(), last);
+                self.last_good.insert(page, last);
             }
         }
         drop(old_documents);
@@ -454,7 +453,6 @@ impl Workspace {
         clock.lap("render");
         drop(now);
         self.digest_views = renderer.into_digest_views();
-        self.note_pages();
 
         // A last good page goes when its page is made again, or its file is gone.
         let outputs = &self.outputs.built;
@@ -479,15 +477,6 @@ impl Workspace {
         removed.sort();
         report.removed = removed;
         Ok(report)
-    }
-
-    /// Remembers which output is each file's page, for keeping it when the file breaks.
-    fn note_pages(&mut self) {
-        for doc in &self.site.documents {
-            if let Some(state) = self.files.get_mut(&doc.source.rel) {
-                state.page = Some(format!("{}index.html", doc.url));
-            }
-        }
     }
 }
 
@@ -540,7 +529,6 @@ fn read_one(
         parsed: source_parsed,
         load,
         model,
-        page: None,
     };
     (rel.to_string(), document, state)
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, RwLock, mpsc};
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity, display_path};
+use crate::diagnostic::Diagnostic;
 use crate::rebuild::{LastGood, Workspace};
 
 /// The script that reloads a page when the site changes and shows problems over it.
@@ -35,51 +35,14 @@ pub const PROBLEMS_PATH: &str = "/__seam/problems";
 const CHANGED_LIST_LIMIT: usize = 500;
 
 /// What the overlay shows: problems, failed rebuilds, and pages served from an earlier build.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
 pub struct Overlay {
-    /// Problems to show.
-    pub problems: Vec<Problem>,
+    /// Problems to show, each as `seam check --format json` prints it.
+    pub problems: Vec<serde_json::Value>,
     /// Why the last rebuild could not finish, if it could not.
     pub errors: Vec<String>,
     /// Pages kept from an earlier build: URL path → the file that no longer parses.
     pub last_good: std::collections::BTreeMap<String, String>,
-}
-
-/// One problem, as the overlay shows it.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Problem {
-    /// `error` or `warning`.
-    pub severity: &'static str,
-    /// The problem's code.
-    pub code: &'static str,
-    /// The file, relative to the root.
-    pub file: String,
-    /// 1-based line.
-    pub line: u32,
-    /// 1-based column.
-    pub column: u32,
-    /// What is wrong.
-    pub message: String,
-    /// What to do about it.
-    pub hint: Option<String>,
-}
-
-impl Problem {
-    /// The overlay's view of a diagnostic.
-    pub fn of(d: &Diagnostic) -> Problem {
-        Problem {
-            severity: match d.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
-            code: d.code,
-            file: display_path(&d.span.file),
-            line: d.span.line,
-            column: d.span.column,
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-        }
-    }
 }
 
 /// The built site as it is served: pages in memory, assets on disk.
@@ -276,7 +239,7 @@ pub struct Problems {
 type ProblemKey = (String, &'static str, String);
 
 fn key(d: &Diagnostic) -> ProblemKey {
-    (display_path(&d.span.file), d.code, d.message.clone())
+    (d.span.file_display(), d.code, d.message.clone())
 }
 
 /// What changed in the problems after a rebuild.
@@ -327,10 +290,9 @@ impl Problems {
                 .current
                 .iter()
                 .filter(|d| {
-                    !self.baseline.contains(&key(d))
-                        || self.edited.contains(&display_path(&d.span.file))
+                    !self.baseline.contains(&key(d)) || self.edited.contains(&d.span.file_display())
                 })
-                .map(Problem::of)
+                .map(Diagnostic::to_json_value)
                 .collect(),
             errors,
             last_good: Default::default(),
