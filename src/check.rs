@@ -34,11 +34,40 @@ pub const UPDATE_SECTIONS: [&str; 4] = [
 
 /// Runs every rule over the linked site.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> = (0..site.documents.len())
-        .into_par_iter()
-        .flat_map_iter(|i| check_document(site, i))
-        .collect();
-    diagnostics.extend(check_dependencies(site));
+    let mut diagnostics: Vec<Diagnostic> =
+        check_documents(site, None).into_iter().flatten().collect();
+    diagnostics.extend(check_across(site));
+    diagnostics
+}
+
+/// The rules about one document at a time, for every document: each one's problems, by position.
+///
+/// With `unchanged`, the problems of the last check and the positions read
+/// again since, only those documents are checked again. That is valid when
+/// linking kept every other document's references (see
+/// [`crate::link::Unchanged`]): a document's own rules read only the
+/// document, its references and the ids and kinds they name.
+pub fn check_documents(
+    site: &Site,
+    unchanged: Option<(Vec<Vec<Diagnostic>>, &[usize])>,
+) -> Vec<Vec<Diagnostic>> {
+    match unchanged {
+        Some((mut last, reread)) => {
+            for &i in reread {
+                last[i] = check_document(site, i);
+            }
+            last
+        }
+        None => (0..site.documents.len())
+            .into_par_iter()
+            .map(|i| check_document(site, i))
+            .collect(),
+    }
+}
+
+/// The rules that look across documents: dependency flags, duplicate ids and numbers, supersession, loops.
+pub fn check_across(site: &Site) -> Vec<Diagnostic> {
+    let mut diagnostics = check_dependencies(site);
     diagnostics.extend(check_duplicates(site));
     diagnostics.extend(check_supersession(site));
     diagnostics.extend(check_dependency_cycles(site));

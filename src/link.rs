@@ -276,8 +276,35 @@ impl Site {
 
 /// Resolves every reference and computes every relation between documents.
 pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
+    link_reusing(documents, index, today, None)
+}
+
+/// What linking can keep from the last link of the same documents.
+///
+/// Valid only when no document came, went or moved, and every re-read
+/// document kept its id, kind and path, so that the index (and with it what
+/// every other document's references name) is what it was.
+#[derive(Debug)]
+pub struct Unchanged {
+    /// The last link's references.
+    pub references: References,
+    /// The positions of the documents that were read again.
+    pub reread: Vec<usize>,
+}
+
+/// [`link`], resolving again only the references of re-read documents when `unchanged` says the rest stand.
+pub fn link_reusing(
+    documents: &[Document],
+    index: &Index,
+    today: NaiveDate,
+    unchanged: Option<Unchanged>,
+) -> Links {
+    let references = match unchanged {
+        Some(u) => resolve_again(documents, index, u),
+        None => resolve_all(documents, index),
+    };
     let mut links = Links {
-        references: resolve_all(documents, index),
+        references,
         ..Links::default()
     };
     let push = |map: &mut BTreeMap<usize, Vec<usize>>, key: usize, value: usize| {
@@ -382,7 +409,7 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
         .collect();
     links.supersession_cycles = cycles(&successors);
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
-    links.dependencies.sort_by_key(|d| {
+    links.dependencies.sort_by_cached_key(|d| {
         let Details::Team(team) = &documents[d.from].details else {
             unreachable!("dependencies come from teams")
         };
@@ -409,39 +436,65 @@ fn resolve_all(documents: &[Document], index: &Index) -> References {
     use rayon::prelude::*;
     let of: Vec<Vec<Resolved>> = documents
         .par_iter()
-        .map(|doc| {
-            let body = doc.source.outline.references.iter().map(|r| {
-                let form = Form::from(r.form);
-                Resolved {
-                    form,
-                    written: r.written.clone(),
-                    target: r.target.clone(),
-                    span: Span::new(doc.file(), r.line, r.column),
-                    resolution: resolve(documents, index, form, &r.target),
-                }
-            });
-            let fields = field_references(doc).into_iter().map(|(r, kind)| {
-                let form = Form::Field(kind);
-                Resolved {
-                    form,
-                    written: r.id.clone(),
-                    target: r.id.clone(),
-                    span: r.span.clone(),
-                    resolution: resolve(documents, index, form, &r.id),
-                }
-            });
-            body.chain(fields).collect()
-        })
+        .map(|doc| resolve_document(documents, index, doc))
         .collect();
-    let mut table: HashMap<Form, HashMap<String, Resolution>> = HashMap::new();
-    for r in of.iter().flatten() {
-        table
-            .entry(r.form)
-            .or_default()
-            .entry(r.target.clone())
-            .or_insert(r.resolution);
+    let mut references = References {
+        of,
+        table: HashMap::new(),
+    };
+    for i in 0..references.of.len() {
+        references.tabulate(i);
     }
-    References { of, table }
+    references
+}
+
+/// The last link's references with the re-read documents' resolved again.
+fn resolve_again(documents: &[Document], index: &Index, unchanged: Unchanged) -> References {
+    let mut references = unchanged.references;
+    for &i in &unchanged.reread {
+        references.of[i] = resolve_document(documents, index, &documents[i]);
+        // The index is as it was, so an entry no document writes any more
+        // still says what its target names; only new targets are added.
+        references.tabulate(i);
+    }
+    references
+}
+
+/// One document's references, resolved: its body's in source order, then its fields'.
+fn resolve_document(documents: &[Document], index: &Index, doc: &Document) -> Vec<Resolved> {
+    let body = doc.source.outline.references.iter().map(|r| {
+        let form = Form::from(r.form);
+        Resolved {
+            form,
+            written: r.written.clone(),
+            target: r.target.clone(),
+            span: Span::new(doc.file(), r.line, r.column),
+            resolution: resolve(documents, index, form, &r.target),
+        }
+    });
+    let fields = field_references(doc).into_iter().map(|(r, kind)| {
+        let form = Form::Field(kind);
+        Resolved {
+            form,
+            written: r.id.clone(),
+            target: r.id.clone(),
+            span: r.span.clone(),
+            resolution: resolve(documents, index, form, &r.id),
+        }
+    });
+    body.chain(fields).collect()
+}
+
+impl References {
+    /// Adds document `i`'s references to the table of distinct ones.
+    fn tabulate(&mut self, i: usize) {
+        for r in &self.of[i] {
+            let forms = self.table.entry(r.form).or_default();
+            if !forms.contains_key(&r.target) {
+                forms.insert(r.target.clone(), r.resolution);
+            }
+        }
+    }
 }
 
 /// One cycle per strongly connected component of more than one node (Tarjan), as a path.

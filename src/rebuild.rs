@@ -24,7 +24,7 @@ use crate::link::Site;
 use crate::load;
 use crate::model::{self, Document};
 use crate::render::graph::GraphCache;
-use crate::render::reads::{Fingerprints, Read};
+use crate::render::reads::{Fingerprints, Read, Touched};
 use crate::render::{self, Job, Output, RenderError, Renderer};
 use crate::site::{self, Digests, Options, SeamError};
 
@@ -86,13 +86,19 @@ struct Outputs {
     fingerprints: HashMap<Read, u64>,
     /// Outputs that failed to render last time.
     failed: BTreeSet<String>,
+    /// What linking said about each document in the current site, and its
+    /// problems, hashed ([`Fingerprints::links`], [`Fingerprints::problems`]).
+    hashed: [fnv::FnvHashMap<crate::model::DocId, u64>; 2],
 }
 
 impl Outputs {
-    /// Reads whose fingerprint in the current site differs from the last build's; remembers the new ones.
-    fn changed_reads(&mut self, now: &Fingerprints) -> Vec<Read> {
+    /// Reads whose fingerprint in the current site differs from the last
+    /// build's; remembers the new ones. With `touched` (see
+    /// [`Read::may_have_changed`]), only reads that may have changed are looked at.
+    fn changed_reads(&mut self, now: &Fingerprints, touched: Option<&Touched>) -> Vec<Read> {
         self.fingerprints
             .par_iter_mut()
+            .filter(|(read, _)| touched.is_none_or(|t| read.may_have_changed(t)))
             .filter_map(|(read, fp)| {
                 let fresh = now.of(read);
                 (fresh != *fp).then(|| {
@@ -176,6 +182,8 @@ pub struct Workspace {
     config: Config,
     today: NaiveDate,
     site: Site,
+    /// Each document's own problems from the last check, by position.
+    checked: Vec<Vec<Diagnostic>>,
     files: HashMap<String, FileState>,
     templates: BTreeMap<String, String>,
     tera: Tera,
@@ -189,7 +197,8 @@ pub struct Workspace {
     listed: HashSet<PathBuf>,
 }
 
-type DigestViews = HashMap<crate::model::Week, (render::digest::DigestView, BTreeSet<Read>)>;
+type DigestViews =
+    HashMap<crate::model::Week, (Arc<render::digest::DigestPage>, Arc<BTreeSet<Read>>)>;
 
 impl Workspace {
     /// Builds the site of `options.root` in memory, every output recording what it read.
@@ -208,13 +217,15 @@ impl Workspace {
             .par_iter()
             .map(|(path, rel)| read_one(&root, path, rel, &config))
             .collect();
-        let (site, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
+        let (site, checked, files) =
+            assemble(&root, config.clone(), today, listing.assets.clone(), read);
         let mut workspace = Workspace {
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
             options,
             config,
             today,
             site,
+            checked,
             files,
             templates,
             tera,
@@ -231,6 +242,7 @@ impl Workspace {
         let now = Fingerprints::new(&workspace.site).with_plan(&jobs);
         let chosen: Vec<&Job> = jobs.iter().collect();
         let errors = workspace.outputs.render(&renderer, &now, &chosen);
+        workspace.outputs.hashed = [now.links().clone(), now.problems().clone()];
         drop(now);
         workspace.digest_views = renderer.into_digest_views();
         if let Some(e) = errors.into_iter().next() {
@@ -330,50 +342,119 @@ impl Workspace {
         let everything = settings_changed;
         let content = PathBuf::from(&config.content_dir);
         let file_of = |rel: &str| crate::diagnostic::display_path(&content.join(rel));
-        let mut old_documents: HashMap<String, Document> = std::mem::take(&mut self.site.documents)
-            .into_iter()
-            .map(|d| (d.source.rel.clone(), d))
-            .collect();
-        let mut old_files = std::mem::take(&mut self.files);
-        let kept: Vec<Option<(Option<Document>, FileState)>> = listing
-            .markdown
-            .iter()
-            .map(|(_, rel)| {
-                let named = touched.iter().any(|t| content.join(rel).starts_with(t));
-                if everything || named {
-                    return None;
-                }
-                let state = old_files.remove(rel)?;
-                Some((old_documents.remove(rel), state))
+        let named: Vec<usize> = (0..listing.markdown.len())
+            .filter(|&n| {
+                let rel = &listing.markdown[n].1;
+                everything
+                    || !self.files.contains_key(rel)
+                    || touched.iter().any(|t| content.join(rel).starts_with(t))
             })
             .collect();
-        let reread = kept.iter().filter(|k| k.is_none()).count();
-        let read: Vec<(String, Option<Document>, FileState)> = kept
-            .into_par_iter()
-            .zip(listing.markdown.par_iter())
-            .map(|(kept, (path, rel))| match kept {
-                Some((doc, state)) => (rel.clone(), doc, state),
-                None => read_one(&root, path, rel, &config),
+        let mut fresh: Vec<(String, Option<Document>, FileState)> = named
+            .par_iter()
+            .map(|&n| {
+                let (path, rel) = &listing.markdown[n];
+                read_one(&root, path, rel, &config)
             })
             .collect();
-        // A file that had a page and no longer parses keeps its last good page.
-        for (rel, _, state) in &read {
-            // Its document of the last build is still here: only kept files' were taken.
-            if !state.parsed
-                && let Some(old) = old_documents.get(rel)
-                && let page = format!("{}index.html", old.url)
-                && let Some(built) = self.outputs.built.get(&page)
-            {
-                let last = LastGood {
-                    bytes: built.bytes.clone(),
-                    file: file_of(rel),
+        let reread = fresh.len();
+
+        // When the files are the ones listed before and every file read again
+        // still gives a document with the same id and kind, each document
+        // keeps its position and linking and checking redo only those.
+        let same_files = !everything
+            && (!walked
+                || (listing.markdown.len() == self.listing.markdown.len()
+                    && listing
+                        .markdown
+                        .iter()
+                        .zip(&self.listing.markdown)
+                        .all(|(a, b)| a.1 == b.1)));
+        let mut positions = Vec::with_capacity(fresh.len());
+        let in_place = same_files
+            && fresh.iter().all(|(rel, doc, _)| {
+                let old = self.site.index.by_path(rel);
+                let same = match (old.map(|i| &self.site.documents[i]), doc) {
+                    (Some(old), Some(new)) => old.id == new.id && old.kind == new.kind,
+                    _ => false,
                 };
-                self.last_good.insert(page, last);
+                positions.extend(old.filter(|_| same));
+                same
+            });
+        let kept_places: Option<Vec<crate::model::DocId>> = in_place.then(|| {
+            fresh
+                .iter()
+                .filter_map(|(_, doc, _)| doc.as_ref().map(|d| d.key))
+                .collect()
+        });
+        let (site, checked, files) = if in_place {
+            let mut documents = std::mem::take(&mut self.site.documents);
+            let mut files = std::mem::take(&mut self.files);
+            for ((rel, doc, state), &i) in fresh.drain(..).zip(&positions) {
+                documents[i] =
+                    doc.expect("only files that still give a document are kept in place");
+                files.insert(rel, state);
             }
-        }
-        drop(old_documents);
-        clock.lap("read");
-        let (site, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
+            clock.lap("read");
+            let mut diagnostics: Vec<Diagnostic> = Vec::new();
+            let states: Vec<&FileState> = listing
+                .markdown
+                .iter()
+                .filter_map(|(_, rel)| files.get(rel))
+                .collect();
+            diagnostics.extend(states.iter().flat_map(|s| s.load.iter().cloned()));
+            diagnostics.extend(states.iter().flat_map(|s| s.model.iter().cloned()));
+            let model = model::Model {
+                root: root.clone(),
+                config: config.clone(),
+                documents,
+                assets: listing.assets.clone(),
+                diagnostics,
+            };
+            let unchanged = site::Unchanged {
+                index: std::mem::take(&mut self.site.index),
+                links: crate::link::Unchanged {
+                    references: std::mem::take(&mut self.site.links.references),
+                    reread: positions,
+                },
+                checked: std::mem::take(&mut self.checked),
+            };
+            let (site, checked) =
+                site::link_model_reusing(model, today, Digests::All, Some(unchanged));
+            (site, checked, files)
+        } else {
+            let mut old_documents: HashMap<String, Document> =
+                std::mem::take(&mut self.site.documents)
+                    .into_iter()
+                    .map(|d| (d.source.rel.clone(), d))
+                    .collect();
+            let mut old_files = std::mem::take(&mut self.files);
+            let mut fresh = fresh.into_iter().peekable();
+            let mut read = Vec::with_capacity(listing.markdown.len());
+            for (n, (_, rel)) in listing.markdown.iter().enumerate() {
+                if fresh.peek().is_some() && named.binary_search(&n).is_ok() {
+                    let (rel, doc, state) = fresh.next().expect("one read per named file");
+                    // A file that had a page and no longer parses keeps its last good page.
+                    if !state.parsed
+                        && let Some(old) = old_documents.get(&rel)
+                        && let page = format!("{}index.html", old.url)
+                        && let Some(built) = self.outputs.built.get(&page)
+                    {
+                        let last = LastGood {
+                            bytes: built.bytes.clone(),
+                            file: file_of(&rel),
+                        };
+                        self.last_good.insert(page, last);
+                    }
+                    read.push((rel, doc, state));
+                } else if let Some(state) = old_files.remove(rel) {
+                    read.push((rel.clone(), old_documents.remove(rel), state));
+                }
+            }
+            let _ = std::thread::Builder::new().spawn(move || drop((old_documents, old_files)));
+            clock.lap("read");
+            assemble(&root, config.clone(), today, listing.assets.clone(), read)
+        };
         clock.lap("link");
         if walked {
             self.listed = listed(&root, &listing);
@@ -381,8 +462,9 @@ impl Workspace {
         self.listing = listing;
         // The last build's links, problems and digests are freed out of the rebuild's way.
         let last = std::mem::replace(&mut self.site, site);
-        let _ = std::thread::Builder::new().spawn(move || drop((last, old_files)));
+        let _ = std::thread::Builder::new().spawn(move || drop(last));
         self.files = files;
+        self.checked = checked;
         self.config = config;
         self.today = today;
 
@@ -402,7 +484,33 @@ impl Workspace {
             self.outputs.forget(path);
         }
         let now = Fingerprints::new(&self.site).with_plan(&jobs);
-        let stale = self.outputs.changed_reads(&now);
+        // When every document kept its place, only the reads of documents
+        // read again or whose links changed, and site-wide ones, can differ.
+        let touched = kept_places.map(|reread| {
+            let mut documents: fnv::FnvHashSet<crate::model::DocId> = reread.into_iter().collect();
+            for (before, after) in self
+                .outputs
+                .hashed
+                .iter()
+                .zip([now.links(), now.problems()])
+            {
+                documents.extend(
+                    after
+                        .iter()
+                        .filter(|(k, h)| before.get(*k) != Some(*h))
+                        .map(|(k, _)| *k),
+                );
+                documents.extend(before.keys().filter(|k| !after.contains_key(*k)));
+            }
+            let kinds = documents
+                .iter()
+                .filter_map(|k| self.site.index.position(*k))
+                .map(|i| self.site.documents[i].kind)
+                .collect();
+            Touched { documents, kinds }
+        });
+        let stale = self.outputs.changed_reads(&now, touched.as_ref());
+        self.outputs.hashed = [now.links().clone(), now.problems().clone()];
         let outputs = &self.outputs;
         let mut again: HashSet<&str> = HashSet::new();
         for read in &stale {
@@ -541,7 +649,7 @@ fn assemble(
     today: NaiveDate,
     assets: Vec<load::Asset>,
     read: Vec<(String, Option<Document>, FileState)>,
-) -> (Site, HashMap<String, FileState>) {
+) -> (Site, Vec<Vec<Diagnostic>>, HashMap<String, FileState>) {
     let mut diagnostics: Vec<Diagnostic> = read
         .iter()
         .flat_map(|(_, _, s)| s.load.iter().cloned())
@@ -560,7 +668,8 @@ fn assemble(
         assets,
         diagnostics,
     };
-    (site::link_model(model, today, Digests::All), files)
+    let (site, checked) = site::link_model_reusing(model, today, Digests::All, None);
+    (site, checked, files)
 }
 
 /// The templates in `changed` and every template that extends, includes or imports one of them.

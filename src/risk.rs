@@ -45,7 +45,7 @@ impl Flag {
 }
 
 /// What Seam computes for one dependency at the build's date.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 pub struct Assessment {
     /// The warning signs, in a fixed order.
     pub flags: Vec<Flag>,

@@ -3,7 +3,7 @@
 //! `check` is this without rendering; `build` adds rendering and writing;
 //! `serve` renders into memory. Nothing here prints.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -116,8 +116,42 @@ pub fn settings(options: &Options) -> Result<(Config, NaiveDate, TodaySource), S
 /// Links typed documents, checks them and works out the digests: everything
 /// after the model, for a whole build and for a rebuild after an edit alike.
 pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Site {
-    let index = Index::new(&model.documents);
-    let links = link::link(&model.documents, &index, today);
+    link_model_reusing(model, today, digests, None).0
+}
+
+/// What a rebuild keeps from the last link when no document came, went,
+/// moved or changed its id or kind (see [`link::Unchanged`]).
+#[derive(Debug)]
+pub struct Unchanged {
+    /// The last build's index.
+    pub index: Index,
+    /// What linking keeps: the last references and the positions read again.
+    pub links: link::Unchanged,
+    /// The last check's problems of each document, by position, as [`link_model_reusing`] returned them.
+    pub checked: Vec<Vec<diagnostic::Diagnostic>>,
+}
+
+/// [`link_model`], which also returns each document's own problems (for the
+/// next rebuild's [`Unchanged`]) and, given `unchanged`, links and checks
+/// again only the documents read again. The site is the one `link_model` makes.
+pub fn link_model_reusing(
+    model: model::Model,
+    today: NaiveDate,
+    digests: Digests,
+    unchanged: Option<Unchanged>,
+) -> (Site, Vec<Vec<diagnostic::Diagnostic>>) {
+    let (index, links, checked) = match unchanged {
+        Some(u) => {
+            let reread = u.links.reread.clone();
+            let links = link::link_reusing(&model.documents, &u.index, today, Some(u.links));
+            (u.index, links, Some((u.checked, reread)))
+        }
+        None => {
+            let index = Index::new(&model.documents);
+            let links = link::link(&model.documents, &index, today);
+            (index, links, None)
+        }
+    };
     let mut site = Site {
         root: model.root,
         config: model.config,
@@ -129,9 +163,39 @@ pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Si
         diagnostics: model.diagnostics,
         digests: Vec::new(),
     };
-    let found = crate::check::check(&site);
-    site.diagnostics.extend(found);
-    quote_source_lines(&mut site.diagnostics, &site.documents, &site.root);
+    // Each document's own problems are quoted once, when it is checked.
+    let quote = |found: &mut Vec<diagnostic::Diagnostic>| {
+        quote_source_lines(found, &site.documents, &site.index, &site.root);
+    };
+    let per_document = match checked {
+        Some((last, reread)) => {
+            let mut found = crate::check::check_documents(&site, Some((last, &reread)));
+            for i in reread {
+                quote(&mut found[i]);
+            }
+            found
+        }
+        None => {
+            let mut found = crate::check::check_documents(&site, None);
+            use rayon::prelude::*;
+            found.par_iter_mut().for_each(quote);
+            found
+        }
+    };
+    let from = site.diagnostics.len();
+    site.diagnostics
+        .extend(per_document.iter().flatten().cloned());
+    let across = crate::check::check_across(&site);
+    let to = site.diagnostics.len();
+    site.diagnostics.extend(across);
+    let (before, after) = site.diagnostics.split_at_mut(from);
+    quote_source_lines(before, &site.documents, &site.index, &site.root);
+    quote_source_lines(
+        &mut after[to - from..],
+        &site.documents,
+        &site.index,
+        &site.root,
+    );
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
     site.digests = match digests {
@@ -141,7 +205,7 @@ pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Si
             .collect(),
         Digests::None => Vec::new(),
     };
-    site
+    (site, per_document)
 }
 
 /// Adds to the site's problems every ADR number that this branch and
@@ -149,24 +213,28 @@ pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Si
 pub fn check_against(site: &mut Site, reference: &str) -> Result<(), SeamError> {
     let git = crate::git::Git::open(&site.root)?;
     let mut found = crate::check::number_collisions(site, &git, reference)?;
-    quote_source_lines(&mut found, &site.documents, &site.root);
+    quote_source_lines(&mut found, &site.documents, &site.index, &site.root);
     site.diagnostics.extend(found);
     diagnostic::sort(&mut site.diagnostics);
     Ok(())
 }
 
-/// Adds the quoted source line to each diagnostic, from the loaded text (or the file for unloaded ones).
+/// Adds the quoted source line to each diagnostic, from the loaded text of
+/// its document (or from the file, for a file that did not load).
 fn quote_source_lines(
     diagnostics: &mut [diagnostic::Diagnostic],
     documents: &[model::Document],
+    index: &Index,
     root: &Path,
 ) {
-    let by_file: BTreeMap<&Path, &model::Document> =
-        documents.iter().map(|d| (d.file(), d)).collect();
     for d in diagnostics.iter_mut() {
-        let line = match by_file.get(d.span.file.as_path()) {
+        let file = d.span.file.as_path();
+        let doc = index
+            .by_file(&diagnostic::display_path(file))
+            .and_then(|i| documents.get(i));
+        let line = match doc {
             Some(doc) => doc.source.line_text(d.span.line).map(str::to_string),
-            None => std::fs::read(root.join(&d.span.file))
+            None => std::fs::read(root.join(file))
                 .ok()
                 .filter(|b| b.len() < 1 << 20)
                 .and_then(|b| {

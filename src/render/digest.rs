@@ -580,21 +580,33 @@ pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestE
 }
 
 /// The page view of a digest, measured (word count and reading time).
-pub fn page_view(tera: &Tera, views: &Views, digest: &Digest) -> Result<DigestView, RenderError> {
+pub fn page_view(tera: &Tera, views: &Views, digest: &Digest) -> Result<DigestPage, RenderError> {
     let mut view = digest_view(views, digest);
     measure(tera, &mut view)?;
-    Ok(view)
+    let value = tera::Value::try_from_serializable(&view)
+        .map_err(|e| RenderError::template("digest.html", e))?;
+    Ok(DigestPage { view, value })
+}
+
+/// A digest's page view, with the template value made from it once: the
+/// archive lists every digest, and would otherwise convert them all again.
+#[derive(Clone)]
+pub struct DigestPage {
+    /// The view.
+    pub view: DigestView,
+    /// The view as templates see it.
+    pub value: tera::Value,
 }
 
 /// A digest's page.
 pub fn digest_page(
     tera: &Tera,
     site_view: &SiteView,
-    view: &DigestView,
+    page: &DigestPage,
 ) -> Result<OutputFile, RenderError> {
-    let url = format!("digest/{}/", view.week);
-    let mut c = super::context(site_view, "digest", &view.title, &url);
-    c.insert("digest", view);
+    let url = format!("digest/{}/", page.view.week);
+    let mut c = super::context(site_view, "digest", &page.view.title, &url);
+    c.insert_value("digest", page.value.clone());
     render_page(tera, "digest.html", &format!("{url}index.html"), &c)
 }
 
@@ -602,10 +614,11 @@ pub fn digest_page(
 pub fn digest_archive(
     tera: &Tera,
     site_view: &SiteView,
-    pages: &[DigestView],
+    pages: &[std::sync::Arc<DigestPage>],
 ) -> Result<OutputFile, RenderError> {
     let mut c = super::context(site_view, "digest", "Weekly digest", "digest/");
-    c.insert("digests", pages);
+    let digests: Vec<tera::Value> = pages.iter().map(|p| p.value.clone()).collect();
+    c.insert_value("digests", tera::Value::from(digests));
     render_page(tera, "digest_index.html", "digest/index.html", &c)
 }
 
@@ -613,7 +626,7 @@ pub fn digest_archive(
 pub fn digest_feed(
     site: &Site,
     tera: &Tera,
-    pages: &[DigestView],
+    pages: &[std::sync::Arc<DigestPage>],
 ) -> Result<OutputFile, RenderError> {
     let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
     let entries = site
@@ -623,8 +636,8 @@ pub fn digest_feed(
         .take(FEED_ENTRIES)
         .map(|(digest, page)| {
             let mut feed_view = digest_view(&absolute, digest);
-            feed_view.words = page.words;
-            feed_view.reading_minutes = page.reading_minutes;
+            feed_view.words = page.view.words;
+            feed_view.reading_minutes = page.view.reading_minutes;
             let mut c = Context::new();
             c.insert("digest", &feed_view);
             let content = tera

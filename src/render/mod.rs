@@ -412,16 +412,21 @@ pub struct Renderer<'a> {
     views: Views<'a>,
     graphs: &'a GraphCache,
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
-    digest_pages: std::sync::OnceLock<Vec<digest::DigestView>>,
+    digest_pages: std::sync::OnceLock<Vec<std::sync::Arc<digest::DigestPage>>>,
     /// Each kind's index order, worked out once for all its pages.
     listing_orders: std::sync::OnceLock<BTreeMap<Kind, (ListingOrder, BTreeSet<Read>)>>,
     /// Every problem, grouped, once for all health pages.
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
-    digest_reads: std::sync::OnceLock<Vec<BTreeSet<Read>>>,
+    digest_reads: std::sync::OnceLock<Vec<std::sync::Arc<BTreeSet<Read>>>>,
     /// Digest views made by an earlier build whose reads have not changed since.
-    prior_digests:
-        std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)>,
+    prior_digests: std::collections::HashMap<
+        crate::model::Week,
+        (
+            std::sync::Arc<digest::DigestPage>,
+            std::sync::Arc<BTreeSet<Read>>,
+        ),
+    >,
     /// Whether outputs note what they read.
     record: bool,
     /// Whether outputs are made only to try the templates (`seam check`).
@@ -466,7 +471,13 @@ impl<'a> Renderer<'a> {
     /// none of whose reads changed since they were made.
     pub fn reusing_digests(
         mut self,
-        prior: std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)>,
+        prior: std::collections::HashMap<
+            crate::model::Week,
+            (
+                std::sync::Arc<digest::DigestPage>,
+                std::sync::Arc<BTreeSet<Read>>,
+            ),
+        >,
     ) -> Self {
         self.prior_digests = prior;
         self
@@ -476,7 +487,13 @@ impl<'a> Renderer<'a> {
     /// made, or else the ones it was given to reuse.
     pub fn into_digest_views(
         self,
-    ) -> std::collections::HashMap<crate::model::Week, (digest::DigestView, BTreeSet<Read>)> {
+    ) -> std::collections::HashMap<
+        crate::model::Week,
+        (
+            std::sync::Arc<digest::DigestPage>,
+            std::sync::Arc<BTreeSet<Read>>,
+        ),
+    > {
         match (
             self.digest_pages.into_inner(),
             self.digest_reads.into_inner(),
@@ -556,7 +573,7 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn digest_pages(&self) -> Result<&[digest::DigestView], RenderError> {
+    fn digest_pages(&self) -> Result<&[std::sync::Arc<digest::DigestPage>], RenderError> {
         if let Some(pages) = self.digest_pages.get() {
             return Ok(pages);
         }
@@ -583,7 +600,7 @@ impl<'a> Renderer<'a> {
                     }
                     digest::page_view(self.tera, views, d)
                 });
-                Ok((view?, reads))
+                Ok((std::sync::Arc::new(view?), std::sync::Arc::new(reads)))
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
         let (pages, reads): (Vec<_>, Vec<_>) = made.into_iter().unzip();
@@ -595,7 +612,7 @@ impl<'a> Renderer<'a> {
     fn note_digests(&self, views: &Views, range: std::ops::Range<usize>) {
         if let Some(reads) = self.digest_reads.get() {
             for r in reads.get(range).into_iter().flatten() {
-                for read in r {
+                for read in r.iter() {
                     views.note(read.clone());
                 }
             }
@@ -710,7 +727,7 @@ impl<'a> Renderer<'a> {
                         markdown::render_body(&site.documents[i], site, self.highlighter())
                     });
                 let home = views.home(intro);
-                let latest = self.digest_pages()?.first();
+                let latest = self.digest_pages()?.first().map(|p| &p.view);
                 self.note_digests(views, 0..1);
                 views.note(Read::Fact(Fact::Weeks));
                 self.page(

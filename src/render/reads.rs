@@ -71,6 +71,43 @@ pub enum Read {
     Fact(Fact),
 }
 
+/// What an edit that kept every document's id, kind and position touched:
+/// documents whose file, links or problems changed, and their kinds.
+#[derive(Debug, Default)]
+pub struct Touched {
+    /// The documents.
+    pub documents: fnv::FnvHashSet<DocId>,
+    /// Their kinds.
+    pub kinds: BTreeSet<Kind>,
+}
+
+impl Read {
+    /// Whether this read can have changed after an edit that kept every
+    /// document's id, kind and position, so that every id names what it did.
+    ///
+    /// A document's file, title, index entry, links and problems are its
+    /// own (a title's status also reads its links); what an id names
+    /// stands; a kind's documents, listing and order change only with one
+    /// of them (an update's title names its team); every site-wide read may
+    /// have changed.
+    pub fn may_have_changed(&self, touched: &Touched) -> bool {
+        match self {
+            Read::Document(key)
+            | Read::Title(key)
+            | Read::Entry(key)
+            | Read::Links(key)
+            | Read::Problems(key) => touched.documents.contains(key),
+            Read::Name(..) => false,
+            Read::Kind(kind) | Read::Listed(kind) => touched.kinds.contains(kind),
+            Read::Order(kind) => {
+                touched.kinds.contains(kind)
+                    || (*kind == Kind::Update && touched.kinds.contains(&Kind::Team))
+            }
+            Read::Tag(_) | Read::Digest(_) | Read::Fact(_) => true,
+        }
+    }
+}
+
 /// The reads of one output, noted as it is made.
 #[derive(Debug, Default)]
 pub struct ReadSet(Mutex<BTreeSet<Read>>);
@@ -161,7 +198,7 @@ impl<'a> Fingerprints<'a> {
                 d.entry,
                 d.to.map(key),
                 d.alignment.map(key),
-                format!("{:?}", d.assessment),
+                &d.assessment,
             );
             for i in [Some(d.from), d.to, d.alignment].into_iter().flatten() {
                 add(i, &|h| (8u8, &row).hash(h));
@@ -196,6 +233,17 @@ impl<'a> Fingerprints<'a> {
             outputs: None,
             views: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What linking says about each document, hashed: compare two builds'
+    /// to learn whose [`Read::Links`] (and so whose title's status) changed.
+    pub fn links(&self) -> &fnv::FnvHashMap<DocId, u64> {
+        &self.links
+    }
+
+    /// Each document's problems, hashed: compare two builds' to learn whose changed.
+    pub fn problems(&self) -> &fnv::FnvHashMap<DocId, u64> {
+        &self.problems
     }
 
     /// The same fingerprints, with the site's outputs as already planned (saves planning again).
@@ -298,7 +346,7 @@ impl<'a> Fingerprints<'a> {
                                     d.entry,
                                     d.to.map(key),
                                     d.alignment.map(key),
-                                    format!("{:?}", d.assessment),
+                                    &d.assessment,
                                 )
                             })
                             .collect::<Vec<_>>(),

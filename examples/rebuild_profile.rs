@@ -1,0 +1,55 @@
+//! Profiling aid: opens a workspace on DOCS_REPO (copied to a temporary
+//! folder) and times N rebuilds after body edits of its ADRs.
+//!
+//! ```sh
+//! cargo run --release --locked --example rebuild_profile -- DOCS_REPO [N]
+//! ```
+
+use std::time::Instant;
+
+use seam::rebuild::Workspace;
+use seam::site::Options;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let Some(repo) = args.next() else {
+        eprintln!("usage: rebuild_profile DOCS_REPO [N]");
+        std::process::exit(2);
+    };
+    let n: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
+    let root = std::path::PathBuf::from(repo);
+    let options = Options {
+        root: root.clone(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        ..Options::default()
+    };
+    let started = Instant::now();
+    let mut workspace = Workspace::open(&options)?;
+    eprintln!("opened in {:?}", started.elapsed());
+    let mut adrs: Vec<_> = std::fs::read_dir(root.join("content/adrs"))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    adrs.sort();
+    let kind = std::env::var("EDIT").unwrap_or_else(|_| "body".into());
+    for i in 0..n {
+        let file = &adrs[(i * 7919) % adrs.len()];
+        let text = std::fs::read_to_string(file)?;
+        let new = match kind.as_str() {
+            "title" => text.replacen("title: ", &format!("title: Edited {i} "), 1),
+            _ => format!("{text}\nOne more sentence {i}.\n"),
+        };
+        std::fs::write(file, new)?;
+        let at = Instant::now();
+        let report = workspace.rebuild(std::slice::from_ref(file))?;
+        eprintln!(
+            "{:>6.1} ms {:?} changed {} unchanged {}",
+            at.elapsed().as_secs_f64() * 1000.0,
+            report.stages,
+            report.changed.len(),
+            report.unchanged
+        );
+    }
+    Ok(())
+}
