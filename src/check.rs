@@ -68,15 +68,30 @@ pub fn has_section(doc: &Document, section: &str) -> bool {
     has_heading(&section_headings(doc), section)
 }
 
-/// A document's level-2 headings, normalised.
+/// A document's level-2 headings, normalised; for an imported ADR, its
+/// headings of every level below the title (MADR keeps `### Consequences`
+/// under `## Decision Outcome`).
 fn section_headings(doc: &Document) -> Vec<String> {
+    let any_level = matches!(&doc.details, Details::Adr(a) if a.imported);
     doc.source
         .outline
         .headings
         .iter()
-        .filter(|h| h.level == 2)
+        .filter(|h| h.level == 2 || (any_level && h.level > 2))
         .map(|h| normalise_heading(&h.text))
         .collect()
+}
+
+/// The required and recommended sections of a document: its kind's, or for
+/// an imported ADR its folder's and format's.
+fn sections_of(doc: &Document, config: &Config) -> (Vec<String>, Vec<String>) {
+    match &doc.details {
+        Details::Adr(a) if a.imported => config.imported_adr_sections(&doc.source.rel, a.format),
+        _ => (
+            config.required_sections(doc.kind),
+            config.recommended_sections(doc.kind),
+        ),
+    }
 }
 
 /// Whether normalised `headings` hold any alias of `section` (`A|B`).
@@ -97,7 +112,8 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let file = doc.file();
     let headings = section_headings(doc);
-    for section in config.required_sections(doc.kind) {
+    let (required, recommended) = sections_of(doc, config);
+    for section in required {
         if !has_heading(&headings, &section) {
             let name = section_name(&section);
             out.push(
@@ -110,7 +126,7 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
             );
         }
     }
-    for section in config.recommended_sections(doc.kind) {
+    for section in recommended {
         if !has_heading(&headings, &section) {
             out.push(
                 Diagnostic::warning(
@@ -126,10 +142,21 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
             );
         }
     }
+    let imported = matches!(&doc.details, Details::Adr(a) if a.imported);
     out.extend(
         site.links.references.of[i]
             .iter()
-            .filter_map(|r| broken_reference(site, r)),
+            .filter_map(|r| match broken_reference(site, r) {
+                // An imported ADR's links to other ADRs were read from its body:
+                // a broken Markdown link is reported there already, and a
+                // word that does not name an ADR is no more than a warning.
+                Some(_) if imported && r.form == Form::Field(Kind::Adr) && r.target.ends_with(".md") => None,
+                Some(d) if imported && r.form == Form::Field(Kind::Adr) => Some(Diagnostic {
+                    severity: crate::diagnostic::Severity::Warning,
+                    ..d
+                }),
+                d => d,
+            }),
     );
     match &doc.details {
         Details::Team(team) => {
@@ -485,8 +512,13 @@ fn check_supersession(site: &Site) -> Vec<Diagnostic> {
             && successors.is_empty()
             && adr.superseded_by.is_none()
         {
+            let new = if adr.imported {
+                Diagnostic::warning
+            } else {
+                Diagnostic::error
+            };
             out.push(
-                Diagnostic::error(
+                new(
                     codes::SUPERSEDED_WITHOUT_SUCCESSOR,
                     adr.status_span.clone(),
                     format!("{} is superseded, but no ADR replaces it", doc.id),
@@ -500,6 +532,10 @@ fn check_supersession(site: &Site) -> Vec<Diagnostic> {
             .superseded_by
             .as_ref()
             .and_then(|r| site.target(r, Kind::Adr));
+        if adr.imported {
+            // Seam never rewrites an imported file, and one side saying it is enough.
+            continue;
+        }
         for new in successors {
             if recorded != Some(new) {
                 out.push(
