@@ -255,13 +255,11 @@ impl AdrFormat {
         }
     }
 
-    /// The sections the format's template suggests, as recommended sections.
+    /// The sections recommended in an imported folder unless `seam.toml` says
+    /// otherwise: none, since an existing collection was written to its own
+    /// tool's template, and warnings about it would only be noise.
     pub fn recommended_sections(self) -> &'static [&'static str] {
-        match self {
-            AdrFormat::Seam => Kind::Adr.default_recommended_sections(),
-            AdrFormat::Nygard => &[],
-            _ => &["Considered Options|Options Considered|Alternatives Considered"],
-        }
+        &[]
     }
 }
 

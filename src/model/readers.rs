@@ -72,9 +72,20 @@ pub fn adr_number_of_file(file: &str, config: &Config) -> Option<u32> {
         file.strip_prefix(&content)?.strip_prefix('/')?
     };
     let name = rel.rsplit('/').next()?;
-    let stem = name.strip_suffix(".md")?;
-    let special = ["readme", "index", "template"].contains(&stem.to_ascii_lowercase().as_str());
-    if special || kind_from_path(rel, config) != Kind::Adr {
+    let mut stem = name.strip_suffix(".md")?;
+    if kind_from_path(rel, config) != Kind::Adr || crate::load::is_adr_template(rel, config) {
+        return None;
+    }
+    if stem.eq_ignore_ascii_case("index") {
+        // `<slug>/index.md`, one folder per ADR, is named by its folder.
+        let folder = config.adr_folder(rel)?;
+        let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
+        if parent == if folder.dir == "." { "" } else { folder.dir.as_str() } {
+            return None;
+        }
+        stem = parent.rsplit('/').next()?;
+    }
+    if stem.eq_ignore_ascii_case("readme") {
         return None;
     }
     adr_number_from_stem(stem)
@@ -133,6 +144,14 @@ fn strip_adr_numbering(title: &str, file_number: Option<u32>) -> (&str, Option<u
                 t = rest;
             }
         }
+    }
+    // `XXXX. Draft idea`: a number still to be given.
+    let xs = t.chars().take_while(|c| *c == 'X' || *c == 'x').count();
+    if xs >= 3
+        && let Some(r) = t[xs..].strip_prefix(['.', ':']).or_else(|| t[xs..].strip_prefix(" -"))
+        && r.starts_with(' ')
+    {
+        return (r.trim(), None);
     }
     let lower = t.to_ascii_lowercase();
     let (after, prefixed) = if lower.starts_with("adr") {
@@ -206,7 +225,13 @@ pub fn document_from_source(
     let mut folder_kind = kind_from_path(&source.rel, config);
     if folder_kind == Kind::Adr {
         // An ADR folder's README or index introduces the ADR index; its template is no document.
+        let in_own_folder = config.adr_folder(&source.rel).is_some_and(|f| {
+            let parent = source.rel.rsplit_once('/').map_or("", |(p, _)| p);
+            parent != if f.dir == "." { "" } else { f.dir.as_str() }
+        });
         match source.stem().to_ascii_lowercase().as_str() {
+            // `<slug>/index.md` below the ADR folder is that ADR, one folder per ADR.
+            "index" if in_own_folder => {}
             "readme" | "index" => folder_kind = Kind::Page,
             "template" => return (None, Vec::new()),
             _ => {}
@@ -1241,6 +1266,83 @@ mod tests {
         assert_eq!(strip_adr_prefix("7. Use Postgres"), "Use Postgres");
         assert_eq!(strip_adr_prefix("ADR-7: Use Postgres"), "Use Postgres");
         assert_eq!(strip_adr_prefix("2024 roadmap"), "2024 roadmap");
+    }
+
+    #[test]
+    fn imported_adr_titles_drop_every_numbering_other_tools_write() {
+        for (title, file, want, number) in [
+            ("7. Use Postgres", Some(7), "Use Postgres", Some(7)),
+            ("23 Logging", Some(23), "Logging", Some(23)),
+            ("2024 roadmap", Some(3), "2024 roadmap", None),
+            ("007 - Three digits", Some(7), "Three digits", Some(7)),
+            ("ADR045: Cache invalidation", Some(45), "Cache invalidation", Some(45)),
+            ("ADR-12 Logging", Some(12), "Logging", Some(12)),
+            ("Architecture Decision Record: Use X", None, "Use X", None),
+            ("Architecture Decision Record: 9. Use X", Some(9), "Use X", Some(9)),
+            ("XXXX. Draft idea", None, "Draft idea", None),
+            ("12. Disagrees", Some(10), "Disagrees", Some(12)),
+            ("Use 2 regions", None, "Use 2 regions", None),
+        ] {
+            assert_eq!(strip_adr_numbering(title, file), (want, number), "{title}");
+        }
+        for placeholder in ["[short title of solved problem and solution]", "{short title}", "Title", ""] {
+            assert!(is_placeholder_title(placeholder), "{placeholder}");
+        }
+        assert!(!is_placeholder_title("[Kafka](https://kafka.apache.org) for events"));
+        assert_eq!(stem_without_number("0007-use-postgres"), "use-postgres");
+        assert_eq!(stem_without_number("XXXX-draft-idea"), "draft-idea");
+        assert_eq!(stem_without_number("use-x"), "use-x");
+    }
+
+    fn imported(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        let config = Config::parse("[kinds.adr]\nformat = \"auto\"", std::path::Path::new("seam.toml")).unwrap();
+        let (source, d) = crate::load::parse_source_in(format!("content/{rel}").into(), rel.into(), text.into(), true);
+        assert!(d.is_empty(), "{d:?}");
+        document_from_source(source.unwrap(), &config)
+    }
+
+    fn adr_of(doc: &Document) -> &Adr {
+        match &doc.details {
+            Details::Adr(a) => a,
+            _ => panic!("not an ADR"),
+        }
+    }
+
+    #[test]
+    fn imported_adrs_read_status_date_and_links_from_their_format() {
+        let (d, diags) = imported(
+            "adrs/0003-x.md",
+            "\n\n---\nstatus: { accepted }\ndate: September 20, 2024\nnav_order: 3\nparent: Decisions\n---\n# 3. X\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Accepted)));
+        assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2024-09-20"));
+        let got: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.span.line)).collect();
+        assert_eq!(got, vec![("invalid-field", 4)], "one warning for the braces, none for nav_order or parent");
+        assert!(diags.iter().all(|d| d.severity == crate::diagnostic::Severity::Warning));
+
+        let (d, diags) = imported(
+            "adrs/0004-y.md",
+            "# 4. Y\n\nDate: someday\n\n## Status\n\nSuperseded by [9. Z](0009-z.md)\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!((a.format, d.title.as_str()), (AdrFormat::Nygard, "Y"));
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Superseded)));
+        assert_eq!(a.superseded_by.as_ref().map(|r| r.id.as_str()), Some("adrs/0009-z.md"));
+        assert_eq!(a.date, None);
+        let got: Vec<(&str, u32, u32)> = diags.iter().map(|d| (d.code, d.span.line, d.span.column)).collect();
+        assert_eq!(got, vec![("invalid-date", 3, 7)]);
+    }
+
+    #[test]
+    fn an_index_md_in_its_own_folder_is_that_adr() {
+        let (d, _) = imported("adrs/0030-one-folder/index.md", "# 30. One folder\n\n## Status\n\nAccepted\n");
+        let d = d.unwrap();
+        assert_eq!((d.kind, d.id.as_str(), d.title.as_str()), (Kind::Adr, "ADR-0030", "One folder"));
+        let (d, _) = imported("adrs/index.md", "# Our decisions\n");
+        assert_eq!(d.unwrap().kind, Kind::Page);
     }
 
     #[test]
