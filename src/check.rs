@@ -143,21 +143,30 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
         }
     }
     let imported = matches!(&doc.details, Details::Adr(a) if a.imported);
-    out.extend(
-        site.links.references.of[i]
-            .iter()
-            .filter_map(|r| match broken_reference(site, r) {
-                // An imported ADR's links to other ADRs were read from its body:
-                // a broken Markdown link is reported there already, and a
-                // word that does not name an ADR is no more than a warning.
-                Some(_) if imported && r.form == Form::Field(Kind::Adr) && r.target.ends_with(".md") => None,
-                Some(d) if imported && r.form == Form::Field(Kind::Adr) => Some(Diagnostic {
-                    severity: crate::diagnostic::Severity::Warning,
-                    ..d
-                }),
-                d => d,
+    out.extend(site.links.references.of[i].iter().filter_map(|r| {
+        match broken_reference(site, r) {
+            // An imported ADR's links to other ADRs were read from its body:
+            // a broken Markdown link is reported there already, and a
+            // word that does not name an ADR is no more than a warning.
+            Some(_)
+                if imported
+                    && r.form == Form::Field(Kind::Adr)
+                    && doc
+                        .source
+                        .outline
+                        .references
+                        .iter()
+                        .any(|b| b.line == r.span.line) =>
+            {
+                None
+            }
+            Some(d) if imported && r.form == Form::Field(Kind::Adr) => Some(Diagnostic {
+                severity: crate::diagnostic::Severity::Warning,
+                ..d
             }),
-    );
+            d => d,
+        }
+    }));
     match &doc.details {
         Details::Team(team) => {
             for dep in &team.depends_on {
@@ -642,6 +651,39 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn imported_adr_links_that_name_nothing_are_reported_once_and_gently() {
+        let sections = "\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n";
+        let a = format!("# 1. A\n\n## Status\n\nSuperseded by [9. Gone](0009-gone.md)\n{sections}");
+        let b =
+            format!("---\nstatus: superseded by [ADR-0008](0008-gone.md)\n---\n# 2. B\n{sections}");
+        let c = format!("# 3. C\n\n## Status\n\nAccepted\n\nAmends ADR-0042\n{sections}");
+        let site = crate::site::test_site(
+            &[
+                ("../seam.toml", "[kinds.adr]\nformat = \"auto\"\n"),
+                ("adrs/0001-a.md", &a),
+                ("adrs/0002-b.md", &b),
+                ("adrs/0003-c.md", &c),
+            ],
+            "2026-11-20",
+        );
+        let got: Vec<(String, u32, crate::diagnostic::Severity)> = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::BROKEN_REFERENCE)
+            .map(|d| (d.span.file_display(), d.span.line, d.severity))
+            .collect();
+        use crate::diagnostic::Severity::*;
+        assert_eq!(
+            got,
+            vec![
+                ("content/adrs/0001-a.md".to_string(), 5, Error),
+                ("content/adrs/0002-b.md".to_string(), 2, Warning),
+                ("content/adrs/0003-c.md".to_string(), 7, Warning),
+            ]
+        );
+    }
 
     #[test]
     fn headings_match_ignoring_case_and_punctuation() {

@@ -210,15 +210,13 @@ impl Config {
             }
         }
         for (name, kind) in &config.kinds {
-            let formats = kind.format.iter().chain(
-                kind.dirs
-                    .iter()
-                    .flatten()
-                    .filter_map(|d| match d {
-                        DirEntry::Folder(f) => f.format.as_ref(),
-                        DirEntry::Path(_) => None,
-                    }),
-            );
+            let formats = kind
+                .format
+                .iter()
+                .chain(kind.dirs.iter().flatten().filter_map(|d| match d {
+                    DirEntry::Folder(f) => f.format.as_ref(),
+                    DirEntry::Path(_) => None,
+                }));
             for format in formats {
                 let message = if name != "adr" {
                     format!("`format` is a setting of [kinds.adr] only, not of [kinds.{name}]")
@@ -314,24 +312,24 @@ impl Config {
             .and_then(|k| k.format.as_deref())
             .and_then(FolderFormat::parse)
             .unwrap_or(FolderFormat::Native);
-        let entries: Vec<(String, Option<&FolderConfig>)> =
-            match kind.and_then(|k| k.dirs.as_ref()) {
-                Some(dirs) => dirs
-                    .iter()
-                    .map(|d| {
-                        let folder = match d {
-                            DirEntry::Folder(f) => Some(f),
-                            DirEntry::Path(_) => None,
-                        };
-                        (d.dir().trim_matches('/').to_string(), folder)
-                    })
-                    .collect(),
-                None => Kind::Adr
-                    .default_dirs()
-                    .iter()
-                    .map(|d| (d.to_string(), None))
-                    .collect(),
-            };
+        let entries: Vec<(String, Option<&FolderConfig>)> = match kind.and_then(|k| k.dirs.as_ref())
+        {
+            Some(dirs) => dirs
+                .iter()
+                .map(|d| {
+                    let folder = match d {
+                        DirEntry::Folder(f) => Some(f),
+                        DirEntry::Path(_) => None,
+                    };
+                    (d.dir().trim_matches('/').to_string(), folder)
+                })
+                .collect(),
+            None => Kind::Adr
+                .default_dirs()
+                .iter()
+                .map(|d| (d.to_string(), None))
+                .collect(),
+        };
         entries
             .into_iter()
             .filter(|(dir, _)| dir == "." || dir.is_empty() || rel.starts_with(&format!("{dir}/")))
@@ -348,7 +346,11 @@ impl Config {
     /// The required and recommended sections of an imported ADR at `rel`
     /// written in `format`: the folder's own lists, else the kind's, else
     /// the format's.
-    pub fn imported_adr_sections(&self, rel: &str, format: AdrFormat) -> (Vec<String>, Vec<String>) {
+    pub fn imported_adr_sections(
+        &self,
+        rel: &str,
+        format: AdrFormat,
+    ) -> (Vec<String>, Vec<String>) {
         let kind = self.kinds.get(Kind::Adr.as_str());
         let folder = self.adr_folder(rel).and_then(|f| {
             kind?.dirs.as_ref()?.iter().find_map(|d| match d {
@@ -540,7 +542,10 @@ mod tests {
             Path::new("seam.toml"),
         )
         .unwrap();
-        assert_eq!(c.dirs_for(Kind::Adr), vec!["adrs", "doc/adr", "adrs/native"]);
+        assert_eq!(
+            c.dirs_for(Kind::Adr),
+            vec!["adrs", "doc/adr", "adrs/native"]
+        );
         let format = |rel: &str| c.adr_folder(rel).map(|f| f.format);
         assert_eq!(format("adrs/0001-x.md"), Some(FolderFormat::Auto));
         assert_eq!(
@@ -549,12 +554,15 @@ mod tests {
         );
         assert_eq!(format("adrs/native/0001-x.md"), Some(FolderFormat::Native));
         assert_eq!(format("teams/x.md"), None);
-        let (required, recommended) = c.imported_adr_sections("doc/adr/0001-x.md", AdrFormat::Nygard);
+        let (required, recommended) =
+            c.imported_adr_sections("doc/adr/0001-x.md", AdrFormat::Nygard);
         assert!(required.is_empty() && recommended.is_empty());
         let (required, _) = c.imported_adr_sections("adrs/0001-x.md", AdrFormat::Madr3);
         assert_eq!(required[1], "Decision Outcome|Decision");
         assert_eq!(
-            Config::default().adr_folder("adrs/0001-x.md").map(|f| f.format),
+            Config::default()
+                .adr_folder("adrs/0001-x.md")
+                .map(|f| f.format),
             Some(FolderFormat::Native)
         );
         for bad in [

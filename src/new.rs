@@ -413,14 +413,14 @@ fn create_adr(
     let old = match draft.supersedes {
         Some(n) => {
             let file = adr_file(&documents, n)?;
-            let imported = documents.iter().any(
-                |d| d.file() == file && matches!(&d.details, Details::Adr(a) if a.imported),
-            );
+            let imported = documents
+                .iter()
+                .any(|d| d.file() == file && matches!(&d.details, Details::Adr(a) if a.imported));
             if imported {
                 None
             } else {
                 let text = read(root, &file)?;
-            if mark_superseded(&text, "ADR-0000", "").is_none() {
+                if mark_superseded(&text, "ADR-0000", "").is_none() {
                     return Err(NewError::NoStatus(file));
                 }
                 Some(file)

@@ -312,7 +312,9 @@ impl FolderFormat {
 /// `2016-02-12T10:00`, `2016/02/12`, `20/05/2021` (day first), `September
 /// 20, 2024`, `20 September 2024`, `Sep 20, 2024`. `None` when it is none of these.
 pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
-    let t = s.trim().trim_matches(|c: char| c == '*' || c == '_' || c == '`');
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`');
     if let Ok(d) = parse_date(t) {
         return Some(d);
     }

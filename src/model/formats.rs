@@ -88,8 +88,9 @@ pub(super) fn detect(source: &Source, front_matter: &Mapping) -> AdrFormat {
     if status_section(&source.outline.headings).is_some() {
         return AdrFormat::Nygard;
     }
-    let bullets = preamble(source)
-        .any(|(_, line)| matches!(key_value(line), Some((k, _)) if k == "status" && is_bullet(line)));
+    let bullets = preamble(source).any(
+        |(_, line)| matches!(key_value(line), Some((k, _)) if k == "status" && is_bullet(line)),
+    );
     if bullets || madr_sections {
         return if date_named {
             AdrFormat::Log4brains
@@ -129,16 +130,19 @@ fn read_nygard(source: &Source, config: &Config, raw: &mut RawAdr) {
     };
     for (line_no, line) in lines(source, start, end) {
         let (text, column) = strip_marker(line);
-        if text.is_empty() || text.starts_with("<!--") {
+        let text = text.split("<!--").next().unwrap_or(text).trim_end();
+        if text.is_empty() {
             continue;
         }
         if let Some((k, value)) = key_value(text) {
             if k == "date" {
-                raw.date.get_or_insert_with(|| written(source, value, line_no, line));
+                raw.date
+                    .get_or_insert_with(|| written(source, value, line_no, line));
                 continue;
             }
             if k == "status" {
-                raw.status.get_or_insert_with(|| written(source, value, line_no, line));
+                raw.status
+                    .get_or_insert_with(|| written(source, value, line_no, line));
                 continue;
             }
         }
@@ -172,7 +176,8 @@ fn read_bullets(source: &Source, config: &Config, raw: &mut RawAdr) {
                     }
                 }
                 "date" | "last updated" | "decision date" => {
-                    raw.date.get_or_insert_with(|| written(source, value, line_no, line));
+                    raw.date
+                        .get_or_insert_with(|| written(source, value, line_no, line));
                 }
                 "deciders" | "decision makers" | "decision-makers" if raw.deciders.is_empty() => {
                     raw.deciders = split_list(value, &[',', ';']);
@@ -204,6 +209,7 @@ fn read_links_section(source: &Source, config: &Config, raw: &mut RawAdr) {
     };
     for (line_no, line) in lines(source, start, end) {
         let (text, _) = strip_marker(line);
+        let text = text.split("<!--").next().unwrap_or(text).trim_end();
         if text.is_empty() {
             continue;
         }
@@ -299,10 +305,21 @@ fn is_bullet(line: &str) -> bool {
 /// lower case, and the value.
 fn key_value(text: &str) -> Option<(String, &str)> {
     let (key, value) = text.split_once(':')?;
-    let key = key.trim().trim_matches(['*', '_']).trim().to_ascii_lowercase();
-    if key.is_empty() || key.len() > 20 || !key.chars().all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-') {
+    let key = key
+        .trim()
+        .trim_matches(['*', '_'])
+        .trim()
+        .to_ascii_lowercase();
+    if key.is_empty()
+        || key.len() > 20
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == ' ' || c == '-')
+    {
         return None;
     }
+    // Templates keep `<!-- optional -->` after a value; it is no part of it.
+    let value = value.split("<!--").next().unwrap_or(value);
     let value = value.trim().trim_start_matches(['*', '_']).trim();
     Some((key, value))
 }
@@ -372,7 +389,11 @@ fn push_links(
             id: target,
             span: Span::new(&source.file, line_no, column),
         };
-        if !raw.links.iter().any(|(r, x)| *r == relation && x.id == reference.id) {
+        if !raw
+            .links
+            .iter()
+            .any(|(r, x)| *r == relation && x.id == reference.id)
+        {
             raw.links.push((relation, reference));
         }
     }
@@ -454,29 +475,31 @@ fn link_path(target: &str, from_rel: &str, config: &Config) -> Option<String> {
 /// `0005`, `5.` or a file stem (`0005-use-x`, `20201016-use-cqrs`).
 fn id_in_words(text: &str) -> Option<String> {
     let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | ',' | ':' | '`' | '*'))
+        .split(|c: char| {
+            c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | ',' | ':' | '`' | '*')
+        })
         .filter(|w| !w.is_empty())
         .collect();
-    for (i, word) in words.iter().enumerate() {
-        let w = word.trim_end_matches(['.', ';']).trim_start_matches('#');
-        if w.eq_ignore_ascii_case("adr")
-            && let Some(n) = words.get(i + 1).and_then(|n| n.trim_end_matches(['.', ';']).parse::<u32>().ok())
-        {
-            return Some(super::adr_id(n));
-        }
-        if let Some(n) = parse_adr_reference(w, true) {
-            return Some(super::adr_id(n));
-        }
-        if is_date_stem(w) {
-            return Some(w.to_string());
-        }
-        if let Some(n) = adr_number_from_stem(w) {
-            return Some(super::adr_id(n));
-        }
-        // Only the first word counts: "superseded by the new process" names nothing.
-        return None;
+    // Only the first word counts: "superseded by the new process" names nothing.
+    let w = words
+        .first()?
+        .trim_end_matches(['.', ';'])
+        .trim_start_matches('#');
+    if w.eq_ignore_ascii_case("adr") {
+        let n = words
+            .get(1)?
+            .trim_end_matches(['.', ';'])
+            .parse::<u32>()
+            .ok()?;
+        return Some(super::adr_id(n));
     }
-    None
+    if let Some(n) = parse_adr_reference(w, true) {
+        return Some(super::adr_id(n));
+    }
+    if is_date_stem(w) {
+        return Some(w.to_string());
+    }
+    adr_number_from_stem(w).map(super::adr_id)
 }
 
 /// Whether a file stem is named by date, as log4brains names files: `20210903-use-x`.
@@ -490,7 +513,8 @@ mod tests {
     use super::*;
 
     fn source(rel: &str, text: &str) -> Source {
-        let (s, d) = crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
+        let (s, d) =
+            crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
         assert!(d.is_empty(), "{d:?}");
         s.unwrap()
     }
@@ -519,7 +543,10 @@ mod tests {
         let status = raw.status.clone().unwrap();
         assert_eq!((status.text.as_str(), status.span.line), ("Accepted", 7));
         let date = raw.date.clone().unwrap();
-        assert_eq!((date.text.as_str(), date.span.line, date.span.column), ("2016-02-12", 3, 7));
+        assert_eq!(
+            (date.text.as_str(), date.span.line, date.span.column),
+            ("2016-02-12", 3, 7)
+        );
         assert_eq!(
             links(&raw),
             vec![
@@ -535,7 +562,10 @@ mod tests {
             "doc/adr/0001-x.md",
             "# 1. X\n\n## Status\n\nSuperceded by [3. New](../adr/0003-new.md)\n",
         );
-        assert_eq!(raw.status.clone().unwrap().text, "Superceded by [3. New](../adr/0003-new.md)");
+        assert_eq!(
+            raw.status.clone().unwrap().text,
+            "Superceded by [3. New](../adr/0003-new.md)"
+        );
         assert_eq!(links(&raw)[0].0, Relation::SupersededBy);
         assert_eq!(links(&raw)[0].1, "doc/adr/0003-new.md");
     }
@@ -547,7 +577,13 @@ mod tests {
             "# Use X\n\n* Status: superseded by [ADR-0005](0005-example.md)\n* Deciders: Ann, Bo\n* Date: 2018-09-01\n\n## Context and Problem Statement\n\nx\n\n## Links\n\n* Refines [ADR-0001](0001-a.md)\n* [ADR-0002](0002-b.md)\n",
         );
         assert_eq!(format, AdrFormat::Madr2);
-        assert!(raw.status.clone().unwrap().text.starts_with("superseded by"));
+        assert!(
+            raw.status
+                .clone()
+                .unwrap()
+                .text
+                .starts_with("superseded by")
+        );
         assert_eq!(raw.deciders, vec!["Ann", "Bo"]);
         assert_eq!(raw.date.clone().unwrap().text, "2018-09-01");
         let ids: Vec<(Relation, &str)> = links(&raw).iter().map(|l| (l.0, l.1)).collect();
@@ -579,14 +615,22 @@ mod tests {
             "---\nstatus: accepted\n---\n# X\n\n## Context and Problem Statement\n\n## Decision Outcome\n",
         );
         assert_eq!(format, AdrFormat::Madr3);
-        let (format, _) = read("adrs/0001-x.md", "---\nstatus: accepted\n---\n# X\n\n## Context\n");
+        let (format, _) = read(
+            "adrs/0001-x.md",
+            "---\nstatus: accepted\n---\n# X\n\n## Context\n",
+        );
         assert_eq!(format, AdrFormat::Seam);
     }
 
     #[test]
     fn targets_are_paths_ids_numbers_or_stems() {
         let c = Config::default();
-        let t = |s: &str| adr_targets(s, "adrs/0009-x.md", &c).into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+        let t = |s: &str| {
+            adr_targets(s, "adrs/0009-x.md", &c)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(t("[ADR-0062](0062-x.md)"), vec!["adrs/0062-x.md"]);
         assert_eq!(t("[x](/content/adrs/0062-x.md)"), vec!["adrs/0062-x.md"]);
         assert_eq!(t("[x](0062-x.html#status)"), vec!["adrs/0062-x.md"]);
@@ -600,8 +644,14 @@ mod tests {
 
     #[test]
     fn relations_are_read_in_any_case_and_spelling() {
-        assert_eq!(relation_of("**Superseded by:** x").map(|r| r.0), Some(Relation::SupersededBy));
-        assert_eq!(relation_of("supercedes x").map(|r| r.0), Some(Relation::Supersedes));
+        assert_eq!(
+            relation_of("**Superseded by:** x").map(|r| r.0),
+            Some(Relation::SupersededBy)
+        );
+        assert_eq!(
+            relation_of("supercedes x").map(|r| r.0),
+            Some(Relation::Supersedes)
+        );
         assert_eq!(relation_of("Amends x").map(|r| r.0), Some(Relation::Amends));
         assert_eq!(relation_of("Supersedesx"), None);
         assert_eq!(relation_of("Accepted"), None);

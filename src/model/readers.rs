@@ -80,7 +80,13 @@ pub fn adr_number_of_file(file: &str, config: &Config) -> Option<u32> {
         // `<slug>/index.md`, one folder per ADR, is named by its folder.
         let folder = config.adr_folder(rel)?;
         let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
-        if parent == if folder.dir == "." { "" } else { folder.dir.as_str() } {
+        if parent
+            == if folder.dir == "." {
+                ""
+            } else {
+                folder.dir.as_str()
+            }
+        {
             return None;
         }
         stem = parent.rsplit('/').next()?;
@@ -132,7 +138,10 @@ fn strip_adr_prefix(title: &str) -> &str {
 /// gave, if any.
 fn strip_adr_numbering(title: &str, file_number: Option<u32>) -> (&str, Option<u32>) {
     let mut t = title.trim();
-    for lead in ["architecture decision record", "architectural decision record"] {
+    for lead in [
+        "architecture decision record",
+        "architectural decision record",
+    ] {
         if t.len() >= lead.len()
             && t.is_char_boundary(lead.len())
             && t[..lead.len()].eq_ignore_ascii_case(lead)
@@ -148,7 +157,9 @@ fn strip_adr_numbering(title: &str, file_number: Option<u32>) -> (&str, Option<u
     // `XXXX. Draft idea`: a number still to be given.
     let xs = t.chars().take_while(|c| *c == 'X' || *c == 'x').count();
     if xs >= 3
-        && let Some(r) = t[xs..].strip_prefix(['.', ':']).or_else(|| t[xs..].strip_prefix(" -"))
+        && let Some(r) = t[xs..]
+            .strip_prefix(['.', ':'])
+            .or_else(|| t[xs..].strip_prefix(" -"))
         && r.starts_with(' ')
     {
         return (r.trim(), None);
@@ -188,17 +199,28 @@ fn is_placeholder_title(title: &str) -> bool {
         || (wrapped('[', ']') && !t.contains("]("))
         || wrapped('{', '}')
         || wrapped('<', '>')
-        || ["title", "short title", "adr title", "decision title"].contains(&t.to_ascii_lowercase().as_str())
+        || ["title", "short title", "adr title", "decision title"]
+            .contains(&t.to_ascii_lowercase().as_str())
 }
 
 /// A stem without its ADR number: `0007-use-postgres` → `use-postgres`.
 fn stem_without_number(stem: &str) -> &str {
     let lower = stem.to_ascii_lowercase();
-    let rest = if lower.starts_with("adr") { &stem[3..] } else { stem };
+    let rest = if lower.starts_with("adr") {
+        &stem[3..]
+    } else {
+        stem
+    };
     let rest = rest.trim_start_matches(['-', '_']);
     let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
     let draft = rest.chars().take_while(|c| *c == 'X' || *c == 'x').count();
-    let skip = if digits > 0 { digits } else if draft >= 3 { draft } else { 0 };
+    let skip = if digits > 0 {
+        digits
+    } else if draft >= 3 {
+        draft
+    } else {
+        0
+    };
     match rest[skip..].strip_prefix(['-', '_', '.', ' ']) {
         Some(r) if skip > 0 && !r.is_empty() => r,
         _ => stem,
@@ -617,7 +639,10 @@ fn placeholder_warning(ctx: &FieldContext, span: Span, written: &str) {
         Diagnostic::warning(
             codes::PLACEHOLDER_TITLE,
             span,
-            format!("`{}` is a template's placeholder, not a title; the file name is used instead", written.trim()),
+            format!(
+                "`{}` is a template's placeholder, not a title; the file name is used instead",
+                written.trim()
+            ),
         )
         .with_hint("write the decision's title in the first heading"),
     );
@@ -724,7 +749,9 @@ fn read_imported_adr(
                 Diagnostic::warning(
                     codes::UNKNOWN_STATUS,
                     span.clone(),
-                    format!("`{t}` is the template's list of statuses, not a status; this ADR has none"),
+                    format!(
+                        "`{t}` is the template's list of statuses, not a status; this ADR has none"
+                    ),
                 )
                 .with_hint(format!("write one of {}", AdrStatusWord::WORDS.join(", "))),
             );
@@ -737,7 +764,10 @@ fn read_imported_adr(
                         span.clone(),
                         format!("`{word}` is not an ADR status Seam knows; it is shown as written"),
                     )
-                    .with_hint(format!("Seam understands {}", AdrStatusWord::WORDS.join(", "))),
+                    .with_hint(format!(
+                        "Seam understands {}",
+                        AdrStatusWord::WORDS.join(", ")
+                    )),
                 );
             }
             if get(&["status"]).is_some()
@@ -752,7 +782,9 @@ fn read_imported_adr(
     }
 
     // Dates: any common way of writing one; what cannot be read is a warning.
-    let date_of = |keys: &[&'static str], from_body: Option<&formats::Written>| -> Option<chrono::NaiveDate> {
+    let date_of = |keys: &[&'static str],
+                   from_body: Option<&formats::Written>|
+     -> Option<chrono::NaiveDate> {
         let (text, span) = match get(keys) {
             Some((key, value)) => (loose_text(value)?, f.span(key)),
             None => {
@@ -786,11 +818,15 @@ fn read_imported_adr(
     let comment_by = date_of(&["comment_by"], None);
     let status_changed = date_of(&["status_changed"], None);
 
-    let mut deciders = loose_list(get(&["deciders", "decision-makers", "decision_makers"]).map(|(_, v)| v));
+    let mut deciders =
+        loose_list(get(&["deciders", "decision-makers", "decision_makers"]).map(|(_, v)| v));
     if deciders.is_empty() {
         deciders = raw.deciders.clone();
     }
-    for t in loose_list(get(&["tags"]).map(|(_, v)| v)).into_iter().chain(raw.tags.clone()) {
+    for t in loose_list(get(&["tags"]).map(|(_, v)| v))
+        .into_iter()
+        .chain(raw.tags.clone())
+    {
         if !tags.contains(&t) {
             tags.push(t);
         }
@@ -812,7 +848,10 @@ fn read_imported_adr(
     // Links written in front matter, as ids, numbers or Markdown links.
     for (keys, relation) in [
         (&["supersedes", "supercedes"][..], Relation::Supersedes),
-        (&["superseded_by", "superseded-by", "supersededBy"][..], Relation::SupersededBy),
+        (
+            &["superseded_by", "superseded-by", "supersededBy"][..],
+            Relation::SupersededBy,
+        ),
         (&["amends"][..], Relation::Amends),
         (&["amended_by", "amended-by"][..], Relation::AmendedBy),
     ] {
@@ -821,7 +860,13 @@ fn read_imported_adr(
             for text in loose_list(Some(value)) {
                 let found = targets(&text, &span);
                 if found.is_empty() {
-                    links.push((relation, Reference { id: text.trim().to_string(), span: span.clone() }));
+                    links.push((
+                        relation,
+                        Reference {
+                            id: text.trim().to_string(),
+                            span: span.clone(),
+                        },
+                    ));
                 }
                 links.extend(found.into_iter().map(|r| (relation, r)));
             }
@@ -837,7 +882,9 @@ fn read_imported_adr(
         out
     };
     let supersedes = of(Relation::Supersedes);
-    let supersedes_span = supersedes.first().map_or(status_span.clone(), |r| r.span.clone());
+    let supersedes_span = supersedes
+        .first()
+        .map_or(status_span.clone(), |r| r.span.clone());
     Adr {
         number,
         status,
@@ -886,7 +933,9 @@ pub fn settle_adr_ids(documents: &mut [Document]) -> Vec<Diagnostic> {
         let shared = docs.len() > 1;
         for &i in &docs {
             let d = &mut documents[i];
-            let Details::Adr(a) = &d.details else { continue };
+            let Details::Adr(a) = &d.details else {
+                continue;
+            };
             let id = if shared { a.stem.clone() } else { adr_id(n) };
             if shared {
                 let others: Vec<String> = docs
@@ -1275,28 +1324,54 @@ mod tests {
             ("23 Logging", Some(23), "Logging", Some(23)),
             ("2024 roadmap", Some(3), "2024 roadmap", None),
             ("007 - Three digits", Some(7), "Three digits", Some(7)),
-            ("ADR045: Cache invalidation", Some(45), "Cache invalidation", Some(45)),
+            (
+                "ADR045: Cache invalidation",
+                Some(45),
+                "Cache invalidation",
+                Some(45),
+            ),
             ("ADR-12 Logging", Some(12), "Logging", Some(12)),
             ("Architecture Decision Record: Use X", None, "Use X", None),
-            ("Architecture Decision Record: 9. Use X", Some(9), "Use X", Some(9)),
+            (
+                "Architecture Decision Record: 9. Use X",
+                Some(9),
+                "Use X",
+                Some(9),
+            ),
             ("XXXX. Draft idea", None, "Draft idea", None),
             ("12. Disagrees", Some(10), "Disagrees", Some(12)),
             ("Use 2 regions", None, "Use 2 regions", None),
         ] {
             assert_eq!(strip_adr_numbering(title, file), (want, number), "{title}");
         }
-        for placeholder in ["[short title of solved problem and solution]", "{short title}", "Title", ""] {
+        for placeholder in [
+            "[short title of solved problem and solution]",
+            "{short title}",
+            "Title",
+            "",
+        ] {
             assert!(is_placeholder_title(placeholder), "{placeholder}");
         }
-        assert!(!is_placeholder_title("[Kafka](https://kafka.apache.org) for events"));
+        assert!(!is_placeholder_title(
+            "[Kafka](https://kafka.apache.org) for events"
+        ));
         assert_eq!(stem_without_number("0007-use-postgres"), "use-postgres");
         assert_eq!(stem_without_number("XXXX-draft-idea"), "draft-idea");
         assert_eq!(stem_without_number("use-x"), "use-x");
     }
 
     fn imported(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
-        let config = Config::parse("[kinds.adr]\nformat = \"auto\"", std::path::Path::new("seam.toml")).unwrap();
-        let (source, d) = crate::load::parse_source_in(format!("content/{rel}").into(), rel.into(), text.into(), true);
+        let config = Config::parse(
+            "[kinds.adr]\nformat = \"auto\"",
+            std::path::Path::new("seam.toml"),
+        )
+        .unwrap();
+        let (source, d) = crate::load::parse_source_in(
+            format!("content/{rel}").into(),
+            rel.into(),
+            text.into(),
+            true,
+        );
         assert!(d.is_empty(), "{d:?}");
         document_from_source(source.unwrap(), &config)
     }
@@ -1319,8 +1394,16 @@ mod tests {
         assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Accepted)));
         assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2024-09-20"));
         let got: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.span.line)).collect();
-        assert_eq!(got, vec![("invalid-field", 4)], "one warning for the braces, none for nav_order or parent");
-        assert!(diags.iter().all(|d| d.severity == crate::diagnostic::Severity::Warning));
+        assert_eq!(
+            got,
+            vec![("invalid-field", 4)],
+            "one warning for the braces, none for nav_order or parent"
+        );
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity == crate::diagnostic::Severity::Warning)
+        );
 
         let (d, diags) = imported(
             "adrs/0004-y.md",
@@ -1330,17 +1413,29 @@ mod tests {
         let a = adr_of(&d);
         assert_eq!((a.format, d.title.as_str()), (AdrFormat::Nygard, "Y"));
         assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Superseded)));
-        assert_eq!(a.superseded_by.as_ref().map(|r| r.id.as_str()), Some("adrs/0009-z.md"));
+        assert_eq!(
+            a.superseded_by.as_ref().map(|r| r.id.as_str()),
+            Some("adrs/0009-z.md")
+        );
         assert_eq!(a.date, None);
-        let got: Vec<(&str, u32, u32)> = diags.iter().map(|d| (d.code, d.span.line, d.span.column)).collect();
+        let got: Vec<(&str, u32, u32)> = diags
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column))
+            .collect();
         assert_eq!(got, vec![("invalid-date", 3, 7)]);
     }
 
     #[test]
     fn an_index_md_in_its_own_folder_is_that_adr() {
-        let (d, _) = imported("adrs/0030-one-folder/index.md", "# 30. One folder\n\n## Status\n\nAccepted\n");
+        let (d, _) = imported(
+            "adrs/0030-one-folder/index.md",
+            "# 30. One folder\n\n## Status\n\nAccepted\n",
+        );
         let d = d.unwrap();
-        assert_eq!((d.kind, d.id.as_str(), d.title.as_str()), (Kind::Adr, "ADR-0030", "One folder"));
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.title.as_str()),
+            (Kind::Adr, "ADR-0030", "One folder")
+        );
         let (d, _) = imported("adrs/index.md", "# Our decisions\n");
         assert_eq!(d.unwrap().kind, Kind::Page);
     }

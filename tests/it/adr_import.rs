@@ -97,8 +97,11 @@ fn assert_adrs(root: &Path, expected: &[Expected]) {
     );
 }
 
-/// Every problem `seam check --format json` reports, as (severity, code, file, line).
-fn problems(root: &Path) -> (Option<i32>, Vec<(String, String, String, u64)>) {
+/// One problem: severity, code, file, line.
+type Problem = (String, String, String, u64);
+
+/// Every problem `seam check --format json` reports, and the exit code.
+fn problems(root: &Path) -> (Option<i32>, Vec<Problem>) {
     let o = run(&[
         "check",
         "--root",
@@ -248,26 +251,115 @@ fn nygard_adr_tools_collections_read_status_dates_and_links() {
     assert_adrs(
         &root,
         &[
-            ("ADR-0001", Some(1), "Record architecture decisions", Some("accepted"), Some("2016-02-12"), &[], &[]),
-            ("ADR-0002", Some(2), "Use PostgreSQL for orders", Some("accepted"), Some("2016-03-01"), &[], &[]),
-            ("ADR-0003", Some(3), "Deploy with Ansible", Some("superseded"), Some("2016-04-11"), &["ADR-0007"], &[]),
+            (
+                "ADR-0001",
+                Some(1),
+                "Record architecture decisions",
+                Some("accepted"),
+                Some("2016-02-12"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0002",
+                Some(2),
+                "Use PostgreSQL for orders",
+                Some("accepted"),
+                Some("2016-03-01"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0003",
+                Some(3),
+                "Deploy with Ansible",
+                Some("superseded"),
+                Some("2016-04-11"),
+                &["ADR-0007"],
+                &[],
+            ),
             // Only 0009 says it: one side is enough.
-            ("ADR-0004", Some(4), "Use RabbitMQ for events", Some("superseded"), Some("2016-05-02"), &["ADR-0009"], &[]),
-            ("ADR-0005", Some(5), "Log in JSON", Some("accepted"), Some("2016-06-20"), &[], &[]),
-            ("ADR-0006", Some(6), "Offer a GraphQL API", Some("proposed"), Some("2017-01-09"), &[], &[]),
-            ("ADR-0007", Some(7), "Deploy with Kubernetes", Some("accepted"), Some("2017-03-14"), &[], &["ADR-0003"]),
-            ("ADR-0008", Some(8), "Add trace ids to logs", Some("accepted"), Some("2017-05-30"), &[], &[]),
-            ("ADR-0009", Some(9), "Use Kafka for events", Some("accepted"), Some("2018-02-05"), &[], &["ADR-0004"]),
-            ("ADR-0010", Some(10), "Cache sessions in the monolith", Some("rejected"), Some("2018-06-18"), &[], &[]),
+            (
+                "ADR-0004",
+                Some(4),
+                "Use RabbitMQ for events",
+                Some("superseded"),
+                Some("2016-05-02"),
+                &["ADR-0009"],
+                &[],
+            ),
+            (
+                "ADR-0005",
+                Some(5),
+                "Log in JSON",
+                Some("accepted"),
+                Some("2016-06-20"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0006",
+                Some(6),
+                "Offer a GraphQL API",
+                Some("proposed"),
+                Some("2017-01-09"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0007",
+                Some(7),
+                "Deploy with Kubernetes",
+                Some("accepted"),
+                Some("2017-03-14"),
+                &[],
+                &["ADR-0003"],
+            ),
+            (
+                "ADR-0008",
+                Some(8),
+                "Add trace ids to logs",
+                Some("accepted"),
+                Some("2017-05-30"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0009",
+                Some(9),
+                "Use Kafka for events",
+                Some("accepted"),
+                Some("2018-02-05"),
+                &[],
+                &["ADR-0004"],
+            ),
+            (
+                "ADR-0010",
+                Some(10),
+                "Cache sessions in the monolith",
+                Some("rejected"),
+                Some("2018-06-18"),
+                &[],
+                &[],
+            ),
         ],
     );
     let (_, rows) = list(&root);
     let row = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap().clone();
     assert_eq!(row("ADR-0008")["amends"], serde_json::json!(["ADR-0005"]));
-    assert_eq!(row("ADR-0005")["amended_by"], serde_json::json!(["ADR-0008"]));
-    assert_eq!(row("ADR-0003")["status_written"], "Superseded by [7. Deploy with Kubernetes](0007-deploy-with-kubernetes.md)");
+    assert_eq!(
+        row("ADR-0005")["amended_by"],
+        serde_json::json!(["ADR-0008"])
+    );
+    assert_eq!(
+        row("ADR-0003")["status_written"],
+        "Superseded by [7. Deploy with Kubernetes](0007-deploy-with-kubernetes.md)"
+    );
     assert_eq!(row("ADR-0004")["status_own"], "accepted");
-    assert!(rows.iter().all(|r| r["format"] == "nygard" && r["imported"] == true));
+    assert!(
+        rows.iter()
+            .all(|r| r["format"] == "nygard" && r["imported"] == true)
+    );
     assert_checks_quietly(&root, &[]);
     assert_index_like_native(&root);
 }
@@ -278,16 +370,88 @@ fn madr_2_collections_read_bullets_and_links() {
     assert_adrs(
         &root,
         &[
-            ("ADR-0000", Some(0), "Use Markdown Architectural Decision Records", Some("accepted"), Some("2017-12-01"), &[], &[]),
-            ("ADR-0001", Some(1), "Use Java for the backend", Some("accepted"), Some("2018-01-15"), &[], &[]),
-            ("ADR-0002", Some(2), "Use Angular for the frontend", Some("superseded"), Some("2018-02-01"), &["ADR-0006"], &[]),
+            (
+                "ADR-0000",
+                Some(0),
+                "Use Markdown Architectural Decision Records",
+                Some("accepted"),
+                Some("2017-12-01"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0001",
+                Some(1),
+                "Use Java for the backend",
+                Some("accepted"),
+                Some("2018-01-15"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0002",
+                Some(2),
+                "Use Angular for the frontend",
+                Some("superseded"),
+                Some("2018-02-01"),
+                &["ADR-0006"],
+                &[],
+            ),
             // Only 0008's `## Links` says it.
-            ("ADR-0003", Some(3), "Store files on NFS", Some("superseded"), Some("2018-03-12"), &["ADR-0008"], &[]),
-            ("ADR-0004", Some(4), "Use SOAP for partner integrations", Some("rejected"), Some("2018-04-20"), &[], &[]),
-            ("ADR-0005", Some(5), "Use feature flags for releases", Some("proposed"), Some("2018-05-02"), &[], &[]),
-            ("ADR-0006", Some(6), "Use React for the frontend", Some("accepted"), Some("2019-01-10"), &[], &["ADR-0002"]),
-            ("ADR-0007", Some(7), "Write ADRs in English", Some("accepted"), Some("2019-02-14"), &[], &[]),
-            ("ADR-0008", Some(8), "Store files in S3", Some("accepted"), Some("2019-06-03"), &[], &["ADR-0003"]),
+            (
+                "ADR-0003",
+                Some(3),
+                "Store files on NFS",
+                Some("superseded"),
+                Some("2018-03-12"),
+                &["ADR-0008"],
+                &[],
+            ),
+            (
+                "ADR-0004",
+                Some(4),
+                "Use SOAP for partner integrations",
+                Some("rejected"),
+                Some("2018-04-20"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0005",
+                Some(5),
+                "Use feature flags for releases",
+                Some("proposed"),
+                Some("2018-05-02"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0006",
+                Some(6),
+                "Use React for the frontend",
+                Some("accepted"),
+                Some("2019-01-10"),
+                &[],
+                &["ADR-0002"],
+            ),
+            (
+                "ADR-0007",
+                Some(7),
+                "Write ADRs in English",
+                Some("accepted"),
+                Some("2019-02-14"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0008",
+                Some(8),
+                "Store files in S3",
+                Some("accepted"),
+                Some("2019-06-03"),
+                &[],
+                &["ADR-0003"],
+            ),
         ],
     );
     let (_, rows) = list(&root);
@@ -305,20 +469,87 @@ fn madr_3_collections_read_front_matter_and_ignore_other_tools_keys() {
     assert_adrs(
         &root,
         &[
-            ("ADR-0001", Some(1), "Use Markdown Any Decision Records", Some("accepted"), Some("2022-09-12"), &[], &[]),
-            ("ADR-0002", Some(2), "Use REST for the mobile API", Some("superseded"), Some("2022-10-03"), &["ADR-0007"], &[]),
-            ("ADR-0003", Some(3), "Use PostgreSQL", Some("accepted"), Some("2022-11-21"), &[], &[]),
-            ("ADR-0004", Some(4), "Use Jenkins for CI", Some("superseded"), Some("2023-01-09"), &["ADR-0008"], &[]),
-            ("ADR-0005", Some(5), "Adopt event sourcing for billing", Some("proposed"), Some("2023-02-27"), &[], &[]),
-            ("ADR-0006", Some(6), "Write our own ORM", Some("rejected"), Some("2023-03-13"), &[], &[]),
-            ("ADR-0007", Some(7), "Use GraphQL for the mobile API", Some("accepted"), Some("2023-05-02"), &[], &["ADR-0002"]),
-            ("ADR-0008", Some(8), "Use GitHub Actions for CI", Some("accepted"), Some("2023-06-19"), &[], &["ADR-0004"]),
+            (
+                "ADR-0001",
+                Some(1),
+                "Use Markdown Any Decision Records",
+                Some("accepted"),
+                Some("2022-09-12"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0002",
+                Some(2),
+                "Use REST for the mobile API",
+                Some("superseded"),
+                Some("2022-10-03"),
+                &["ADR-0007"],
+                &[],
+            ),
+            (
+                "ADR-0003",
+                Some(3),
+                "Use PostgreSQL",
+                Some("accepted"),
+                Some("2022-11-21"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0004",
+                Some(4),
+                "Use Jenkins for CI",
+                Some("superseded"),
+                Some("2023-01-09"),
+                &["ADR-0008"],
+                &[],
+            ),
+            (
+                "ADR-0005",
+                Some(5),
+                "Adopt event sourcing for billing",
+                Some("proposed"),
+                Some("2023-02-27"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0006",
+                Some(6),
+                "Write our own ORM",
+                Some("rejected"),
+                Some("2023-03-13"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0007",
+                Some(7),
+                "Use GraphQL for the mobile API",
+                Some("accepted"),
+                Some("2023-05-02"),
+                &[],
+                &["ADR-0002"],
+            ),
+            (
+                "ADR-0008",
+                Some(8),
+                "Use GitHub Actions for CI",
+                Some("accepted"),
+                Some("2023-06-19"),
+                &[],
+                &["ADR-0004"],
+            ),
         ],
     );
     let (_, rows) = list(&root);
     assert!(rows.iter().all(|r| r["format"] == "madr-3"), "{rows:?}");
     let r = rows.iter().find(|r| r["id"] == "ADR-0001").unwrap();
-    assert_eq!(r["deciders"], serde_json::json!(["Oliver Kopp", "Olaf Zimmermann"]));
+    assert_eq!(
+        r["deciders"],
+        serde_json::json!(["Oliver Kopp", "Olaf Zimmermann"])
+    );
     // `parent` and `nav_order` (just-the-docs) draw no unknown-field warning,
     // nor `### Consequences` under Decision Outcome a missing section.
     assert_checks_quietly(&root, &[]);
@@ -331,14 +562,78 @@ fn madr_4_collections_read_decision_makers_and_id_successors() {
     assert_adrs(
         &root,
         &[
-            ("ADR-0001", Some(1), "Use MADR 4 for decisions", Some("accepted"), Some("2024-09-17"), &[], &[]),
-            ("ADR-0002", Some(2), "Host on AWS", Some("accepted"), Some("2024-10-01"), &[], &[]),
-            ("ADR-0003", Some(3), "Use Terraform for infrastructure", Some("superseded"), Some("2024-10-15"), &["ADR-0008"], &[]),
-            ("ADR-0004", Some(4), "Use Lambda for batch jobs", Some("rejected"), Some("2024-11-04"), &[], &[]),
-            ("ADR-0005", Some(5), "Use OpenTelemetry", Some("proposed"), Some("2024-12-02"), &[], &[]),
-            ("ADR-0006", Some(6), "Use a monorepo", Some("deprecated"), Some("2025-01-13"), &[], &[]),
-            ("ADR-0007", Some(7), "Use Kotlin for Android", Some("accepted"), Some("2025-02-10"), &[], &[]),
-            ("ADR-0008", Some(8), "Use OpenTofu for infrastructure", Some("accepted"), Some("2025-03-24"), &[], &["ADR-0003"]),
+            (
+                "ADR-0001",
+                Some(1),
+                "Use MADR 4 for decisions",
+                Some("accepted"),
+                Some("2024-09-17"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0002",
+                Some(2),
+                "Host on AWS",
+                Some("accepted"),
+                Some("2024-10-01"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0003",
+                Some(3),
+                "Use Terraform for infrastructure",
+                Some("superseded"),
+                Some("2024-10-15"),
+                &["ADR-0008"],
+                &[],
+            ),
+            (
+                "ADR-0004",
+                Some(4),
+                "Use Lambda for batch jobs",
+                Some("rejected"),
+                Some("2024-11-04"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0005",
+                Some(5),
+                "Use OpenTelemetry",
+                Some("proposed"),
+                Some("2024-12-02"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0006",
+                Some(6),
+                "Use a monorepo",
+                Some("deprecated"),
+                Some("2025-01-13"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0007",
+                Some(7),
+                "Use Kotlin for Android",
+                Some("accepted"),
+                Some("2025-02-10"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0008",
+                Some(8),
+                "Use OpenTofu for infrastructure",
+                Some("accepted"),
+                Some("2025-03-24"),
+                &[],
+                &["ADR-0003"],
+            ),
         ],
     );
     let (_, rows) = list(&root);
@@ -357,22 +652,97 @@ fn log4brains_collections_span_package_folders() {
     assert_adrs(
         &root,
         &[
-            ("20200925-use-log4brains-to-manage-the-adrs", None, "Use Log4brains to manage the ADRs", Some("accepted"), Some("2020-09-25"), &[], &[]),
-            ("20200926-use-markdown-architectural-decision-records", None, "Use Markdown Architectural Decision Records", Some("accepted"), Some("2020-09-26"), &[], &[]),
-            ("20201001-use-a-monorepo", None, "Use a monorepo", Some("accepted"), Some("2020-10-01"), &[], &[]),
-            (rest, None, "Use REST for the public API", Some("superseded"), Some("2020-10-16"), &[graphql], &[]),
-            ("20201105-use-jira-for-decisions", None, "Use Jira for decisions", Some("rejected"), Some("2020-11-05"), &[], &[]),
-            ("20201103-use-postgresql", None, "Use PostgreSQL", Some("accepted"), Some("2020-11-03"), &[], &[]),
+            (
+                "20200925-use-log4brains-to-manage-the-adrs",
+                None,
+                "Use Log4brains to manage the ADRs",
+                Some("accepted"),
+                Some("2020-09-25"),
+                &[],
+                &[],
+            ),
+            (
+                "20200926-use-markdown-architectural-decision-records",
+                None,
+                "Use Markdown Architectural Decision Records",
+                Some("accepted"),
+                Some("2020-09-26"),
+                &[],
+                &[],
+            ),
+            (
+                "20201001-use-a-monorepo",
+                None,
+                "Use a monorepo",
+                Some("accepted"),
+                Some("2020-10-01"),
+                &[],
+                &[],
+            ),
+            (
+                rest,
+                None,
+                "Use REST for the public API",
+                Some("superseded"),
+                Some("2020-10-16"),
+                &[graphql],
+                &[],
+            ),
+            (
+                "20201105-use-jira-for-decisions",
+                None,
+                "Use Jira for decisions",
+                Some("rejected"),
+                Some("2020-11-05"),
+                &[],
+                &[],
+            ),
+            (
+                "20201103-use-postgresql",
+                None,
+                "Use PostgreSQL",
+                Some("accepted"),
+                Some("2020-11-03"),
+                &[],
+                &[],
+            ),
             // log4brains' own `draft` is kept and shown.
-            ("20201120-cache-sessions-in-redis", None, "Cache sessions in Redis", Some("draft"), Some("2020-11-20"), &[], &[]),
-            ("20210215-use-cqrs-for-orders", None, "Use CQRS for orders", Some("deprecated"), Some("2021-02-15"), &[], &[]),
-            (graphql, None, "Use GraphQL for the public API", Some("accepted"), Some("2021-03-01"), &[], &[rest]),
+            (
+                "20201120-cache-sessions-in-redis",
+                None,
+                "Cache sessions in Redis",
+                Some("draft"),
+                Some("2020-11-20"),
+                &[],
+                &[],
+            ),
+            (
+                "20210215-use-cqrs-for-orders",
+                None,
+                "Use CQRS for orders",
+                Some("deprecated"),
+                Some("2021-02-15"),
+                &[],
+                &[],
+            ),
+            (
+                graphql,
+                None,
+                "Use GraphQL for the public API",
+                Some("accepted"),
+                Some("2021-03-01"),
+                &[],
+                &[rest],
+            ),
         ],
     );
     let (_, rows) = list(&root);
     assert!(rows.iter().all(|r| r["format"] == "log4brains"), "{rows:?}");
     // Each package has a template.md; neither is an ADR.
-    assert!(rows.iter().all(|r| !r["file"].as_str().unwrap().ends_with("template.md")));
+    assert!(
+        rows.iter()
+            .all(|r| !r["file"].as_str().unwrap().ends_with("template.md"))
+    );
     assert_checks_quietly(&root, &["unknown-status"]);
     assert_index_like_native(&root);
     // Tags come from the `- Tags:` bullet.
@@ -387,38 +757,198 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
         &root,
         &[
             // A byte order mark, `Architecture Decision Record:`, an emoji, a date with a time.
-            ("ADR-0001", Some(1), "Record decisions", Some("accepted"), Some("2016-02-12"), &[], &[]),
+            (
+                "ADR-0001",
+                Some(1),
+                "Record decisions",
+                Some("accepted"),
+                Some("2016-02-12"),
+                &[],
+                &[],
+            ),
             // Blank lines before the front matter, `status: { accepted }`, a front matter title and no H1.
-            ("ADR-0005", Some(5), "Blank lines before front matter", Some("accepted"), Some("2020-01-01"), &[], &[]),
+            (
+                "ADR-0005",
+                Some(5),
+                "Blank lines before front matter",
+                Some("accepted"),
+                Some("2020-01-01"),
+                &[],
+                &[],
+            ),
             // `NNN-`, `007 -`, a trailing qualifier, `September 20, 2024`.
-            ("ADR-0007", Some(7), "Three digits", Some("accepted"), Some("2024-09-20"), &[], &[]),
+            (
+                "ADR-0007",
+                Some(7),
+                "Three digits",
+                Some("accepted"),
+                Some("2024-09-20"),
+                &[],
+                &[],
+            ),
             // `adr-NNN-`, `approved`, `20/05/2021`.
-            ("ADR-0008", Some(8), "Prefixed file names", Some("accepted"), Some("2021-05-20"), &[], &[]),
+            (
+                "ADR-0008",
+                Some(8),
+                "Prefixed file names",
+                Some("accepted"),
+                Some("2021-05-20"),
+                &[],
+                &[],
+            ),
             // The title says 12; the file's number wins. A word outside Seam's set is kept.
-            ("ADR-0010", Some(10), "Title number disagrees", Some("On hold"), Some("2020-02-02"), &[], &[]),
-            ("ADR-0023", Some(23), "Logging", Some("Experimental"), Some("2020-03-03"), &[], &[]),
+            (
+                "ADR-0010",
+                Some(10),
+                "Title number disagrees",
+                Some("On hold"),
+                Some("2020-02-02"),
+                &[],
+                &[],
+            ),
+            (
+                "ADR-0023",
+                Some(23),
+                "Logging",
+                Some("Experimental"),
+                Some("2020-03-03"),
+                &[],
+                &[],
+            ),
             // `Superceded by` in a Nygard status section, stated on one side only.
-            ("ADR-0024", Some(24), "Superceded thing", Some("superseded"), Some("2020-04-04"), &["ADR-0025"], &[]),
-            ("ADR-0025", Some(25), "New thing", Some("accepted"), Some("2020-05-05"), &[], &["ADR-0024"]),
+            (
+                "ADR-0024",
+                Some(24),
+                "Superceded thing",
+                Some("superseded"),
+                Some("2020-04-04"),
+                &["ADR-0025"],
+                &[],
+            ),
+            (
+                "ADR-0025",
+                Some(25),
+                "New thing",
+                Some("accepted"),
+                Some("2020-05-05"),
+                &[],
+                &["ADR-0024"],
+            ),
             // A placeholder title gives way to the file name.
-            ("ADR-0026", Some(26), "Placeholder", Some("proposed"), Some("2020-06-06"), &[], &[]),
+            (
+                "ADR-0026",
+                Some(26),
+                "Placeholder",
+                Some("proposed"),
+                Some("2020-06-06"),
+                &[],
+                &[],
+            ),
             // No H1 at the top: a later `# Appendix` is not the title.
-            ("ADR-0027", Some(27), "Title from the file name", Some("accepted"), None, &[], &[]),
+            (
+                "ADR-0027",
+                Some(27),
+                "Title from the file name",
+                Some("accepted"),
+                None,
+                &[],
+                &[],
+            ),
             // One folder per ADR.
-            ("ADR-0030", Some(30), "One folder per ADR", Some("accepted"), Some("2020-07-07"), &[], &[]),
+            (
+                "ADR-0030",
+                Some(30),
+                "One folder per ADR",
+                Some("accepted"),
+                Some("2020-07-07"),
+                &[],
+                &[],
+            ),
             // `ADRNNN-`, `ADR045:`, `Decided`, a date that is not one.
-            ("ADR-0045", Some(45), "Cache invalidation", Some("accepted"), None, &[], &[]),
+            (
+                "ADR-0045",
+                Some(45),
+                "Cache invalidation",
+                Some("accepted"),
+                None,
+                &[],
+                &[],
+            ),
             // Three files with one number: each keeps its stem as id.
-            ("0046-alpha", Some(46), "Alpha", Some("accepted"), Some("2020-08-08"), &[], &[]),
-            ("0046-beta", Some(46), "Beta", Some("accepted"), Some("2020-08-08"), &[], &[]),
-            ("0046-gamma", Some(46), "Gamma", Some("accepted"), Some("2020-08-08"), &[], &[]),
+            (
+                "0046-alpha",
+                Some(46),
+                "Alpha",
+                Some("accepted"),
+                Some("2020-08-08"),
+                &[],
+                &[],
+            ),
+            (
+                "0046-beta",
+                Some(46),
+                "Beta",
+                Some("accepted"),
+                Some("2020-08-08"),
+                &[],
+                &[],
+            ),
+            (
+                "0046-gamma",
+                Some(46),
+                "Gamma",
+                Some("accepted"),
+                Some("2020-08-08"),
+                &[],
+                &[],
+            ),
             // `status: superseded by [ADR-0048](0048-successor.md)` in front matter.
-            ("ADR-0047", Some(47), "Front matter link", Some("superseded"), Some("2020-09-09"), &["ADR-0048"], &[]),
-            ("ADR-0048", Some(48), "Successor", Some("accepted"), Some("2020-10-10"), &[], &["ADR-0047"]),
+            (
+                "ADR-0047",
+                Some(47),
+                "Front matter link",
+                Some("superseded"),
+                Some("2020-09-09"),
+                &["ADR-0048"],
+                &[],
+            ),
+            (
+                "ADR-0048",
+                Some(48),
+                "Successor",
+                Some("accepted"),
+                Some("2020-10-10"),
+                &[],
+                &["ADR-0047"],
+            ),
             // `YYYYMMDD-slug`, unnumbered and `XXXX-` drafts are known by their stems.
-            ("20210903-date-named", None, "Date named file", Some("accepted"), Some("2021-09-03"), &[], &[]),
-            ("use-unnumbered-files", None, "Use unnumbered files", Some("accepted"), Some("2021-10-10"), &[], &[]),
-            ("XXXX-draft-idea", None, "Draft idea", Some("proposed"), None, &[], &[]),
+            (
+                "20210903-date-named",
+                None,
+                "Date named file",
+                Some("accepted"),
+                Some("2021-09-03"),
+                &[],
+                &[],
+            ),
+            (
+                "use-unnumbered-files",
+                None,
+                "Use unnumbered files",
+                Some("accepted"),
+                Some("2021-10-10"),
+                &[],
+                &[],
+            ),
+            (
+                "XXXX-draft-idea",
+                None,
+                "Draft idea",
+                Some("proposed"),
+                None,
+                &[],
+                &[],
+            ),
         ],
     );
     let (code, found) = problems(&root);
@@ -427,7 +957,11 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
         .iter()
         .map(|(severity, code, file, line)| {
             assert_eq!(severity, "warning", "{code} {file}");
-            (code.as_str(), file.trim_start_matches("content/adrs/"), *line)
+            (
+                code.as_str(),
+                file.trim_start_matches("content/adrs/"),
+                *line,
+            )
         })
         .collect();
     let mut expected = vec![
@@ -518,7 +1052,10 @@ fn example_adr_0005_shows_one_effective_status_everywhere() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let read = |p: &str| std::fs::read_to_string(site.join(p)).unwrap();
     let rows = index_rows(&read("adrs/index.html"));
-    let row = rows.iter().find(|(_, cells)| cells[0] == "ADR-0005").unwrap();
+    let row = rows
+        .iter()
+        .find(|(_, cells)| cells[0] == "ADR-0005")
+        .unwrap();
     assert_eq!(row.0, "superseded");
     assert_eq!(row.1[2], "superseded");
     let page = read("adrs/adr-0005/index.html");
