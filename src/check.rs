@@ -314,6 +314,23 @@ fn canonical_team(site: &Site, id: &str) -> String {
 fn broken_reference(site: &Site, r: &Resolved) -> Option<Diagnostic> {
     match (r.resolution, r.form) {
         (Resolution::Found(_), _) => None,
+        (Resolution::Missing, Form::RelativeLink)
+            if crate::load::is_adr_template(&r.target, &site.config) =>
+        {
+            Some(
+                Diagnostic::warning(
+                    codes::BROKEN_REFERENCE,
+                    r.span.clone(),
+                    format!(
+                        "the link `{}` points at an ADR template, which Seam does not build",
+                        r.written
+                    ),
+                )
+                .with_hint(
+                    "link to the template in your repository host instead, or accept the warning",
+                ),
+            )
+        }
         (Resolution::Missing, Form::RelativeLink) => Some(
             Diagnostic::error(
                 codes::BROKEN_REFERENCE,

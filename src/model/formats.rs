@@ -60,11 +60,13 @@ pub(super) struct RawAdr {
 
 /// Recognises the format one ADR file is written in.
 ///
-/// MADR 4 front matter names `decision-makers`; other front matter beside
-/// MADR's sections is MADR 3; front matter without them is Seam's own. With
-/// no front matter status, a `## Status` section is Nygard; `Status:`
-/// bullets (or MADR's sections) are log4brains when the file is named by
-/// date, else MADR 2; anything else is read as Nygard.
+/// MADR 4 front matter names `decision-makers`; front matter with `status`,
+/// `deciders`, `consulted` or `informed` beside MADR's sections is MADR 3,
+/// and without them Seam's own. Otherwise a `## Status` section is Nygard;
+/// MADR's sections under other front matter (a site generator's keys) are
+/// MADR 3; `Status:` bullets or MADR's sections are log4brains when the file
+/// is named by date, else MADR 2; any other file with front matter is Seam's
+/// own, and one without is Nygard.
 pub(super) fn detect(source: &Source, front_matter: &Mapping) -> AdrFormat {
     let key = |k: &str| front_matter.contains_key(Value::String(k.into()));
     let madr_sections = source.outline.headings.iter().any(|h| {
@@ -88,9 +90,13 @@ pub(super) fn detect(source: &Source, front_matter: &Mapping) -> AdrFormat {
     if status_section(&source.outline.headings).is_some() {
         return AdrFormat::Nygard;
     }
-    let bullets = preamble(source).any(
-        |(_, line)| matches!(key_value(line), Some((k, _)) if k == "status" && is_bullet(line)),
-    );
+    let bullets = preamble(source).any(|(_, line)| {
+        is_bullet(line) && matches!(key_value(strip_marker(line).0), Some((k, _)) if k == "status")
+    });
+    if madr_sections && !bullets && !front_matter.is_empty() {
+        // MADR 3 and 4 files whose front matter holds only a site generator's keys.
+        return AdrFormat::Madr3;
+    }
     if bullets || madr_sections {
         return if date_named {
             AdrFormat::Log4brains

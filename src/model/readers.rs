@@ -363,8 +363,10 @@ pub fn document_from_source(
             )
         }
     };
-    if !imported {
-        // Imported ADRs keep whatever keys their tool uses (`nav_order`, `parent`).
+    // Imported ADRs, and the README or index beside them, keep whatever keys
+    // their tool uses (`nav_order`, `parent`, `has_children`).
+    let imported_page = kind == Kind::Page && crate::load::is_imported_adr(&source.rel, config);
+    if !imported && !imported_page {
         let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
         allowed.extend(kind.allowed_keys());
         fields.report_unknown(&allowed);
@@ -770,11 +772,14 @@ fn read_imported_adr(
                     )),
                 );
             }
-            if get(&["status"]).is_some()
-                && let Some((relation, rest)) = formats::relation_of(t)
-            {
-                for r in targets(rest, span) {
-                    links.push((relation, r));
+            if get(&["status"]).is_some() {
+                // `superseded by [..](..)`, or `accepted; supersedes ADR-0045`.
+                for part in t.split(';') {
+                    if let Some((relation, rest)) = formats::relation_of(part.trim()) {
+                        for r in targets(rest, span) {
+                            links.push((relation, r));
+                        }
+                    }
                 }
             }
             status = Some(parsed);
@@ -1423,6 +1428,17 @@ mod tests {
             .map(|d| (d.code, d.span.line, d.span.column))
             .collect();
         assert_eq!(got, vec![("invalid-date", 3, 7)]);
+
+        // JabRef's MADR 4 files say it in the successor's status.
+        let (d, _) = imported(
+            "adrs/0057-z.md",
+            "---\nstatus: \"accepted; supersedes ADR-0045\"\ndecision-makers: [a]\n---\n# Z\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Accepted)));
+        let ids: Vec<&str> = a.supersedes.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!((a.format, ids), (AdrFormat::Madr4, vec!["ADR-0045"]));
     }
 
     #[test]
