@@ -147,6 +147,8 @@ impl<'a> Fingerprints<'a> {
             (5, &site.links.updates_by_team),
             (6, &site.links.supersedes),
             (7, &site.links.superseded_by),
+            (11, &site.links.amends),
+            (12, &site.links.amended_by),
         ];
         for (tag, map) in maps {
             for (&i, v) in map {

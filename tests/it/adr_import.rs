@@ -114,18 +114,12 @@ fn problems(root: &Path) -> (Option<i32>, Vec<Problem>) {
         .filter(|l| l.starts_with('{'))
         .map(|l| {
             let v: Value = serde_json::from_str(l).unwrap();
+            let text = |k: &str| v[k].as_str().unwrap().to_string();
             (
-                v["severity"].as_str().unwrap().to_string(),
-                v["code"].as_str().unwrap().to_string(),
-                v["file"]
-                    .as_str()
-                    .or_else(|| v["span"]["file"].as_str())
-                    .unwrap_or_default()
-                    .to_string(),
-                v["line"]
-                    .as_u64()
-                    .or_else(|| v["span"]["line"].as_u64())
-                    .unwrap_or_default(),
+                text("severity"),
+                text("code"),
+                text("file"),
+                v["line"].as_u64().unwrap(),
             )
         })
         .collect();
@@ -362,6 +356,22 @@ fn nygard_adr_tools_collections_read_status_dates_and_links() {
     );
     assert_checks_quietly(&root, &[]);
     assert_index_like_native(&root);
+    // Pages show the links from both sides, and ask nothing of the files.
+    let (_, out) = build_index(&root);
+    let page = |id: &str| {
+        std::fs::read_to_string(out.path().join(format!("site/adrs/{id}/index.html"))).unwrap()
+    };
+    assert!(page("adr-0005").contains("This decision was amended by <a href=\"/adrs/adr-0008/\">"));
+    assert!(page("adr-0008").contains("This decision amends <a href=\"/adrs/adr-0005/\">"));
+    let replaced = page("adr-0004");
+    assert!(
+        replaced.contains("replaced by <a href=\"/adrs/adr-0009/\">"),
+        "{replaced}"
+    );
+    assert!(
+        !replaced.contains("Its own file does not say so"),
+        "{replaced}"
+    );
 }
 
 #[test]
@@ -746,8 +756,10 @@ fn log4brains_collections_span_package_folders() {
     assert_checks_quietly(&root, &["unknown-status"]);
     assert_index_like_native(&root);
     // Tags come from the `- Tags:` bullet.
-    let o = run(&["list", "--root", root.to_str().unwrap(), "--format", "json"]);
-    assert!(stdout(&o).contains("20210301-use-graphql-for-the-public-api"));
+    let (_, out) = build_index(&root);
+    let tag = std::fs::read_to_string(out.path().join("site/tags/backend/index.html")).unwrap();
+    assert!(tag.contains("Use GraphQL for the public API"), "{tag}");
+    assert!(!tag.contains("Use REST for the public API"), "{tag}");
 }
 
 #[test]

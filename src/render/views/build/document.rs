@@ -135,7 +135,9 @@ impl Views<'_> {
                     None => "none".into(),
                 };
                 let superseded_by = get(&site.links.superseded_by);
-                let superseded_inferred = !superseded_by.is_empty() && a.superseded_by.is_none();
+                // An imported file is never edited, so there is nothing to ask of it.
+                let superseded_inferred =
+                    !superseded_by.is_empty() && a.superseded_by.is_none() && !a.imported;
                 view.adr = Some(AdrView {
                     number: a.number,
                     status_known: !matches!(effective, Some(AdrStatus::Other(_))),
@@ -154,6 +156,9 @@ impl Views<'_> {
                     supersedes: self.links(&get(&site.links.supersedes)),
                     superseded_by: self.links(&superseded_by),
                     superseded_inferred,
+                    amends: self.links(&get(&site.links.amends)),
+                    amended_by: self.links(&get(&site.links.amended_by)),
+                    format: a.format.as_str(),
                     comment_by: date(a.comment_by),
                     open_for_comment: effective == Some(AdrStatus::Known(AdrStatusWord::Proposed))
                         && a.comment_by.is_some_and(|c| c >= site.today),
