@@ -3,7 +3,10 @@
 //!
 //! Field-level problems were found while typing (`model`); here are required
 //! sections, references, duplicate ids and ADR numbers, supersession,
-//! alignment rules, dependency flags and loops. References, risk, supersession
+//! alignment rules, dependency flags and loops. In folders of imported ADRs
+//! the rules are the format's and gentler (sections at any level, the
+//! format's section names, link problems as warnings, nothing asked of a
+//! file Seam must not rewrite). References, risk, supersession
 //! and loops were worked out once by `link`; the rules only read them. Nothing
 //! is printed: the result is a list of diagnostics, and documents are never
 //! changed. [`number_collisions`] (`seam check --against`) also asks git

@@ -2,7 +2,8 @@
 //!
 //! The root is the folder holding `seam.toml`, found by walking up from the
 //! current folder; every setting is optional. Per-kind tables change the
-//! folders a kind lives in and its required sections.
+//! folders a kind lives in and its required sections; an ADR folder may say
+//! it holds ADRs written for another tool (`format`), alone or for the kind.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,9 @@
 //! link rewriting all read. From them it computes what no single file says:
 //! who depends on a team, which ADR replaced which (from either side), each
 //! team's ADRs, alignments, rotations and updates, backlinks, tags, loops
-//! between teams and between ADRs, and the assessed risk of every dependency
-//! at the build's date.
+//! between teams and between ADRs, the assessed risk of every dependency at
+//! the build's date, and each ADR's effective status ([`Site::adr_status`]),
+//! the one every page and listing shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -8,8 +8,9 @@
 //!
 //! This file owns the domain types, their small helpers and [`build`].
 //! `readers` turns one source into a [`Document`], kind by kind, and makes
-//! ids and URLs; `yaml` reads typed values out of a front matter mapping and
-//! reports what is wrong with them. [`Kind`] and [`parse_date`] live in
+//! ids and URLs; `formats` reads what ADRs written for other tools (Nygard,
+//! MADR, log4brains) keep in their bodies; `yaml` reads typed values out of
+//! a front matter mapping and reports what is wrong with them. [`Kind`] and [`parse_date`] live in
 //! [`crate::vocabulary`] and are re-exported here.
 
 mod formats;

@@ -4,7 +4,10 @@
 //! reads the kind's fields (team, dependency, ADR, alignment, rotation,
 //! update), reports keys the kind does not know, and derives the title, id
 //! and URL. Also here: ADR numbers and ids from file names and references,
-//! and rotation periods and handoffs.
+//! imported ADRs (front matter read leniently, the body through
+//! `formats`, titles stripped of other tools' numbering), the ids
+//! of imported ADRs that share a number ([`settle_adr_ids`]), and rotation
+//! periods and handoffs.
 
 use std::cell::RefCell;
 
