@@ -1296,9 +1296,16 @@ mod tests {
             "content/adrs/use-x.md",
             "other/adrs/0007-x.md",
             "content/adrsx/0007-x.md",
+            "content/adrs/adr-template.md",
+            "content/adrs/0009-template.md",
+            "content/adrs/index.md",
         ] {
             assert_eq!(adr_number_of_file(not, &c), None, "{not}");
         }
+        assert_eq!(
+            adr_number_of_file("content/adrs/0030-one-folder/index.md", &c),
+            Some(30)
+        );
         let c = Config::parse(
             "content_dir = \".\"\n[kinds.adr]\ndirs = [\"docs/adr\"]",
             std::path::Path::new("seam.toml"),
