@@ -242,13 +242,17 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
 
 /// Whether a content-relative path is an ADR template, which Seam neither
 /// builds nor checks: `template.md`, `adr-template.md` or `*-template.md`
-/// (any case, `_` for `-`) in an ADR folder.
+/// (any case, `_` for `-`) in an ADR folder. A numbered file
+/// (`0012-use-the-service-template.md`) is an ADR, not a template.
 pub fn is_adr_template(rel: &str, config: &Config) -> bool {
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
     let Some(stem) = name.strip_suffix(".md") else {
         return false;
     };
-    let template = stem == "template" || stem.ends_with("-template") || stem.ends_with("_template");
+    let numbered = stem.starts_with(|c: char| c.is_ascii_digit())
+        || crate::model::adr_number_from_stem(stem).is_some();
+    let template = stem == "template"
+        || (!numbered && (stem.ends_with("-template") || stem.ends_with("_template")));
     template && crate::model::kind_from_path(rel, config) == crate::vocabulary::Kind::Adr
 }
 

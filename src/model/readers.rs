@@ -1297,7 +1297,7 @@ mod tests {
             "other/adrs/0007-x.md",
             "content/adrsx/0007-x.md",
             "content/adrs/adr-template.md",
-            "content/adrs/0009-template.md",
+            "content/adrs/nygard_template.md",
             "content/adrs/index.md",
         ] {
             assert_eq!(adr_number_of_file(not, &c), None, "{not}");
@@ -1305,6 +1305,11 @@ mod tests {
         assert_eq!(
             adr_number_of_file("content/adrs/0030-one-folder/index.md", &c),
             Some(30)
+        );
+        // A numbered file is an ADR, whatever its name ends with.
+        assert_eq!(
+            adr_number_of_file("content/adrs/0009-use-the-service-template.md", &c),
+            Some(9)
         );
         let c = Config::parse(
             "content_dir = \".\"\n[kinds.adr]\ndirs = [\"docs/adr\"]",

@@ -933,6 +933,16 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
                 &[],
                 &["ADR-0047"],
             ),
+            // Numbered, so an ADR although its name ends in `-template`.
+            (
+                "ADR-0049",
+                Some(49),
+                "Use the service template",
+                Some("accepted"),
+                None,
+                &[],
+                &[],
+            ),
             // `YYYYMMDD-slug`, unnumbered and `XXXX-` drafts are known by their stems.
             (
                 "20210903-date-named",
@@ -993,7 +1003,7 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
     assert_eq!(found, expected);
     // Each of the three ADRs numbered 46 has its own page.
     let (rows, out) = build_index(&root);
-    assert_eq!(rows.len(), 20);
+    assert_eq!(rows.len(), 21);
     for stem in ["0046-alpha", "0046-beta", "0046-gamma"] {
         let page = out.path().join(format!("site/adrs/{stem}/index.html"));
         assert!(page.is_file(), "{stem}");
@@ -1002,7 +1012,9 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
     let index = std::fs::read_to_string(out.path().join("site/adrs/index.html")).unwrap();
     assert!(index.contains("Every way our teams have written ADRs"));
     let o = run(&["list", "--root", root.to_str().unwrap(), "--format", "json"]);
-    assert!(!stdout(&o).contains("template.md"));
+    for template in ["/template.md", "/adr-template.md", "/nygard-template.md"] {
+        assert!(!stdout(&o).contains(template), "{template}");
+    }
 }
 
 #[test]
