@@ -3,7 +3,10 @@
 //!
 //! Field-level problems were found while typing (`model`); here are required
 //! sections, references, duplicate ids and ADR numbers, supersession,
-//! alignment rules, dependency flags and loops. References, risk, supersession
+//! alignment rules, dependency flags and loops. In folders of imported ADRs
+//! the rules are the format's and gentler (sections at any level, the
+//! format's section names, link problems as warnings, nothing asked of a
+//! file Seam must not rewrite). References, risk, supersession
 //! and loops were worked out once by `link`; the rules only read them. Nothing
 //! is printed: the result is a list of diagnostics, and documents are never
 //! changed. [`number_collisions`] (`seam check --against`) also asks git
@@ -97,15 +100,30 @@ pub fn has_section(doc: &Document, section: &str) -> bool {
     has_heading(&section_headings(doc), section)
 }
 
-/// A document's level-2 headings, normalised.
+/// A document's level-2 headings, normalised; for an imported ADR, its
+/// headings of every level below the title (MADR keeps `### Consequences`
+/// under `## Decision Outcome`).
 fn section_headings(doc: &Document) -> Vec<String> {
+    let any_level = matches!(&doc.details, Details::Adr(a) if a.imported);
     doc.source
         .outline
         .headings
         .iter()
-        .filter(|h| h.level == 2)
+        .filter(|h| h.level == 2 || (any_level && h.level > 2))
         .map(|h| normalise_heading(&h.text))
         .collect()
+}
+
+/// The required and recommended sections of a document: its kind's, or for
+/// an imported ADR its folder's and format's.
+fn sections_of(doc: &Document, config: &Config) -> (Vec<String>, Vec<String>) {
+    match &doc.details {
+        Details::Adr(a) if a.imported => config.imported_adr_sections(&doc.source.rel, a.format),
+        _ => (
+            config.required_sections(doc.kind),
+            config.recommended_sections(doc.kind),
+        ),
+    }
 }
 
 /// Whether normalised `headings` hold any alias of `section` (`A|B`).
@@ -126,7 +144,8 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let file = doc.file();
     let headings = section_headings(doc);
-    for section in config.required_sections(doc.kind) {
+    let (required, recommended) = sections_of(doc, config);
+    for section in required {
         if !has_heading(&headings, &section) {
             let name = section_name(&section);
             out.push(
@@ -139,7 +158,7 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
             );
         }
     }
-    for section in config.recommended_sections(doc.kind) {
+    for section in recommended {
         if !has_heading(&headings, &section) {
             out.push(
                 Diagnostic::warning(
@@ -155,11 +174,31 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
             );
         }
     }
-    out.extend(
-        site.links.references.of[i]
-            .iter()
-            .filter_map(|r| broken_reference(site, r)),
-    );
+    let imported = matches!(&doc.details, Details::Adr(a) if a.imported);
+    out.extend(site.links.references.of[i].iter().filter_map(|r| {
+        match broken_reference(site, r) {
+            // An imported ADR's links to other ADRs were read from its body:
+            // a broken Markdown link is reported there already, and a
+            // word that does not name an ADR is no more than a warning.
+            Some(_)
+                if imported
+                    && r.form == Form::Field(Kind::Adr)
+                    && doc
+                        .source
+                        .outline
+                        .references
+                        .iter()
+                        .any(|b| b.line == r.span.line) =>
+            {
+                None
+            }
+            Some(d) if imported && r.form == Form::Field(Kind::Adr) => Some(Diagnostic {
+                severity: crate::diagnostic::Severity::Warning,
+                ..d
+            }),
+            d => d,
+        }
+    }));
     match &doc.details {
         Details::Team(team) => {
             for dep in &team.depends_on {
@@ -307,6 +346,23 @@ fn canonical_team(site: &Site, id: &str) -> String {
 fn broken_reference(site: &Site, r: &Resolved) -> Option<Diagnostic> {
     match (r.resolution, r.form) {
         (Resolution::Found(_), _) => None,
+        (Resolution::Missing, Form::RelativeLink)
+            if crate::load::is_adr_template(&r.target, &site.config) =>
+        {
+            Some(
+                Diagnostic::warning(
+                    codes::BROKEN_REFERENCE,
+                    r.span.clone(),
+                    format!(
+                        "the link `{}` points at an ADR template, which Seam does not build",
+                        r.written
+                    ),
+                )
+                .with_hint(
+                    "link to the template in your repository host instead, or accept the warning",
+                ),
+            )
+        }
         (Resolution::Missing, Form::RelativeLink) => Some(
             Diagnostic::error(
                 codes::BROKEN_REFERENCE,
@@ -514,8 +570,13 @@ fn check_supersession(site: &Site) -> Vec<Diagnostic> {
             && successors.is_empty()
             && adr.superseded_by.is_none()
         {
+            let new = if adr.imported {
+                Diagnostic::warning
+            } else {
+                Diagnostic::error
+            };
             out.push(
-                Diagnostic::error(
+                new(
                     codes::SUPERSEDED_WITHOUT_SUCCESSOR,
                     adr.status_span.clone(),
                     format!("{} is superseded, but no ADR replaces it", doc.id),
@@ -529,6 +590,10 @@ fn check_supersession(site: &Site) -> Vec<Diagnostic> {
             .superseded_by
             .as_ref()
             .and_then(|r| site.target(r, Kind::Adr));
+        if adr.imported {
+            // Seam never rewrites an imported file, and one side saying it is enough.
+            continue;
+        }
         for new in successors {
             if recorded != Some(new) {
                 out.push(
@@ -635,6 +700,39 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn imported_adr_links_that_name_nothing_are_reported_once_and_gently() {
+        let sections = "\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n";
+        let a = format!("# 1. A\n\n## Status\n\nSuperseded by [9. Gone](0009-gone.md)\n{sections}");
+        let b =
+            format!("---\nstatus: superseded by [ADR-0008](0008-gone.md)\n---\n# 2. B\n{sections}");
+        let c = format!("# 3. C\n\n## Status\n\nAccepted\n\nAmends ADR-0042\n{sections}");
+        let site = crate::site::test_site(
+            &[
+                ("../seam.toml", "[kinds.adr]\nformat = \"auto\"\n"),
+                ("adrs/0001-a.md", &a),
+                ("adrs/0002-b.md", &b),
+                ("adrs/0003-c.md", &c),
+            ],
+            "2026-11-20",
+        );
+        let got: Vec<(String, u32, crate::diagnostic::Severity)> = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::BROKEN_REFERENCE)
+            .map(|d| (d.span.file_display(), d.span.line, d.severity))
+            .collect();
+        use crate::diagnostic::Severity::*;
+        assert_eq!(
+            got,
+            vec![
+                ("content/adrs/0001-a.md".to_string(), 5, Error),
+                ("content/adrs/0002-b.md".to_string(), 2, Warning),
+                ("content/adrs/0003-c.md".to_string(), 7, Warning),
+            ]
+        );
+    }
 
     #[test]
     fn headings_match_ignoring_case_and_punctuation() {

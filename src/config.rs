@@ -2,7 +2,8 @@
 //!
 //! The root is the folder holding `seam.toml`, found by walking up from the
 //! current folder; every setting is optional. Per-kind tables change the
-//! folders a kind lives in and its required sections.
+//! folders a kind lives in and its required sections; an ADR folder may say
+//! it holds ADRs written for another tool (`format`), alone or for the kind.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,7 +11,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::vocabulary::{Kind, parse_date};
+use crate::vocabulary::{AdrFormat, FolderFormat, Kind, parse_date};
 
 /// The settings of one docs repository.
 #[derive(Clone, Debug, Deserialize)]
@@ -102,11 +103,56 @@ fn deserialize_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Nai
 #[serde(deny_unknown_fields)]
 pub struct KindConfig {
     /// Folders under the content folder whose documents are of this kind.
-    pub dirs: Option<Vec<String>>,
+    pub dirs: Option<Vec<DirEntry>>,
     /// Level-2 headings every document of this kind must have.
     pub required_sections: Option<Vec<String>>,
     /// Level-2 headings that are warned about when missing.
     pub recommended_sections: Option<Vec<String>>,
+    /// For ADRs: how the kind's folders are read (`seam`, `auto` or a named format).
+    pub format: Option<String>,
+}
+
+/// One entry of `dirs`: a folder, or a folder with settings of its own.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum DirEntry {
+    /// `"doc/adr"`.
+    Path(String),
+    /// `{ dir = "doc/adr", format = "auto" }`.
+    Folder(FolderConfig),
+}
+
+impl DirEntry {
+    /// The folder, relative to the content folder.
+    pub fn dir(&self) -> &str {
+        match self {
+            DirEntry::Path(dir) => dir,
+            DirEntry::Folder(f) => &f.dir,
+        }
+    }
+}
+
+/// A folder of a kind with settings of its own (`dirs = [{ dir = "...", format = "auto" }]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FolderConfig {
+    /// The folder, relative to the content folder.
+    pub dir: String,
+    /// For ADRs: how the folder is read; else the kind's `format`.
+    pub format: Option<String>,
+    /// Required sections here; else the kind's, else the format's.
+    pub required_sections: Option<Vec<String>>,
+    /// Recommended sections here; else the kind's, else the format's.
+    pub recommended_sections: Option<Vec<String>>,
+}
+
+/// How one ADR folder is read: what `[kinds.adr]` says for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdrFolder {
+    /// The folder, relative to the content folder.
+    pub dir: String,
+    /// Seam's own, or imported.
+    pub format: FolderFormat,
 }
 
 /// Why the configuration could not be read.
@@ -164,6 +210,35 @@ impl Config {
                 });
             }
         }
+        for (name, kind) in &config.kinds {
+            let formats = kind
+                .format
+                .iter()
+                .chain(kind.dirs.iter().flatten().filter_map(|d| match d {
+                    DirEntry::Folder(f) => f.format.as_ref(),
+                    DirEntry::Path(_) => None,
+                }));
+            for format in formats {
+                let message = if name != "adr" {
+                    format!("`format` is a setting of [kinds.adr] only, not of [kinds.{name}]")
+                } else if FolderFormat::parse(format).is_none() {
+                    format!(
+                        "unknown ADR format `{format}`; expected one of {}",
+                        FolderFormat::WORDS.join(", ")
+                    )
+                } else {
+                    continue;
+                };
+                let at = text.find(&format!("\"{format}\"")).unwrap_or(0);
+                let (line, column) = line_column(text, at);
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message,
+                });
+            }
+        }
         if config.title.chars().any(char::is_control) {
             let at = text.find("title").unwrap_or(0);
             let (line, column) = line_column(text, at);
@@ -206,10 +281,10 @@ impl Config {
 
     /// The folders (relative to the content folder) whose documents are of `kind`.
     pub fn dirs_for(&self, kind: Kind) -> Vec<String> {
-        if let Some(dirs) = self.kinds.get(kind.as_str()).and_then(|k| k.dirs.clone()) {
+        if let Some(dirs) = self.kinds.get(kind.as_str()).and_then(|k| k.dirs.as_ref()) {
             return dirs
-                .into_iter()
-                .map(|d| d.trim_matches('/').to_string())
+                .iter()
+                .map(|d| d.dir().trim_matches('/').to_string())
                 .collect();
         }
         kind.default_dirs().iter().map(|s| s.to_string()).collect()
@@ -227,6 +302,80 @@ impl Config {
     /// The content folder relative to the root (`content`), written with `/`; `.` for the root itself.
     pub fn content_folder(&self) -> String {
         root_relative(&self.content_dir)
+    }
+
+    /// How the ADR folder holding `rel` (a content-relative path) is read:
+    /// the longest configured ADR folder that holds it, with its own `format`
+    /// or else the kind's. `None` when no ADR folder holds it.
+    pub fn adr_folder(&self, rel: &str) -> Option<AdrFolder> {
+        let kind = self.kinds.get(Kind::Adr.as_str());
+        let kind_format = kind
+            .and_then(|k| k.format.as_deref())
+            .and_then(FolderFormat::parse)
+            .unwrap_or(FolderFormat::Native);
+        let entries: Vec<(String, Option<&FolderConfig>)> = match kind.and_then(|k| k.dirs.as_ref())
+        {
+            Some(dirs) => dirs
+                .iter()
+                .map(|d| {
+                    let folder = match d {
+                        DirEntry::Folder(f) => Some(f),
+                        DirEntry::Path(_) => None,
+                    };
+                    (d.dir().trim_matches('/').to_string(), folder)
+                })
+                .collect(),
+            None => Kind::Adr
+                .default_dirs()
+                .iter()
+                .map(|d| (d.to_string(), None))
+                .collect(),
+        };
+        entries
+            .into_iter()
+            .filter(|(dir, _)| dir == "." || dir.is_empty() || rel.starts_with(&format!("{dir}/")))
+            .max_by_key(|(dir, _)| dir.len())
+            .map(|(dir, folder)| AdrFolder {
+                format: folder
+                    .and_then(|f| f.format.as_deref())
+                    .and_then(FolderFormat::parse)
+                    .unwrap_or(kind_format),
+                dir,
+            })
+    }
+
+    /// The required and recommended sections of an imported ADR at `rel`
+    /// written in `format`: the folder's own lists, else the kind's, else
+    /// the format's.
+    pub fn imported_adr_sections(
+        &self,
+        rel: &str,
+        format: AdrFormat,
+    ) -> (Vec<String>, Vec<String>) {
+        let kind = self.kinds.get(Kind::Adr.as_str());
+        let folder = self.adr_folder(rel).and_then(|f| {
+            kind?.dirs.as_ref()?.iter().find_map(|d| match d {
+                DirEntry::Folder(c) if c.dir.trim_matches('/') == f.dir => Some(c),
+                _ => None,
+            })
+        });
+        let pick = |own: Option<&Vec<String>>, kind: Option<&Vec<String>>, default: &[&str]| {
+            own.or(kind)
+                .cloned()
+                .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
+        };
+        (
+            pick(
+                folder.and_then(|f| f.required_sections.as_ref()),
+                kind.and_then(|k| k.required_sections.as_ref()),
+                format.required_sections(),
+            ),
+            pick(
+                folder.and_then(|f| f.recommended_sections.as_ref()),
+                kind.and_then(|k| k.recommended_sections.as_ref()),
+                format.recommended_sections(),
+            ),
+        )
     }
 
     /// Required level-2 sections of `kind`.
@@ -385,6 +534,45 @@ mod tests {
         assert_eq!(c.kind_folders(Kind::Adr), vec!["docs/adr", "."]);
         assert_eq!(c.content_folder(), ".");
         assert_eq!(Config::default().content_folder(), "content");
+    }
+
+    #[test]
+    fn adr_folders_say_whether_they_are_imported() {
+        let c = Config::parse(
+            "[kinds.adr]\nformat = \"auto\"\ndirs = [\"adrs\", { dir = \"doc/adr\", format = \"nygard\", required_sections = [] }, { dir = \"adrs/native\", format = \"seam\" }]",
+            Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.dirs_for(Kind::Adr),
+            vec!["adrs", "doc/adr", "adrs/native"]
+        );
+        let format = |rel: &str| c.adr_folder(rel).map(|f| f.format);
+        assert_eq!(format("adrs/0001-x.md"), Some(FolderFormat::Auto));
+        assert_eq!(
+            format("doc/adr/0001-x.md"),
+            Some(FolderFormat::Named(AdrFormat::Nygard))
+        );
+        assert_eq!(format("adrs/native/0001-x.md"), Some(FolderFormat::Native));
+        assert_eq!(format("teams/x.md"), None);
+        let (required, recommended) =
+            c.imported_adr_sections("doc/adr/0001-x.md", AdrFormat::Nygard);
+        assert!(required.is_empty() && recommended.is_empty());
+        let (required, _) = c.imported_adr_sections("adrs/0001-x.md", AdrFormat::Madr3);
+        assert_eq!(required[1], "Decision Outcome|Decision");
+        assert_eq!(
+            Config::default()
+                .adr_folder("adrs/0001-x.md")
+                .map(|f| f.format),
+            Some(FolderFormat::Native)
+        );
+        for bad in [
+            "[kinds.adr]\nformat = \"docusaurus\"",
+            "[kinds.team]\nformat = \"auto\"",
+            "[kinds.adr]\ndirs = [{ dir = \"x\", format = \"madr-9\" }]",
+        ] {
+            assert!(Config::parse(bad, Path::new("seam.toml")).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -283,6 +283,10 @@ pub mod codes {
     pub const SUPERSESSION_NOT_RECORDED: &str = "supersession-not-recorded";
     /// An ADR status word Seam does not know; kept and shown.
     pub const UNKNOWN_STATUS: &str = "unknown-status";
+    /// An imported ADR's title gives another number than its file name.
+    pub const ADR_TITLE_NUMBER: &str = "adr-title-number";
+    /// An imported ADR's title is still its template's placeholder.
+    pub const PLACEHOLDER_TITLE: &str = "placeholder-title";
     /// A team that depends on itself.
     pub const SELF_DEPENDENCY: &str = "self-dependency";
     /// Teams that depend on each other in a loop.

@@ -346,7 +346,7 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
                 },
             ));
         }
-        let proposed = adr.status == Some(AdrStatus::Known(AdrStatusWord::Proposed));
+        let proposed = site.adr_status(i) == Some(AdrStatus::Known(AdrStatusWord::Proposed));
         if current
             && proposed
             && let Some(by) = adr.comment_by.filter(|&c| c >= as_of)

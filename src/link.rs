@@ -9,8 +9,9 @@
 //! link rewriting all read. From them it computes what no single file says:
 //! who depends on a team, which ADR replaced which (from either side), each
 //! team's ADRs, alignments, rotations and updates, backlinks, tags, loops
-//! between teams and between ADRs, and the assessed risk of every dependency
-//! at the build's date.
+//! between teams and between ADRs, the assessed risk of every dependency at
+//! the build's date, and each ADR's effective status ([`Site::adr_status`]),
+//! the one every page and listing shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -83,10 +84,18 @@ pub fn resolve(documents: &[Document], index: &Index, form: Form, target: &str) 
         Form::RelativeLink => index.by_path(target),
         Form::WikiLink | Form::Field(_) => {
             let written = target.trim();
-            index.get(written).or_else(|| {
-                let bare = form == Form::Field(Kind::Adr);
-                parse_adr_reference(written, bare).and_then(|n| index.get(&adr_id(n)))
-            })
+            index
+                .get(written)
+                .or_else(|| {
+                    let bare = form == Form::Field(Kind::Adr);
+                    parse_adr_reference(written, bare).and_then(|n| index.get(&adr_id(n)))
+                })
+                // An imported ADR's links, read from its body, name files.
+                .or_else(|| {
+                    (form == Form::Field(Kind::Adr) && written.ends_with(".md"))
+                        .then(|| index.by_path(written))
+                        .flatten()
+                })
         }
     };
     match (found, form.expects()) {
@@ -116,6 +125,9 @@ pub fn field_references(doc: &Document) -> Vec<(&Reference, Kind)> {
                 adr.supersedes
                     .iter()
                     .chain(&adr.superseded_by)
+                    .chain(&adr.amends)
+                    .chain(&adr.amended_by)
+                    .chain(&adr.related)
                     .map(|a| (a, Kind::Adr)),
             );
         }
@@ -200,6 +212,10 @@ pub struct Links {
     pub supersedes: BTreeMap<usize, Vec<usize>>,
     /// ADRs that supersede each other in a loop: one path per loop, oldest-recorded first.
     pub supersession_cycles: Vec<Vec<usize>>,
+    /// ADR → the ADRs it amends (from either file).
+    pub amends: BTreeMap<usize, Vec<usize>>,
+    /// ADR → the ADRs that amend it (from either file).
+    pub amended_by: BTreeMap<usize, Vec<usize>>,
     /// Team → ADRs it owns or is affected by.
     pub adrs_by_team: BTreeMap<usize, Vec<usize>>,
     /// Team → alignments it is party to.
@@ -266,6 +282,35 @@ impl Site {
     pub fn resolve(&self, id: &str, expect: Option<Kind>) -> Option<usize> {
         let form = expect.map_or(Form::WikiLink, Form::Field);
         self.resolution(form, id).found()
+    }
+
+    /// An ADR's effective status: superseded when another ADR replaces it
+    /// (whichever file says so), else its own. `None` for other kinds and
+    /// ADRs without a status.
+    pub fn adr_status(&self, i: usize) -> Option<crate::model::AdrStatus> {
+        use crate::model::{AdrStatus, AdrStatusWord};
+        let Details::Adr(adr) = &self.documents[i].details else {
+            return None;
+        };
+        let replaced = self
+            .links
+            .superseded_by
+            .get(&i)
+            .is_some_and(|s| !s.is_empty());
+        if replaced {
+            Some(AdrStatus::Known(AdrStatusWord::Superseded))
+        } else {
+            adr.status.clone()
+        }
+    }
+
+    /// The status word every page, index, feed and `seam list` shows for
+    /// document `i`: an ADR's effective status, an alignment's own.
+    pub fn status(&self, i: usize) -> Option<String> {
+        match &self.documents[i].details {
+            Details::Adr(_) => self.adr_status(i).map(|s| s.label().to_string()),
+            _ => self.documents[i].status(),
+        }
     }
 
     /// What a front matter reference names (`None` when it names nothing of `kind`).
@@ -369,6 +414,18 @@ pub fn link_reusing(
                 {
                     push(&mut links.superseded_by, i, new);
                     push(&mut links.supersedes, new, i);
+                }
+                for r in &adr.amends {
+                    if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
+                        push(&mut links.amends, i, old);
+                        push(&mut links.amended_by, old, i);
+                    }
+                }
+                for r in &adr.amended_by {
+                    if let Some(new) = target(r, Kind::Adr).filter(|&n| n != i) {
+                        push(&mut links.amended_by, i, new);
+                        push(&mut links.amends, new, i);
+                    }
                 }
             }
             Details::Alignment(al) => {

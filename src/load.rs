@@ -226,6 +226,9 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
         let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
         let rel = crate::diagnostic::display_path(rel_path);
         if entry.path().extension().is_some_and(|e| e == "md") {
+            if is_adr_template(&rel, config) {
+                continue;
+            }
             listing.markdown.push((entry.path().to_path_buf(), rel));
         } else if entry.file_name() != crate::config::CONFIG_FILE || entry.depth() > 1 {
             listing.assets.push(Asset {
@@ -235,6 +238,30 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
         }
     }
     Ok(listing)
+}
+
+/// Whether a content-relative path is an ADR template, which Seam neither
+/// builds nor checks: `template.md`, `adr-template.md` or `*-template.md`
+/// (any case, `_` for `-`) in an ADR folder. A numbered file
+/// (`0012-use-the-service-template.md`) is an ADR, not a template.
+pub fn is_adr_template(rel: &str, config: &Config) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let Some(stem) = name.strip_suffix(".md") else {
+        return false;
+    };
+    let numbered = stem.starts_with(|c: char| c.is_ascii_digit())
+        || crate::model::adr_number_from_stem(stem).is_some();
+    let template = stem == "template"
+        || (!numbered && (stem.ends_with("-template") || stem.ends_with("_template")));
+    template && crate::model::kind_from_path(rel, config) == crate::vocabulary::Kind::Adr
+}
+
+/// Whether a content-relative path is in a folder of ADRs written for another tool.
+pub fn is_imported_adr(rel: &str, config: &Config) -> bool {
+    crate::model::kind_from_path(rel, config) == crate::vocabulary::Kind::Adr
+        && config
+            .adr_folder(rel)
+            .is_some_and(|f| f.format.is_imported())
 }
 
 /// Reads and parses one Markdown file of a [`Listing`]. Returns no source when
@@ -247,7 +274,10 @@ pub fn read_source(
 ) -> (Option<Source>, Vec<Diagnostic>) {
     let file = path.strip_prefix(root).unwrap_or(path).to_path_buf();
     match read_file(path, &file, config.max_file_size) {
-        Ok(text) => parse_source(file, rel.to_string(), text),
+        Ok(text) => {
+            let imported = is_imported_adr(rel, config);
+            parse_source_in(file, rel.to_string(), text, imported)
+        }
         Err(d) => (None, vec![*d]),
     }
 }
@@ -358,12 +388,28 @@ fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diag
 
 /// Splits and parses one file's text. Returns no source when the file cannot be used.
 pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>, Vec<Diagnostic>) {
+    parse_source_in(file, rel, text, false)
+}
+
+/// [`parse_source`] for a file in a folder of imported ADRs when `imported`:
+/// there, blank lines before the opening `---` are allowed, as other tools allow them.
+pub fn parse_source_in(
+    file: PathBuf,
+    rel: String,
+    text: String,
+    imported: bool,
+) -> (Option<Source>, Vec<Diagnostic>) {
     let text = match text.strip_prefix('\u{feff}') {
         Some(t) => t.to_string(),
         None => text,
     };
     let mut diagnostics = Vec::new();
-    let (front_matter, body_start) = match split_front_matter(&text) {
+    let blank = if imported {
+        leading_blank_lines(&text)
+    } else {
+        0
+    };
+    let (front_matter, body_start) = match split_front_matter(&text[blank..]) {
         FrontMatterSplit::None => (None, 0),
         FrontMatterSplit::Unclosed => {
             diagnostics.push(
@@ -376,13 +422,16 @@ pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>
             );
             return (None, diagnostics);
         }
-        FrontMatterSplit::Found { yaml, body_start } => match parse_yaml(yaml, &file) {
-            Ok(fm) => (Some(fm), body_start),
-            Err(d) => {
-                diagnostics.push(*d);
-                return (None, diagnostics);
+        FrontMatterSplit::Found { yaml, body_start } => {
+            let first_line = FRONT_MATTER_FIRST_LINE + text[..blank].matches('\n').count() as u32;
+            match parse_yaml(yaml, &file, first_line) {
+                Ok(fm) => (Some(fm), blank + body_start),
+                Err(d) => {
+                    diagnostics.push(*d);
+                    return (None, diagnostics);
+                }
             }
-        },
+        }
     };
     let outline = outline(&text, body_start, &rel);
     let fingerprint = {
@@ -403,6 +452,20 @@ pub fn parse_source(file: PathBuf, rel: String, text: String) -> (Option<Source>
         }),
         diagnostics,
     )
+}
+
+/// The length of the blank lines a text starts with, when a `---` line follows them.
+fn leading_blank_lines(text: &str) -> usize {
+    let mut at = 0;
+    while let Some(end) = text[at..].find('\n') {
+        let line = &text[at..at + end];
+        if !line.trim().is_empty() {
+            break;
+        }
+        at += end + 1;
+    }
+    let next = text[at..].lines().next().unwrap_or("");
+    if next.trim_end() == "---" { at } else { 0 }
 }
 
 enum FrontMatterSplit<'a> {
@@ -437,7 +500,7 @@ fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
 /// The front matter starts on line 2 of the file (after the opening `---`).
 const FRONT_MATTER_FIRST_LINE: u32 = 2;
 
-fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Box<Diagnostic>> {
+fn parse_yaml(yaml: &str, file: &Path, first_line: u32) -> Result<FrontMatter, Box<Diagnostic>> {
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
@@ -453,7 +516,7 @@ fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Box<Diagnostic>> {
         };
         Box::new(Diagnostic::error(
             codes::INVALID_YAML,
-            Span::new(file, line + FRONT_MATTER_FIRST_LINE - 1, column),
+            Span::new(file, line + first_line - 1, column),
             format!("invalid YAML in the front matter: {message}"),
         )
         .with_hint(hint))
@@ -472,7 +535,7 @@ fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Box<Diagnostic>> {
             return Err(Box::new(
                 Diagnostic::error(
                     codes::FRONT_MATTER_NOT_A_MAP,
-                    Span::new(file, FRONT_MATTER_FIRST_LINE, 1),
+                    Span::new(file, first_line, 1),
                     format!("the front matter is {what}, not a set of `key: value` fields"),
                 )
                 .with_hint("write one `key: value` field per line"),
@@ -481,7 +544,7 @@ fn parse_yaml(yaml: &str, file: &Path) -> Result<FrontMatter, Box<Diagnostic>> {
     };
     Ok(FrontMatter {
         fields,
-        positions: locate_fields(yaml, FRONT_MATTER_FIRST_LINE),
+        positions: locate_fields(yaml, first_line),
     })
 }
 

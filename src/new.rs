@@ -409,14 +409,22 @@ fn create_adr(
 ) -> Result<Created, NewError> {
     let documents = documents(root, config)?;
     // The ADR to supersede must exist and be markable before anything is written.
+    // An imported ADR is never rewritten: the new ADR's `supersedes` says it alone.
     let old = match draft.supersedes {
         Some(n) => {
             let file = adr_file(&documents, n)?;
-            let text = read(root, &file)?;
-            if mark_superseded(&text, "ADR-0000", "").is_none() {
-                return Err(NewError::NoStatus(file));
+            let imported = documents
+                .iter()
+                .any(|d| d.file() == file && matches!(&d.details, Details::Adr(a) if a.imported));
+            if imported {
+                None
+            } else {
+                let text = read(root, &file)?;
+                if mark_superseded(&text, "ADR-0000", "").is_none() {
+                    return Err(NewError::NoStatus(file));
+                }
+                Some(file)
             }
-            Some(file)
         }
         None => None,
     };

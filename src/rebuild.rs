@@ -837,6 +837,78 @@ mod tests {
         );
     }
 
+    /// Edits of an imported ADR folder — a second file with a taken number
+    /// (both fall back to their file names), its removal, a supersession
+    /// stated on one side only, a template — rebuild to a full build's bytes.
+    #[test]
+    fn rebuilds_of_imported_adrs_equal_full_builds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let nygard = |n: u32, title: &str, status: &str| {
+            format!(
+                "# {n}. {title}\n\nDate: 2020-01-0{n}\n\n## Status\n\n{status}\n\n## Context\n\nx\n\n## Decision\n\ny\n\n## Consequences\n\nz\n"
+            )
+        };
+        let mut files: BTreeMap<String, String> = BTreeMap::new();
+        files.insert(
+            "seam.toml".into(),
+            "[kinds.adr]\nformat = \"auto\"\n".into(),
+        );
+        files.insert("content/adrs/0001-a.md".into(), nygard(1, "A", "Accepted"));
+        files.insert("content/adrs/0002-b.md".into(), nygard(2, "B", "Accepted"));
+        files.insert("content/teams/t.md".into(), "---\nname: T\n---\n\nSee [[ADR-0002]] and [b](../adrs/0002-b.md).\n\n## Current Priorities\n\nx\n\n## Looking for Input On\n\nx\n\n## Recent Wins\n\nx\n".into());
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let steps: Vec<(&str, Option<String>)> = vec![
+            ("content/adrs/0002-c.md", Some(nygard(2, "C", "Accepted"))),
+            (
+                "content/adrs/0003-d.md",
+                Some(nygard(3, "D", "Accepted\n\nSupersedes [1. A](0001-a.md)")),
+            ),
+            ("content/adrs/0002-c.md", None),
+            (
+                "content/adrs/0001-a.md",
+                Some(nygard(1, "A", "Superseded by [3. D](0003-d.md)")),
+            ),
+            (
+                "content/adrs/adr-template.md",
+                Some("---\nstatus: {proposed | accepted}\n---\n".into()),
+            ),
+            ("content/adrs/0003-d.md", None),
+        ];
+        for (step, (path, text)) in steps.into_iter().enumerate() {
+            let before = files.clone();
+            match text {
+                Some(t) => files.insert(path.to_string(), t),
+                None => files.remove(path),
+            };
+            let touched = sync(root, &before, &files);
+            let report = workspace.rebuild(&touched).unwrap();
+            assert!(report.errors.is_empty(), "{:?}", report.errors);
+            let rebuilt: BTreeMap<String, Vec<u8>> = workspace
+                .outputs()
+                .map(|(p, b)| (p.to_string(), b.to_vec()))
+                .collect();
+            let full = full_build(root);
+            assert_eq!(
+                rebuilt.keys().collect::<Vec<_>>(),
+                full.keys().collect::<Vec<_>>(),
+                "step {step}"
+            );
+            for (p, bytes) in &full {
+                assert!(
+                    rebuilt[p] == *bytes,
+                    "step {step}: {p} differs from a full build"
+                );
+            }
+        }
+        let pages: Vec<String> = workspace.outputs().map(|(p, _)| p.to_string()).collect();
+        assert!(
+            pages.contains(&"adrs/adr-0002/index.html".to_string()),
+            "{pages:?}"
+        );
+    }
+
     #[test]
     fn a_page_whose_file_stops_parsing_is_kept_until_it_parses_again_or_goes() {
         let tmp = tempfile::tempdir().unwrap();

@@ -135,11 +135,14 @@ pub struct Unchanged {
 /// next rebuild's [`Unchanged`]) and, given `unchanged`, links and checks
 /// again only the documents read again. The site is the one `link_model` makes.
 pub fn link_model_reusing(
-    model: model::Model,
+    mut model: model::Model,
     today: NaiveDate,
     digests: Digests,
     unchanged: Option<Unchanged>,
 ) -> (Site, Vec<Vec<diagnostic::Diagnostic>>) {
+    // Settled from the documents alone, so a kept document's id is what it was.
+    let shared_numbers = model::settle_adr_ids(&mut model.documents);
+    model.diagnostics.extend(shared_numbers);
     let (index, links, checked) = match unchanged {
         Some(u) => {
             let reread = u.links.reread.clone();
@@ -309,6 +312,34 @@ pub struct DocumentRow {
     pub file: String,
     /// Ids of the documents it references, resolved, sorted.
     pub references: Vec<String>,
+    /// What an ADR's file said, for checking a migration by script.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub adr: Option<AdrRow>,
+}
+
+/// The ADR fields of a `seam list` row.
+#[derive(Clone, Debug, Serialize)]
+pub struct AdrRow {
+    /// Its number, when it has one.
+    pub number: Option<u32>,
+    /// Its status as its file writes it.
+    pub status_written: Option<String>,
+    /// Its own status, normalised (`status` is the effective one).
+    pub status_own: Option<String>,
+    /// Who decided.
+    pub deciders: Vec<String>,
+    /// Ids of the ADRs it replaces (whichever file says so).
+    pub supersedes: Vec<String>,
+    /// Ids of the ADRs that replace it (whichever file says so).
+    pub superseded_by: Vec<String>,
+    /// Ids of the ADRs it amends (whichever file says so).
+    pub amends: Vec<String>,
+    /// Ids of the ADRs that amend it (whichever file says so).
+    pub amended_by: Vec<String>,
+    /// The format its file was read as: `seam`, `nygard`, `madr-2`, `madr-3`, `madr-4`, `log4brains`.
+    pub format: crate::model::AdrFormat,
+    /// Whether its folder holds ADRs written for another tool.
+    pub imported: bool,
 }
 
 /// Every document as a row for `seam list`, optionally of one kind.
@@ -324,15 +355,41 @@ pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
                 .map(|t| site.documents[t].id.clone())
                 .collect();
             refs.remove(&d.id);
+            let ids = |map: &std::collections::BTreeMap<usize, Vec<usize>>| -> Vec<String> {
+                let mut ids: Vec<String> = map
+                    .get(&i)
+                    .into_iter()
+                    .flatten()
+                    .map(|&j| site.documents[j].id.clone())
+                    .collect();
+                ids.sort();
+                ids
+            };
+            let adr = match &d.details {
+                Details::Adr(a) => Some(AdrRow {
+                    number: a.number,
+                    status_written: a.status_written.clone(),
+                    status_own: a.status.as_ref().map(|s| s.label().to_string()),
+                    deciders: a.deciders.clone(),
+                    supersedes: ids(&site.links.supersedes),
+                    superseded_by: ids(&site.links.superseded_by),
+                    amends: ids(&site.links.amends),
+                    amended_by: ids(&site.links.amended_by),
+                    format: a.format,
+                    imported: a.imported,
+                }),
+                _ => None,
+            };
             DocumentRow {
                 id: d.id.clone(),
                 kind: d.kind,
                 title: d.title.clone(),
-                status: d.status(),
+                status: site.status(i),
                 date: d.date.map(|x| x.to_string()),
                 team: d.team().map(str::to_string),
                 file: diagnostic::display_path(d.file()),
                 references: refs.into_iter().collect(),
+                adr,
             }
         })
         .collect()

@@ -199,6 +199,155 @@ impl fmt::Display for Kind {
     }
 }
 
+/// The format an ADR file is written in: Seam's own, or another tool's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum AdrFormat {
+    /// Seam's own: YAML front matter with Seam's fields.
+    #[serde(rename = "seam")]
+    Seam,
+    /// Michael Nygard's format, as adr-tools writes it: `Date:` line, `## Status` section.
+    #[serde(rename = "nygard")]
+    Nygard,
+    /// MADR 2: `* Status:`, `* Deciders:`, `* Date:` bullet lines.
+    #[serde(rename = "madr-2")]
+    Madr2,
+    /// MADR 3: YAML front matter with `status`, `date`, `deciders`.
+    #[serde(rename = "madr-3")]
+    Madr3,
+    /// MADR 4: YAML front matter with `status`, `date`, `decision-makers`.
+    #[serde(rename = "madr-4")]
+    Madr4,
+    /// log4brains: MADR 2 style `- Status:` bullets, files named by date.
+    #[serde(rename = "log4brains")]
+    Log4brains,
+}
+
+impl AdrFormat {
+    /// The name used in `seam.toml` and `seam list`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdrFormat::Seam => "seam",
+            AdrFormat::Nygard => "nygard",
+            AdrFormat::Madr2 => "madr-2",
+            AdrFormat::Madr3 => "madr-3",
+            AdrFormat::Madr4 => "madr-4",
+            AdrFormat::Log4brains => "log4brains",
+        }
+    }
+
+    /// Whether the format is one of MADR's (log4brains included).
+    pub fn is_madr(self) -> bool {
+        matches!(
+            self,
+            AdrFormat::Madr2 | AdrFormat::Madr3 | AdrFormat::Madr4 | AdrFormat::Log4brains
+        )
+    }
+
+    /// The sections the format's template has, as required sections; `|` separates aliases.
+    pub fn required_sections(self) -> &'static [&'static str] {
+        if self.is_madr() {
+            &[
+                "Context and Problem Statement|Context",
+                "Decision Outcome|Decision",
+            ]
+        } else {
+            Kind::Adr.default_required_sections()
+        }
+    }
+
+    /// The sections recommended in an imported folder unless `seam.toml` says
+    /// otherwise: none, since an existing collection was written to its own
+    /// tool's template, and warnings about it would only be noise.
+    pub fn recommended_sections(self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// How the files of an ADR folder are read (`format` in `[kinds.adr]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FolderFormat {
+    /// Seam's own rules: unknown keys warned about, duplicate numbers an error.
+    Native,
+    /// Imported: each file's format recognised on its own.
+    Auto,
+    /// Imported, every file in this format.
+    Named(AdrFormat),
+}
+
+impl FolderFormat {
+    /// Every word `format` takes.
+    pub const WORDS: &'static [&'static str] = &[
+        "seam",
+        "auto",
+        "nygard",
+        "adr-tools",
+        "madr",
+        "madr-2",
+        "madr-3",
+        "madr-4",
+        "log4brains",
+    ];
+
+    /// Reads a `format` setting; `madr` is MADR 3 or 4, told apart per file.
+    pub fn parse(s: &str) -> Option<FolderFormat> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "seam" | "native" => FolderFormat::Native,
+            "auto" | "madr" => FolderFormat::Auto,
+            "nygard" | "adr-tools" => FolderFormat::Named(AdrFormat::Nygard),
+            "madr-2" | "madr2" => FolderFormat::Named(AdrFormat::Madr2),
+            "madr-3" | "madr3" => FolderFormat::Named(AdrFormat::Madr3),
+            "madr-4" | "madr4" => FolderFormat::Named(AdrFormat::Madr4),
+            "log4brains" => FolderFormat::Named(AdrFormat::Log4brains),
+            _ => return None,
+        })
+    }
+
+    /// Whether the folder holds ADRs written for another tool.
+    pub fn is_imported(self) -> bool {
+        self != FolderFormat::Native
+    }
+}
+
+/// Reads a date as ADRs written for other tools give it: `2016-02-12`,
+/// `2016-02-12T10:00`, `2016/02/12`, `20/05/2021` (day first), `September
+/// 20, 2024`, `20 September 2024`, `Sep 20, 2024`. `None` when it is none of these.
+pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '*' || c == '_' || c == '`');
+    if let Ok(d) = parse_date(t) {
+        return Some(d);
+    }
+    let t = t.trim_end_matches('.');
+    for format in [
+        "%Y/%m/%d", "%Y.%m.%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, format) {
+            return Some(d);
+        }
+    }
+    // Month names, with or without a comma and an ordinal suffix.
+    let words: String = t
+        .replace(',', " ")
+        .split_whitespace()
+        .map(|w| {
+            let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+                digits.to_string()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    for format in ["%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y"] {
+        if let Ok(d) = NaiveDate::parse_from_str(&words, format) {
+            return Some(d);
+        }
+    }
+    None
+}
+
 /// Parses a `YYYY-MM-DD` date, saying why when it is not one.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     let s = s.trim();
@@ -223,6 +372,39 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_of_other_tools_are_read() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        for (written, date) in [
+            ("2016-02-12", d(2016, 2, 12)),
+            ("2016-02-12T10:00", d(2016, 2, 12)),
+            ("20/05/2021", d(2021, 5, 20)),
+            ("September 20, 2024", d(2024, 9, 20)),
+            ("Sep 20th, 2024", d(2024, 9, 20)),
+            ("20 September 2024", d(2024, 9, 20)),
+            ("2021/05/20", d(2021, 5, 20)),
+            ("2016-02-30", None),
+            ("yesterday", None),
+            ("[YYYY-MM-DD when the decision was last updated]", None),
+        ] {
+            assert_eq!(parse_loose_date(written), date, "{written}");
+        }
+    }
+
+    #[test]
+    fn folder_formats_are_named_in_users_words() {
+        assert_eq!(FolderFormat::parse("auto"), Some(FolderFormat::Auto));
+        assert_eq!(
+            FolderFormat::parse("adr-tools"),
+            Some(FolderFormat::Named(AdrFormat::Nygard))
+        );
+        assert_eq!(FolderFormat::parse("Seam"), Some(FolderFormat::Native));
+        assert_eq!(FolderFormat::parse("docusaurus"), None);
+        for w in FolderFormat::WORDS {
+            assert!(FolderFormat::parse(w).is_some(), "{w}");
+        }
+    }
 
     #[test]
     fn dates_say_why_they_are_wrong() {

@@ -8,10 +8,12 @@
 //!
 //! This file owns the domain types, their small helpers and [`build`].
 //! `readers` turns one source into a [`Document`], kind by kind, and makes
-//! ids and URLs; `yaml` reads typed values out of a front matter mapping and
-//! reports what is wrong with them. [`Kind`] and [`parse_date`] live in
+//! ids and URLs; `formats` reads what ADRs written for other tools (Nygard,
+//! MADR, log4brains) keep in their bodies; `yaml` reads typed values out of
+//! a front matter mapping and reports what is wrong with them. [`Kind`] and [`parse_date`] live in
 //! [`crate::vocabulary`] and are re-exported here.
 
+mod formats;
 mod readers;
 mod yaml;
 
@@ -28,10 +30,10 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::load::{Corpus, Source};
 
-pub use crate::vocabulary::{Kind, parse_date};
+pub use crate::vocabulary::{AdrFormat, FolderFormat, Kind, parse_date, parse_loose_date};
 pub use readers::{
     adr_id, adr_number_from_stem, adr_number_of_file, document_from_source, kind_from_path,
-    parse_adr_reference, parse_handoff, parse_period,
+    parse_adr_reference, parse_handoff, parse_period, settle_adr_ids,
 };
 
 /// A reference to another document, as written, with where it was written.
@@ -213,7 +215,7 @@ impl AdrStatus {
         let first = cleaned.split_whitespace().next().unwrap_or("");
         let word = match first {
             "proposed" | "draft" if first == "proposed" => AdrStatusWord::Proposed,
-            "accepted" | "approved" | "adopted" => AdrStatusWord::Accepted,
+            "accepted" | "approved" | "adopted" | "decided" => AdrStatusWord::Accepted,
             "rejected" | "declined" => AdrStatusWord::Rejected,
             "deprecated" => AdrStatusWord::Deprecated,
             "superseded" | "superceded" => AdrStatusWord::Superseded,
@@ -343,6 +345,23 @@ pub struct Adr {
     pub comment_by: Option<NaiveDate>,
     /// When the status last changed (e.g. the day it was accepted), for the digest.
     pub status_changed: Option<NaiveDate>,
+    /// The status as its file writes it (`Superseded by [ADR-9](0009-x.md)`).
+    pub status_written: Option<String>,
+    /// ADRs this one amends.
+    pub amends: Vec<Reference>,
+    /// ADRs that amend this one, as its own file says.
+    pub amended_by: Vec<Reference>,
+    /// Other ADRs its `## Links` list names.
+    pub related: Vec<Reference>,
+    /// The format its file was read as.
+    pub format: AdrFormat,
+    /// Whether its folder holds ADRs written for another tool (`format` in `[kinds.adr]`).
+    pub imported: bool,
+    /// Whether its id is made from its number (there is no `id:`).
+    pub id_from_number: bool,
+    /// Its file stem (the folder's name for `<slug>/index.md`): the id of an
+    /// imported ADR whose number another imported ADR also has.
+    pub stem: String,
 }
 
 /// A commitment made in an alignment.

@@ -4,16 +4,20 @@
 //! reads the kind's fields (team, dependency, ADR, alignment, rotation,
 //! update), reports keys the kind does not know, and derives the title, id
 //! and URL. Also here: ADR numbers and ids from file names and references,
-//! and rotation periods and handoffs.
+//! imported ADRs (front matter read leniently, the body through
+//! `formats`, titles stripped of other tools' numbering), the ids
+//! of imported ADRs that share a number ([`settle_adr_ids`]), and rotation
+//! periods and handoffs.
 
 use std::cell::RefCell;
 
 use chrono::{NaiveTime, Weekday};
 use serde_yaml::Value;
 
+use super::formats::{self, Relation};
 use super::yaml::{FieldContext, Fields, Item, timezone_hint};
 use super::{
-    Adr, AdrStatus, AdrStatusWord, Alignment, AlignmentStatus, Commitment, Committed,
+    Adr, AdrFormat, AdrStatus, AdrStatusWord, Alignment, AlignmentStatus, Commitment, Committed,
     CoordinationModel, Dependency, DependencyStatus, DependencyType, Details, DocId, Document,
     Handoff, Kind, Member, Override, Pair, Period, Reference, Risk, Rotation, RotationKind, Team,
     Update, Week,
@@ -21,6 +25,7 @@ use super::{
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::load::Source;
+use crate::vocabulary::{FolderFormat, parse_loose_date};
 
 /// Front matter keys every kind accepts.
 const COMMON_KEYS: &[&str] = &["kind", "id", "title", "tags", "description"];
@@ -70,9 +75,26 @@ pub fn adr_number_of_file(file: &str, config: &Config) -> Option<u32> {
         file.strip_prefix(&content)?.strip_prefix('/')?
     };
     let name = rel.rsplit('/').next()?;
-    let stem = name.strip_suffix(".md")?;
-    let special = ["readme", "index", "template"].contains(&stem.to_ascii_lowercase().as_str());
-    if special || kind_from_path(rel, config) != Kind::Adr {
+    let mut stem = name.strip_suffix(".md")?;
+    if kind_from_path(rel, config) != Kind::Adr || crate::load::is_adr_template(rel, config) {
+        return None;
+    }
+    if stem.eq_ignore_ascii_case("index") {
+        // `<slug>/index.md`, one folder per ADR, is named by its folder.
+        let folder = config.adr_folder(rel)?;
+        let parent = rel.rsplit_once('/').map_or("", |(p, _)| p);
+        if parent
+            == if folder.dir == "." {
+                ""
+            } else {
+                folder.dir.as_str()
+            }
+        {
+            return None;
+        }
+        stem = parent.rsplit('/').next()?;
+    }
+    if stem.eq_ignore_ascii_case("readme") {
         return None;
     }
     adr_number_from_stem(stem)
@@ -110,26 +132,101 @@ fn humanise(stem: &str) -> String {
 
 /// Strips a `7.` or `ADR-7:` numbering prefix from an ADR's H1.
 fn strip_adr_prefix(title: &str) -> &str {
-    let t = title.trim();
+    strip_adr_numbering(title, None).0
+}
+
+/// Strips the numbering other tools put before an ADR's title: `7.`,
+/// `ADR-7:`, `ADR045:`, `007 -`, `Architecture Decision Record:`, and a bare
+/// `23 ` when 23 is the file's number. Returns the title and the number it
+/// gave, if any.
+fn strip_adr_numbering(title: &str, file_number: Option<u32>) -> (&str, Option<u32>) {
+    let mut t = title.trim();
+    for lead in [
+        "architecture decision record",
+        "architectural decision record",
+    ] {
+        if t.len() >= lead.len()
+            && t.is_char_boundary(lead.len())
+            && t[..lead.len()].eq_ignore_ascii_case(lead)
+        {
+            let rest = t[lead.len()..].trim_start();
+            if let Some(r) = rest.strip_prefix([':', '-', '–', '—']) {
+                t = r.trim_start();
+            } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                t = rest;
+            }
+        }
+    }
+    // `XXXX. Draft idea`: a number still to be given.
+    let xs = t.chars().take_while(|c| *c == 'X' || *c == 'x').count();
+    if xs >= 3
+        && let Some(r) = t[xs..]
+            .strip_prefix(['.', ':'])
+            .or_else(|| t[xs..].strip_prefix(" -"))
+        && r.starts_with(' ')
+    {
+        return (r.trim(), None);
+    }
     let lower = t.to_ascii_lowercase();
-    let rest_start = if lower.starts_with("adr") {
-        let after = t[3..].trim_start_matches(['-', '_', ' ']);
-        t.len() - after.len()
+    let (after, prefixed) = if lower.starts_with("adr") {
+        (t[3..].trim_start_matches(['-', '_', ' ', '#']), true)
+    } else {
+        (t, false)
+    };
+    let digits = after.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 5 {
+        return (t, None);
+    }
+    let number = after[..digits].parse::<u32>().ok();
+    let rest = &after[digits..];
+    let separated = rest
+        .strip_prefix(['.', ':'])
+        .or_else(|| rest.trim_start().strip_prefix(['-', '–', '—', ':', '.']));
+    match separated {
+        Some(r) if r.starts_with(' ') || r.is_empty() => (r.trim(), number),
+        // `23 Logging`: only when 23 is this ADR's number, so `2024 roadmap` keeps its year.
+        _ if rest.starts_with(' ') && (prefixed || (number.is_some() && number == file_number)) => {
+            (rest.trim(), number)
+        }
+        _ if rest.is_empty() && prefixed => ("", number),
+        _ => (t, None),
+    }
+}
+
+/// Whether a title is a template's placeholder: `[short title of solved
+/// problem and solution]`, `{title}`, `<Title>`, `Title`, or nothing.
+fn is_placeholder_title(title: &str) -> bool {
+    let t = title.trim();
+    let wrapped = |open: char, close: char| t.starts_with(open) && t.ends_with(close);
+    t.is_empty()
+        || (wrapped('[', ']') && !t.contains("]("))
+        || wrapped('{', '}')
+        || wrapped('<', '>')
+        || ["title", "short title", "adr title", "decision title"]
+            .contains(&t.to_ascii_lowercase().as_str())
+}
+
+/// A stem without its ADR number: `0007-use-postgres` → `use-postgres`.
+fn stem_without_number(stem: &str) -> &str {
+    let lower = stem.to_ascii_lowercase();
+    let rest = if lower.starts_with("adr") {
+        &stem[3..]
+    } else {
+        stem
+    };
+    let rest = rest.trim_start_matches(['-', '_']);
+    let digits = rest.chars().take_while(|c| c.is_ascii_digit()).count();
+    let draft = rest.chars().take_while(|c| *c == 'X' || *c == 'x').count();
+    let skip = if digits > 0 {
+        digits
+    } else if draft >= 3 {
+        draft
     } else {
         0
     };
-    let after = &t[rest_start..];
-    let digits = after.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits == 0 {
-        return t;
-    }
-    let rest = &after[digits..];
-    match rest
-        .strip_prefix(['.', ':'])
-        .or_else(|| rest.strip_prefix(" -"))
-    {
-        Some(r) if r.starts_with(' ') || r.is_empty() => r.trim(),
-        _ => t,
+    match rest[skip..].strip_prefix(['-', '_', '.', ' ']) {
+        Some(r) if skip > 0 && !r.is_empty() => r,
+        _ => stem,
     }
 }
 
@@ -153,7 +250,13 @@ pub fn document_from_source(
     let mut folder_kind = kind_from_path(&source.rel, config);
     if folder_kind == Kind::Adr {
         // An ADR folder's README or index introduces the ADR index; its template is no document.
+        let in_own_folder = config.adr_folder(&source.rel).is_some_and(|f| {
+            let parent = source.rel.rsplit_once('/').map_or("", |(p, _)| p);
+            parent != if f.dir == "." { "" } else { f.dir.as_str() }
+        });
         match source.stem().to_ascii_lowercase().as_str() {
+            // `<slug>/index.md` below the ADR folder is that ADR, one folder per ADR.
+            "index" if in_own_folder => {}
             "readme" | "index" => folder_kind = Kind::Page,
             "template" => return (None, Vec::new()),
             _ => {}
@@ -182,7 +285,17 @@ pub fn document_from_source(
         },
         None => folder_kind,
     };
-    let stem = source.stem().to_string();
+    let mut stem = source.stem().to_string();
+    let folder = (kind == Kind::Adr)
+        .then(|| config.adr_folder(&source.rel))
+        .flatten();
+    if kind == Kind::Adr && stem.eq_ignore_ascii_case("index") {
+        // `<slug>/index.md` in an ADR folder: one folder per ADR, named by the folder.
+        if let Some(parent) = source.rel.rsplit('/').nth(1) {
+            stem = parent.to_string();
+        }
+    }
+    let imported = folder.as_ref().is_some_and(|f| f.format.is_imported());
     let title_field = fields.string("title");
     let description = fields.string("description");
     let tags = fields.strings("tags").into_iter().map(|r| r.id).collect();
@@ -190,6 +303,7 @@ pub fn document_from_source(
 
     let mut date = None;
     let mut name_title = None;
+    let mut extra_tags: Vec<String> = Vec::new();
     let (details, id) = match kind {
         Kind::Team => {
             let team = read_team(&fields);
@@ -198,8 +312,15 @@ pub fn document_from_source(
             (Details::Team(team), explicit_id.unwrap_or(stem.clone()))
         }
         Kind::Adr => {
-            let adr = read_adr(&fields, &stem);
+            let mut adr = match folder.as_ref().map(|f| f.format) {
+                Some(format @ (FolderFormat::Auto | FolderFormat::Named(_))) => {
+                    read_imported_adr(&fields, &source, &stem, config, format, &mut extra_tags)
+                }
+                _ => read_adr(&fields, &stem),
+            };
             date = adr.date;
+            adr.id_from_number = explicit_id.is_none() && adr.number.is_some();
+            adr.stem = stem.clone();
             let id = match (explicit_id, adr.number) {
                 (Some(id), _) => id,
                 (None, Some(n)) => adr_id(n),
@@ -245,22 +366,45 @@ pub fn document_from_source(
             )
         }
     };
-    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
-    allowed.extend(kind.allowed_keys());
-    fields.report_unknown(&allowed);
-
-    let h1 = source.outline.first_h1().map(|h| {
-        if kind == Kind::Adr {
-            strip_adr_prefix(h).to_string()
-        } else {
-            h.to_string()
+    // Imported ADRs, and the README or index beside them, keep whatever keys
+    // their tool uses (`nav_order`, `parent`, `has_children`).
+    let imported_page = kind == Kind::Page && crate::load::is_imported_adr(&source.rel, config);
+    if !imported && !imported_page {
+        let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+        allowed.extend(kind.allowed_keys());
+        fields.report_unknown(&allowed);
+    }
+    let mut tags: Vec<String> = tags;
+    for t in extra_tags {
+        if !tags.contains(&t) {
+            tags.push(t);
         }
-    });
+    }
+
+    let h1 = if imported {
+        imported_title(&source, &details, &ctx)
+    } else {
+        source.outline.first_h1().map(|h| {
+            if kind == Kind::Adr {
+                strip_adr_prefix(h).to_string()
+            } else {
+                h.to_string()
+            }
+        })
+    };
+    let title_field = match title_field {
+        Some(t) if imported && is_placeholder_title(&t) => {
+            placeholder_warning(&ctx, fields.span("title"), &t);
+            None
+        }
+        t => t,
+    };
     let title = title_field
         .or(name_title)
         .or(h1)
         .unwrap_or_else(|| match &details {
             Details::Update(u) => format!("{} — {}", u.team.id, u.week),
+            Details::Adr(a) if a.imported => humanise(stem_without_number(&stem)),
             _ => humanise(&stem),
         });
     let url = url_for(kind, &id, &details, &source.rel);
@@ -451,7 +595,380 @@ fn read_adr(f: &Fields, stem: &str) -> Adr {
         superseded_by: f.reference("superseded_by"),
         comment_by: f.date("comment_by"),
         status_changed: f.date("status_changed"),
+        status_written: f.string("status"),
+        amends: Vec::new(),
+        amended_by: Vec::new(),
+        related: Vec::new(),
+        format: AdrFormat::Seam,
+        imported: false,
+        id_from_number: false,
+        stem: stem.to_string(),
     }
+}
+
+/// The title of an imported ADR from its body: the first heading, when it
+/// is a level-1 heading (a later one is part of the text), without the
+/// numbering other tools put before it. A title whose number is not the
+/// file's, or a template's placeholder, is a warning.
+fn imported_title(source: &Source, details: &Details, ctx: &FieldContext) -> Option<String> {
+    let Details::Adr(adr) = details else {
+        return None;
+    };
+    let first = source.outline.headings.first().filter(|h| h.level == 1)?;
+    let span = Span::new(&source.file, first.line, 1);
+    let (title, number) = strip_adr_numbering(&first.text, adr.number);
+    if let (Some(file), Some(written)) = (adr.number, number)
+        && file != written
+    {
+        ctx.push(
+            Diagnostic::warning(
+                codes::ADR_TITLE_NUMBER,
+                span.clone(),
+                format!(
+                    "the title says ADR {written}, the file name says {}; Seam uses the file's number",
+                    adr_id(file)
+                ),
+            )
+            .with_hint("renumber the title or the file so that they agree"),
+        );
+    }
+    if is_placeholder_title(title) {
+        placeholder_warning(ctx, span, &first.text);
+        return None;
+    }
+    Some(title.to_string())
+}
+
+fn placeholder_warning(ctx: &FieldContext, span: Span, written: &str) {
+    ctx.push(
+        Diagnostic::warning(
+            codes::PLACEHOLDER_TITLE,
+            span,
+            format!(
+                "`{}` is a template's placeholder, not a title; the file name is used instead",
+                written.trim()
+            ),
+        )
+        .with_hint("write the decision's title in the first heading"),
+    );
+}
+
+/// Text of a front matter value as an imported ADR may write it: a string or
+/// number, the one key of a mapping (`status: { accepted }`), or the first
+/// item of a list.
+fn loose_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Mapping(m) if m.len() == 1 => m.keys().next().and_then(loose_text),
+        Value::Sequence(items) => items.first().and_then(loose_text),
+        Value::Tagged(t) => loose_text(&t.value),
+        _ => None,
+    }
+}
+
+/// A list in front matter as an imported ADR may write it: a YAML list, or one string with commas.
+fn loose_list(value: Option<&Value>) -> Vec<String> {
+    match value {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Sequence(items)) => items.iter().filter_map(loose_text).collect(),
+        Some(v) => loose_text(v)
+            .map(|s| {
+                s.split([',', ';'])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// Reads an ADR written for another tool: its front matter (MADR 3 and 4,
+/// or any other keys), then what its format keeps in the body (Nygard status
+/// sections and `Date:` lines, MADR 2 and log4brains bullets, `## Links`).
+/// Front matter wins where both say something. Nothing here is an error:
+/// what cannot be read is a warning, and the ADR is kept.
+fn read_imported_adr(
+    f: &Fields,
+    source: &Source,
+    stem: &str,
+    config: &Config,
+    folder: FolderFormat,
+    tags: &mut Vec<String>,
+) -> Adr {
+    let fm = f.map;
+    let format = match folder {
+        FolderFormat::Named(format) => format,
+        _ => formats::detect(source, fm),
+    };
+    let raw = formats::read_body(format, source, config);
+    let number = match f.get("number") {
+        Some(v) => loose_text(v).and_then(|s| parse_adr_reference(&s, true)),
+        None => None,
+    }
+    .or_else(|| adr_number_from_stem(stem));
+    let get = |keys: &[&'static str]| -> Option<(&'static str, &Value)> {
+        keys.iter().find_map(|k| f.get(k).map(|v| (*k, v)))
+    };
+    let targets = |text: &str, span: &Span| -> Vec<Reference> {
+        formats::adr_targets(text, &source.rel, config)
+            .into_iter()
+            .map(|(id, _)| Reference {
+                id,
+                span: span.clone(),
+            })
+            .collect()
+    };
+    let mut links = raw.links.clone();
+
+    // Status: front matter, else the body's status line.
+    let status_written = match get(&["status"]) {
+        Some((key, value)) => {
+            let span = f.span(key);
+            let text = loose_text(value);
+            if matches!(value, Value::Mapping(_) | Value::Sequence(_))
+                && let Some(t) = &text
+            {
+                f.ctx.push(
+                    Diagnostic::warning(
+                        codes::INVALID_FIELD,
+                        span.clone(),
+                        format!("`status` is written in braces or brackets, which YAML reads as a mapping or list; read as `{t}`"),
+                    )
+                    .with_hint(format!("write `status: {t}`")),
+                );
+            }
+            text.map(|t| (t, span))
+        }
+        None => raw.status.clone().map(|w| (w.text, w.span)),
+    };
+    let mut status_span = Span::file_start(f.ctx.file);
+    let mut status = None;
+    if let Some((text, span)) = &status_written {
+        status_span = span.clone();
+        let t = text.trim();
+        if (t.starts_with('[') || t.starts_with('{')) && t.contains('|') {
+            f.ctx.push(
+                Diagnostic::warning(
+                    codes::UNKNOWN_STATUS,
+                    span.clone(),
+                    format!(
+                        "`{t}` is the template's list of statuses, not a status; this ADR has none"
+                    ),
+                )
+                .with_hint(format!("write one of {}", AdrStatusWord::WORDS.join(", "))),
+            );
+        } else if !t.is_empty() {
+            let parsed = AdrStatus::parse(t);
+            if let AdrStatus::Other(word) = &parsed {
+                f.ctx.push(
+                    Diagnostic::warning(
+                        codes::UNKNOWN_STATUS,
+                        span.clone(),
+                        format!("`{word}` is not an ADR status Seam knows; it is shown as written"),
+                    )
+                    .with_hint(format!(
+                        "Seam understands {}",
+                        AdrStatusWord::WORDS.join(", ")
+                    )),
+                );
+            }
+            if get(&["status"]).is_some() {
+                // `superseded by [..](..)`, or `accepted; supersedes ADR-0045`.
+                for part in t.split(';') {
+                    if let Some((relation, rest)) = formats::relation_of(part.trim()) {
+                        for r in targets(rest, span) {
+                            links.push((relation, r));
+                        }
+                    }
+                }
+            }
+            status = Some(parsed);
+        }
+    }
+
+    // Dates: any common way of writing one; what cannot be read is a warning.
+    let date_of = |keys: &[&'static str],
+                   from_body: Option<&formats::Written>|
+     -> Option<chrono::NaiveDate> {
+        let (text, span) = match get(keys) {
+            Some((key, value)) => (loose_text(value)?, f.span(key)),
+            None => {
+                let w = from_body?;
+                (w.text.clone(), w.span.clone())
+            }
+        };
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return None;
+        }
+        let date = parse_loose_date(&text);
+        if date.is_none() {
+            let placeholder = text.starts_with(['[', '{', '<']);
+            f.ctx.push(
+                Diagnostic::warning(
+                    codes::INVALID_DATE,
+                    span,
+                    if placeholder {
+                        format!("`{text}` is the template's placeholder, not a date; this ADR has no date")
+                    } else {
+                        format!("`{text}` is not a date Seam can read; this ADR has no date")
+                    },
+                )
+                .with_hint("write the date as YYYY-MM-DD"),
+            );
+        }
+        date
+    };
+    let date = date_of(&["date"], raw.date.as_ref());
+    let comment_by = date_of(&["comment_by"], None);
+    let status_changed = date_of(&["status_changed"], None);
+
+    let mut deciders =
+        loose_list(get(&["deciders", "decision-makers", "decision_makers"]).map(|(_, v)| v));
+    if deciders.is_empty() {
+        deciders = raw.deciders.clone();
+    }
+    for t in loose_list(get(&["tags"]).map(|(_, v)| v))
+        .into_iter()
+        .chain(raw.tags.clone())
+    {
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    let team = get(&["team"])
+        .and_then(|(k, v)| loose_text(v).map(|id| (k, id)))
+        .map(|(k, id)| Reference {
+            id: id.trim().to_string(),
+            span: f.span(k),
+        });
+    let affects = loose_list(get(&["affects"]).map(|(_, v)| v))
+        .into_iter()
+        .map(|id| Reference {
+            id,
+            span: f.span("affects"),
+        })
+        .collect();
+
+    // Links written in front matter, as ids, numbers or Markdown links.
+    for (keys, relation) in [
+        (&["supersedes", "supercedes"][..], Relation::Supersedes),
+        (
+            &["superseded_by", "superseded-by", "supersededBy"][..],
+            Relation::SupersededBy,
+        ),
+        (&["amends"][..], Relation::Amends),
+        (&["amended_by", "amended-by"][..], Relation::AmendedBy),
+    ] {
+        if let Some((key, value)) = get(keys) {
+            let span = f.span(key);
+            for text in loose_list(Some(value)) {
+                let found = targets(&text, &span);
+                if found.is_empty() {
+                    links.push((
+                        relation,
+                        Reference {
+                            id: text.trim().to_string(),
+                            span: span.clone(),
+                        },
+                    ));
+                }
+                links.extend(found.into_iter().map(|r| (relation, r)));
+            }
+        }
+    }
+    let of = |relation: Relation| -> Vec<Reference> {
+        let mut out: Vec<Reference> = Vec::new();
+        for (r, x) in &links {
+            if *r == relation && !out.iter().any(|o| o.id == x.id) {
+                out.push(x.clone());
+            }
+        }
+        out
+    };
+    let supersedes = of(Relation::Supersedes);
+    let supersedes_span = supersedes
+        .first()
+        .map_or(status_span.clone(), |r| r.span.clone());
+    Adr {
+        number,
+        status,
+        status_span,
+        date,
+        team,
+        deciders,
+        consulted: loose_list(get(&["consulted"]).map(|(_, v)| v)),
+        informed: loose_list(get(&["informed"]).map(|(_, v)| v)),
+        affects,
+        supersedes,
+        supersedes_span,
+        superseded_by: of(Relation::SupersededBy).into_iter().next(),
+        comment_by,
+        status_changed,
+        status_written: status_written.map(|(t, _)| t),
+        amends: of(Relation::Amends),
+        amended_by: of(Relation::AmendedBy),
+        related: of(Relation::Related),
+        format,
+        imported: true,
+        id_from_number: false,
+        stem: stem.to_string(),
+    }
+}
+
+/// Gives each imported ADR whose number another imported ADR also has its
+/// file stem as id (and the page that goes with it), so that each keeps a
+/// page; every other ADR numbered without `id:` is `ADR-NNNN`. Returns a
+/// `duplicate-adr-number` warning per such file. Settled again on every
+/// build and rebuild from the documents alone, so the result never depends on
+/// the last one.
+pub fn settle_adr_ids(documents: &mut [Document]) -> Vec<Diagnostic> {
+    let mut by_number: std::collections::BTreeMap<u32, Vec<usize>> = Default::default();
+    for (i, d) in documents.iter().enumerate() {
+        if let Details::Adr(a) = &d.details
+            && a.imported
+            && a.id_from_number
+            && let Some(n) = a.number
+        {
+            by_number.entry(n).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, docs) in by_number {
+        let shared = docs.len() > 1;
+        for &i in &docs {
+            let d = &mut documents[i];
+            let Details::Adr(a) = &d.details else {
+                continue;
+            };
+            let id = if shared { a.stem.clone() } else { adr_id(n) };
+            if shared {
+                let others: Vec<String> = docs
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| crate::diagnostic::display_path(documents[j].file()))
+                    .collect();
+                let d = &documents[i];
+                out.push(
+                    Diagnostic::warning(
+                        codes::DUPLICATE_ADR_NUMBER,
+                        Span::file_start(d.file()),
+                        format!("{} is also the number of {}; this ADR is known as `{id}`", adr_id(n), others.join(", ")),
+                    )
+                    .with_hint("renumber one of them when you can; until then, refer to each by its file name"),
+                );
+            }
+            let d = &mut documents[i];
+            if d.id != id {
+                d.url = url_for(Kind::Adr, &id, &d.details, &d.source.rel);
+                d.id = id;
+            }
+        }
+    }
+    out
 }
 
 fn read_alignment(f: &Fields) -> Alignment {
@@ -779,9 +1296,21 @@ mod tests {
             "content/adrs/use-x.md",
             "other/adrs/0007-x.md",
             "content/adrsx/0007-x.md",
+            "content/adrs/adr-template.md",
+            "content/adrs/nygard_template.md",
+            "content/adrs/index.md",
         ] {
             assert_eq!(adr_number_of_file(not, &c), None, "{not}");
         }
+        assert_eq!(
+            adr_number_of_file("content/adrs/0030-one-folder/index.md", &c),
+            Some(30)
+        );
+        // A numbered file is an ADR, whatever its name ends with.
+        assert_eq!(
+            adr_number_of_file("content/adrs/0009-use-the-service-template.md", &c),
+            Some(9)
+        );
         let c = Config::parse(
             "content_dir = \".\"\n[kinds.adr]\ndirs = [\"docs/adr\"]",
             std::path::Path::new("seam.toml"),
@@ -806,6 +1335,140 @@ mod tests {
         assert_eq!(strip_adr_prefix("7. Use Postgres"), "Use Postgres");
         assert_eq!(strip_adr_prefix("ADR-7: Use Postgres"), "Use Postgres");
         assert_eq!(strip_adr_prefix("2024 roadmap"), "2024 roadmap");
+    }
+
+    #[test]
+    fn imported_adr_titles_drop_every_numbering_other_tools_write() {
+        for (title, file, want, number) in [
+            ("7. Use Postgres", Some(7), "Use Postgres", Some(7)),
+            ("23 Logging", Some(23), "Logging", Some(23)),
+            ("2024 roadmap", Some(3), "2024 roadmap", None),
+            ("007 - Three digits", Some(7), "Three digits", Some(7)),
+            (
+                "ADR045: Cache invalidation",
+                Some(45),
+                "Cache invalidation",
+                Some(45),
+            ),
+            ("ADR-12 Logging", Some(12), "Logging", Some(12)),
+            ("Architecture Decision Record: Use X", None, "Use X", None),
+            (
+                "Architecture Decision Record: 9. Use X",
+                Some(9),
+                "Use X",
+                Some(9),
+            ),
+            ("XXXX. Draft idea", None, "Draft idea", None),
+            ("12. Disagrees", Some(10), "Disagrees", Some(12)),
+            ("Use 2 regions", None, "Use 2 regions", None),
+        ] {
+            assert_eq!(strip_adr_numbering(title, file), (want, number), "{title}");
+        }
+        for placeholder in [
+            "[short title of solved problem and solution]",
+            "{short title}",
+            "Title",
+            "",
+        ] {
+            assert!(is_placeholder_title(placeholder), "{placeholder}");
+        }
+        assert!(!is_placeholder_title(
+            "[Kafka](https://kafka.apache.org) for events"
+        ));
+        assert_eq!(stem_without_number("0007-use-postgres"), "use-postgres");
+        assert_eq!(stem_without_number("XXXX-draft-idea"), "draft-idea");
+        assert_eq!(stem_without_number("use-x"), "use-x");
+    }
+
+    fn imported(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
+        let config = Config::parse(
+            "[kinds.adr]\nformat = \"auto\"",
+            std::path::Path::new("seam.toml"),
+        )
+        .unwrap();
+        let (source, d) = crate::load::parse_source_in(
+            format!("content/{rel}").into(),
+            rel.into(),
+            text.into(),
+            true,
+        );
+        assert!(d.is_empty(), "{d:?}");
+        document_from_source(source.unwrap(), &config)
+    }
+
+    fn adr_of(doc: &Document) -> &Adr {
+        match &doc.details {
+            Details::Adr(a) => a,
+            _ => panic!("not an ADR"),
+        }
+    }
+
+    #[test]
+    fn imported_adrs_read_status_date_and_links_from_their_format() {
+        let (d, diags) = imported(
+            "adrs/0003-x.md",
+            "\n\n---\nstatus: { accepted }\ndate: September 20, 2024\nnav_order: 3\nparent: Decisions\n---\n# 3. X\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Accepted)));
+        assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2024-09-20"));
+        let got: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.span.line)).collect();
+        assert_eq!(
+            got,
+            vec![("invalid-field", 4)],
+            "one warning for the braces, none for nav_order or parent"
+        );
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity == crate::diagnostic::Severity::Warning)
+        );
+
+        let (d, diags) = imported(
+            "adrs/0004-y.md",
+            "# 4. Y\n\nDate: someday\n\n## Status\n\nSuperseded by [9. Z](0009-z.md)\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!((a.format, d.title.as_str()), (AdrFormat::Nygard, "Y"));
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Superseded)));
+        assert_eq!(
+            a.superseded_by.as_ref().map(|r| r.id.as_str()),
+            Some("adrs/0009-z.md")
+        );
+        assert_eq!(a.date, None);
+        let got: Vec<(&str, u32, u32)> = diags
+            .iter()
+            .map(|d| (d.code, d.span.line, d.span.column))
+            .collect();
+        assert_eq!(got, vec![("invalid-date", 3, 7)]);
+
+        // JabRef's MADR 4 files say it in the successor's status.
+        let (d, _) = imported(
+            "adrs/0057-z.md",
+            "---\nstatus: \"accepted; supersedes ADR-0045\"\ndecision-makers: [a]\n---\n# Z\n",
+        );
+        let d = d.unwrap();
+        let a = adr_of(&d);
+        assert_eq!(a.status, Some(AdrStatus::Known(AdrStatusWord::Accepted)));
+        let ids: Vec<&str> = a.supersedes.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!((a.format, ids), (AdrFormat::Madr4, vec!["ADR-0045"]));
+    }
+
+    #[test]
+    fn an_index_md_in_its_own_folder_is_that_adr() {
+        let (d, _) = imported(
+            "adrs/0030-one-folder/index.md",
+            "# 30. One folder\n\n## Status\n\nAccepted\n",
+        );
+        let d = d.unwrap();
+        assert_eq!(
+            (d.kind, d.id.as_str(), d.title.as_str()),
+            (Kind::Adr, "ADR-0030", "One folder")
+        );
+        let (d, _) = imported("adrs/index.md", "# Our decisions\n");
+        assert_eq!(d.unwrap().kind, Kind::Page);
     }
 
     #[test]

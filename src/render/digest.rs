@@ -316,13 +316,13 @@ pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
                 Details::Adr(a) => a
                     .status_changed
                     .filter(|c| *c > digest.week.sunday())
-                    .map(|c| format!("{} on {c}", docs[d.adr].status().unwrap_or_default())),
+                    .map(|c| format!("{} on {c}", site.status(d.adr).unwrap_or_default())),
                 _ => None,
             };
             DecisionView {
                 later,
                 adr: views.link(d.adr),
-                status: docs[d.adr].status(),
+                status: site.status(d.adr),
                 reason: match d.reason {
                     DecisionReason::Dated => "dated",
                     DecisionReason::StatusChanged => "status-changed",

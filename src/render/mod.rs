@@ -1031,9 +1031,10 @@ fn adr_feed(site: &Site, views: &Views) -> OutputFile {
                 views.note_body(i);
             }
             let url = format!("{base}{}", d.url);
+            let status = site.index.position(d.key).and_then(|i| site.status(i));
             feed::Entry {
                 id: url.clone(),
-                title: match d.status() {
+                title: match status {
                     Some(status) => format!("{}: {} ({status})", d.id, d.title),
                     None => format!("{}: {}", d.id, d.title),
                 },

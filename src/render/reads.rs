@@ -184,6 +184,8 @@ impl<'a> Fingerprints<'a> {
             (5, &site.links.updates_by_team),
             (6, &site.links.supersedes),
             (7, &site.links.superseded_by),
+            (11, &site.links.amends),
+            (12, &site.links.amended_by),
         ];
         for (tag, map) in maps {
             for (&i, v) in map {
@@ -287,11 +289,17 @@ impl<'a> Fingerprints<'a> {
                 &site
                     .documents
                     .iter()
-                    .filter(|d| d.kind == *kind)
-                    .map(entry)
+                    .enumerate()
+                    .filter(|(_, d)| d.kind == *kind)
+                    .map(|(i, d)| entry(site, i, d))
                     .collect::<Vec<_>>(),
             ),
-            Read::Entry(key) => hash_of(&doc(key).map(entry)),
+            Read::Entry(key) => hash_of(
+                &site
+                    .index
+                    .position(*key)
+                    .map(|i| entry(site, i, &site.documents[i])),
+            ),
             Read::Tag(name) => hash_of(&site.links.tags.get(name).map(|docs| {
                 docs.iter()
                     .map(|&i| site.documents[i].key)
@@ -383,21 +391,23 @@ impl<'a> Fingerprints<'a> {
 
 /// What an index shows of one document, to hash: see [`Read::Listed`].
 #[allow(clippy::type_complexity)]
-fn entry(
-    d: &crate::model::Document,
+fn entry<'s>(
+    site: &'s Site,
+    i: usize,
+    d: &'s crate::model::Document,
 ) -> (
     (
         DocId,
-        &String,
-        &String,
-        &String,
+        &'s String,
+        &'s String,
+        &'s String,
         Option<String>,
         Option<chrono::NaiveDate>,
     ),
     (
-        Option<&str>,
-        &Vec<String>,
-        Option<&String>,
+        Option<&'s str>,
+        &'s Vec<String>,
+        Option<&'s String>,
         usize,
         Option<crate::model::Week>,
     ),
@@ -410,7 +420,7 @@ fn entry(
         _ => (d.description.as_ref(), 0, None),
     };
     (
-        (d.key, &d.url, &d.id, &d.title, d.status(), d.date),
+        (d.key, &d.url, &d.id, &d.title, site.status(i), d.date),
         (d.team(), &d.tags, summary, count, week),
         d.source.outline.first_h1().is_some(),
     )

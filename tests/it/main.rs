@@ -1,5 +1,6 @@
 //! Integration tests: run the real `seam` binary on fixture docs repos.
 
+mod adr_import;
 mod build;
 mod check;
 mod commands;

@@ -193,7 +193,7 @@ impl<'a> Views<'a> {
             title: self.title(i),
             url: page_href(&self.base, &d.url, None),
             kind: d.kind,
-            status: d.status(),
+            status: self.site.status(i),
             date: date(d.date),
         }
     }

@@ -276,8 +276,14 @@ pub struct AdrView {
     pub supersedes: Vec<LinkView>,
     /// ADRs that replace it.
     pub superseded_by: Vec<LinkView>,
-    /// Whether it is superseded only because a successor says so.
+    /// Whether it is superseded only because a successor says so (never for imported ADRs).
     pub superseded_inferred: bool,
+    /// ADRs it amends.
+    pub amends: Vec<LinkView>,
+    /// ADRs that amend it.
+    pub amended_by: Vec<LinkView>,
+    /// The format its file was read as: `seam`, `nygard`, `madr-2`, `madr-3`, `madr-4`, `log4brains`.
+    pub format: &'static str,
     /// Comment deadline.
     pub comment_by: Option<String>,
     /// Whether it is still open for comments at the build's date.

@@ -128,26 +128,21 @@ impl Views<'_> {
                 });
             }
             Details::Adr(a) => {
-                let status_class = match &a.status {
+                let effective = site.adr_status(i);
+                let status_class = match &effective {
                     Some(AdrStatus::Known(w)) => w.as_str().to_string(),
                     Some(AdrStatus::Other(_)) => "other".into(),
                     None => "none".into(),
                 };
                 let superseded_by = get(&site.links.superseded_by);
-                let superseded_inferred = !superseded_by.is_empty() && a.superseded_by.is_none();
-                let status = match (&a.status, superseded_inferred) {
-                    (_, true) => Some("superseded".to_string()),
-                    (s, false) => s.as_ref().map(|s| s.label().to_string()),
-                };
+                // An imported file is never edited, so there is nothing to ask of it.
+                let superseded_inferred =
+                    !superseded_by.is_empty() && a.superseded_by.is_none() && !a.imported;
                 view.adr = Some(AdrView {
                     number: a.number,
-                    status_known: !matches!(a.status, Some(AdrStatus::Other(_))),
-                    status_class: if superseded_inferred {
-                        "superseded".into()
-                    } else {
-                        status_class
-                    },
-                    status,
+                    status_known: !matches!(effective, Some(AdrStatus::Other(_))),
+                    status_class,
+                    status: effective.as_ref().map(|s| s.label().to_string()),
                     date: date(a.date),
                     team: a.team.as_ref().map(|t| self.reference(&t.id, Kind::Team)),
                     deciders: a.deciders.clone(),
@@ -161,8 +156,11 @@ impl Views<'_> {
                     supersedes: self.links(&get(&site.links.supersedes)),
                     superseded_by: self.links(&superseded_by),
                     superseded_inferred,
+                    amends: self.links(&get(&site.links.amends)),
+                    amended_by: self.links(&get(&site.links.amended_by)),
+                    format: a.format.as_str(),
                     comment_by: date(a.comment_by),
-                    open_for_comment: a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed))
+                    open_for_comment: effective == Some(AdrStatus::Known(AdrStatusWord::Proposed))
                         && a.comment_by.is_some_and(|c| c >= site.today),
                 });
             }

@@ -113,7 +113,7 @@ impl Views<'_> {
         };
         let docs = || documents.iter().map(|&i| &site.documents[i]);
         ListingOrder {
-            statuses: distinct(docs().filter_map(|d| d.status()).collect()),
+            statuses: distinct(documents.iter().filter_map(|&i| site.status(i)).collect()),
             teams: distinct(
                 docs()
                     .filter(|_| kind != Kind::Team)
@@ -397,7 +397,7 @@ impl Views<'_> {
             .copied()
             .filter(|&i| match &site.documents[i].details {
                 Details::Adr(a) => {
-                    a.status == Some(AdrStatus::Known(AdrStatusWord::Proposed))
+                    site.adr_status(i) == Some(AdrStatus::Known(AdrStatusWord::Proposed))
                         && a.comment_by.is_none_or(|c| c >= site.today)
                 }
                 _ => false,
