@@ -132,8 +132,16 @@ impl Outputs {
             match result {
                 Ok((file, reads)) => {
                     self.failed.remove(&path);
-                    self.forget(&path);
-                    for read in &reads {
+                    // Only the reads it no longer makes, or makes for the first time, change the index.
+                    let before = self
+                        .built
+                        .remove(&path)
+                        .map(|b| b.reads)
+                        .unwrap_or_default();
+                    for read in before.difference(&reads) {
+                        self.unread(read, &path);
+                    }
+                    for read in reads.difference(&before) {
                         self.readers
                             .entry(read.clone())
                             .or_default()
@@ -161,14 +169,19 @@ impl Outputs {
     /// Drops an output and its reads.
     fn forget(&mut self, path: &str) {
         if let Some(built) = self.built.remove(path) {
-            for read in built.reads {
-                if let Some(outputs) = self.readers.get_mut(&read) {
-                    outputs.remove(path);
-                    if outputs.is_empty() {
-                        self.readers.remove(&read);
-                        self.fingerprints.remove(&read);
-                    }
-                }
+            for read in &built.reads {
+                self.unread(read, path);
+            }
+        }
+    }
+
+    /// Notes that `path` no longer reads `read`; a read nothing reads any more is forgotten.
+    fn unread(&mut self, read: &Read, path: &str) {
+        if let Some(outputs) = self.readers.get_mut(read) {
+            outputs.remove(path);
+            if outputs.is_empty() {
+                self.readers.remove(read);
+                self.fingerprints.remove(read);
             }
         }
     }

@@ -612,9 +612,7 @@ impl<'a> Renderer<'a> {
     fn note_digests(&self, views: &Views, range: std::ops::Range<usize>) {
         if let Some(reads) = self.digest_reads.get() {
             for r in reads.get(range).into_iter().flatten() {
-                for read in r.iter() {
-                    views.note(read.clone());
-                }
+                views.note_all(r);
             }
         }
     }

@@ -57,7 +57,8 @@ pub enum Read {
     /// The documents of one kind and everything in their files.
     Kind(Kind),
     /// The documents of one kind as an index lists them: address, id,
-    /// title, status, date, team, tags, summary, counts and week (not their bodies).
+    /// title, status, date, team, tags, summary, counts, week and an ADR's
+    /// comment period (not their bodies).
     Listed(Kind),
     /// One document as an index lists it (one entry of [`Read::Listed`]).
     Entry(DocId),
@@ -108,14 +109,15 @@ impl Read {
     }
 }
 
-/// The reads of one output, noted as it is made.
+/// The reads of one output, noted as it is made (in any order, as often as
+/// they happen; [`ReadSet::take`] sorts them out once).
 #[derive(Debug, Default)]
-pub struct ReadSet(Mutex<BTreeSet<Read>>);
+pub struct ReadSet(Mutex<Vec<Read>>);
 
 impl ReadSet {
     /// Notes one read.
     pub fn note(&self, read: Read) {
-        self.lock().insert(read);
+        self.lock().push(read);
     }
 
     /// Notes every read of another set.
@@ -125,10 +127,10 @@ impl ReadSet {
 
     /// The reads noted so far.
     pub fn take(&self) -> BTreeSet<Read> {
-        std::mem::take(&mut *self.lock())
+        std::mem::take(&mut *self.lock()).into_iter().collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeSet<Read>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Read>> {
         self.0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -411,8 +413,12 @@ fn entry<'s>(
         usize,
         Option<crate::model::Week>,
     ),
-    bool,
+    (bool, Option<chrono::NaiveDate>),
 ) {
+    let comment_by = match &d.details {
+        Details::Adr(a) => a.comment_by,
+        _ => None,
+    };
     let (summary, count, week) = match &d.details {
         Details::Team(t) => (t.mission.as_ref(), t.depends_on.len(), None),
         Details::Alignment(a) => (d.description.as_ref(), a.commitments.len(), None),
@@ -422,7 +428,7 @@ fn entry<'s>(
     (
         (d.key, &d.url, &d.id, &d.title, site.status(i), d.date),
         (d.team(), &d.tags, summary, count, week),
-        d.source.outline.first_h1().is_some(),
+        (d.source.outline.first_h1().is_some(), comment_by),
     )
 }
 

@@ -9,7 +9,7 @@
 mod document;
 mod listings;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::*;
 use crate::link::{Form, Site};
@@ -131,6 +131,13 @@ impl<'a> Views<'a> {
     pub fn note(&self, read: Read) {
         if let Some(reads) = &self.reads {
             reads.note(read);
+        }
+    }
+
+    /// Notes every read of a set, when recording.
+    pub fn note_all(&self, reads: &BTreeSet<Read>) {
+        if let Some(set) = &self.reads {
+            set.extend(reads);
         }
     }
 

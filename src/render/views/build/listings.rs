@@ -373,8 +373,9 @@ impl Views<'_> {
     /// The home page.
     pub fn home(&self, intro: Option<String>) -> HomeView {
         let site = self.site;
+        // Recent and open ADRs are listed by date, status and comment period, not by their text.
         for read in [
-            Read::Kind(Kind::Adr),
+            Read::Listed(Kind::Adr),
             Read::Kind(Kind::Rotation),
             Read::Kind(Kind::Update),
             Read::Fact(Fact::Dependencies),
