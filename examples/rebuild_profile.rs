@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let file = &adrs[(i * 7919) % adrs.len()];
         let text = std::fs::read_to_string(file)?;
         let new = match kind.as_str() {
-            "title" => text.replacen("title: ", &format!("title: Edited {i} "), 1),
+            "title" => text.replacen("title: \"", &format!("title: \"Edited {i} "), 1),
             _ => format!("{text}\nOne more sentence {i}.\n"),
         };
         std::fs::write(file, new)?;

@@ -108,10 +108,7 @@ fn main() {
             ),
             1 => (
                 "title",
-                write(
-                    &file,
-                    &text.replacen("title: ", &format!("title: Edited {n} "), 1),
-                ),
+                write(&file, &retitle(&text, &format!("Edited {n} "))),
             ),
             2 => (
                 "status",

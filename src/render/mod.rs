@@ -414,7 +414,7 @@ pub struct Renderer<'a> {
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
     digest_pages: std::sync::OnceLock<Vec<std::sync::Arc<digest::DigestPage>>>,
     /// Each kind's index order, worked out once for all its pages.
-    listing_orders: std::sync::OnceLock<BTreeMap<Kind, (ListingOrder, BTreeSet<Read>)>>,
+    listing_orders: BTreeMap<Kind, std::sync::OnceLock<(ListingOrder, BTreeSet<Read>)>>,
     /// Every problem, grouped, once for all health pages.
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
@@ -448,7 +448,10 @@ impl<'a> Renderer<'a> {
             digest_pages: std::sync::OnceLock::new(),
             digest_reads: std::sync::OnceLock::new(),
             prior_digests: Default::default(),
-            listing_orders: std::sync::OnceLock::new(),
+            listing_orders: Kind::ALL
+                .iter()
+                .map(|&k| (k, std::sync::OnceLock::new()))
+                .collect(),
             health: std::sync::OnceLock::new(),
             record: false,
             sample: false,
@@ -534,13 +537,9 @@ impl<'a> Renderer<'a> {
 
     /// A kind's index order, noting in `views` what deciding it read.
     fn listing_order(&self, kind: Kind, views: &Views) -> &ListingOrder {
-        let orders = self.listing_orders.get_or_init(|| {
-            Kind::ALL
-                .par_iter()
-                .map(|&k| (k, self.shared(|v| v.listing_order(k))))
-                .collect()
-        });
-        let (order, reads) = &orders[&kind];
+        // Each kind's order is worked out when a first page needs it.
+        let (order, reads) =
+            self.listing_orders[&kind].get_or_init(|| self.shared(|v| v.listing_order(kind)));
         for r in reads {
             views.note(r.clone());
         }
