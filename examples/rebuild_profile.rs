@@ -21,6 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = Options {
         root: root.clone(),
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 20),
+        // As `seam serve` builds: links under the local server's address.
+        base_url: Some("http://127.0.0.1:1111/".into()),
         ..Options::default()
     };
     let started = Instant::now();

@@ -79,11 +79,11 @@ pub struct Rebuilt {
 /// Every output of the current build, with what each read.
 #[derive(Default)]
 struct Outputs {
-    built: HashMap<String, Built>,
+    built: fnv::FnvHashMap<String, Built>,
     /// Read → the outputs that read it.
-    readers: HashMap<Read, HashSet<String>>,
+    readers: fnv::FnvHashMap<Read, fnv::FnvHashSet<String>>,
     /// Read → its fingerprint in the current site.
-    fingerprints: HashMap<Read, u64>,
+    fingerprints: fnv::FnvHashMap<Read, u64>,
     /// Outputs that failed to render last time.
     failed: BTreeSet<String>,
     /// What linking said about each document in the current site, and its
@@ -94,11 +94,39 @@ struct Outputs {
 impl Outputs {
     /// Reads whose fingerprint in the current site differs from the last
     /// build's; remembers the new ones. With `touched` (see
-    /// [`Read::may_have_changed`]), only reads that may have changed are looked at.
-    fn changed_reads(&mut self, now: &Fingerprints, touched: Option<&Touched>) -> Vec<Read> {
+    /// [`Read::may_have_changed`]), only reads that may have changed are
+    /// looked at, and a kind's listing and order only when one of its
+    /// entries changed (or is not tracked).
+    fn changed_reads(&mut self, now: &Fingerprints, touched: Option<&mut Touched>) -> Vec<Read> {
+        let Some(touched) = touched else {
+            return self.refingerprint(now, |_| true);
+        };
+        let mut stale = self.refingerprint(now, |r| !r.is_listing() && r.may_have_changed(touched));
+        let changed: HashSet<&Read> = stale.iter().collect();
+        let entries = touched
+            .documents
+            .iter()
+            .filter(|key| {
+                let entry = Read::Entry(**key);
+                changed.contains(&entry) || !self.fingerprints.contains_key(&entry)
+            })
+            .filter_map(|key| now.kind_of(*key))
+            .collect();
+        touched.entries = Some(entries);
+        let listings = self.refingerprint(now, |r| r.is_listing() && r.may_have_changed(touched));
+        stale.extend(listings);
+        stale
+    }
+
+    /// Fingerprints again the reads `which` picks; returns those that changed.
+    fn refingerprint(
+        &mut self,
+        now: &Fingerprints,
+        which: impl Fn(&Read) -> bool + Sync,
+    ) -> Vec<Read> {
         self.fingerprints
             .par_iter_mut()
-            .filter(|(read, _)| touched.is_none_or(|t| read.may_have_changed(t)))
+            .filter(|(read, _)| which(read))
             .filter_map(|(read, fp)| {
                 let fresh = now.of(read);
                 (fresh != *fp).then(|| {
@@ -485,7 +513,7 @@ impl Workspace {
         // template changed, that failed last time, the theme's files when it
         // changed, and everything when the settings changed.
         let jobs = render::plan(&self.site);
-        let planned: HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+        let planned: fnv::FnvHashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
         let mut removed: Vec<String> = self
             .outputs
             .built
@@ -520,12 +548,17 @@ impl Workspace {
                 .filter_map(|k| self.site.index.position(*k))
                 .map(|i| self.site.documents[i].kind)
                 .collect();
-            Touched { documents, kinds }
+            Touched {
+                documents,
+                kinds,
+                entries: None,
+            }
         });
-        let stale = self.outputs.changed_reads(&now, touched.as_ref());
+        let mut touched = touched;
+        let stale = self.outputs.changed_reads(&now, touched.as_mut());
         self.outputs.hashed = [now.links().clone(), now.problems().clone()];
         let outputs = &self.outputs;
-        let mut again: HashSet<&str> = HashSet::new();
+        let mut again: fnv::FnvHashSet<&str> = Default::default();
         for read in &stale {
             if let Some(readers) = outputs.readers.get(read) {
                 again.extend(readers.iter().map(String::as_str));
@@ -577,9 +610,11 @@ impl Workspace {
 
         // A last good page goes when its page is made again, or its file is gone.
         let outputs = &self.outputs.built;
-        let files: HashSet<String> = self.files.keys().map(|rel| file_of(rel)).collect();
-        self.last_good
-            .retain(|path, lg| !outputs.contains_key(path) && files.contains(&lg.file));
+        if !self.last_good.is_empty() {
+            let files: HashSet<String> = self.files.keys().map(|rel| file_of(rel)).collect();
+            self.last_good
+                .retain(|path, lg| !outputs.contains_key(path) && files.contains(&lg.file));
+        }
 
         let mut report = Rebuilt {
             reread,

@@ -395,11 +395,27 @@ pub const PRODUCERS: &[Producer] = &[
 /// Where two outputs would have one path (two documents with one id), the
 /// first planned keeps it, so the same inputs always give the same site.
 pub fn plan(site: &Site) -> Vec<Job> {
-    let mut seen = std::collections::HashSet::new();
+    use std::hash::{Hash, Hasher};
+    // Paths are remembered by hash; two paths with one hash are told apart by looking.
+    let mut seen: fnv::FnvHashMap<u64, usize> = Default::default();
     let mut jobs: Vec<Job> = Vec::new();
     for producer in PRODUCERS {
-        let planned = (producer.plan)(site, &jobs);
-        jobs.extend(planned.into_iter().filter(|j| seen.insert(j.path.clone())));
+        for j in (producer.plan)(site, &jobs) {
+            let mut h = fnv::FnvHasher::default();
+            j.path.hash(&mut h);
+            let fresh = match seen.entry(h.finish()) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(jobs.len());
+                    true
+                }
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    jobs[*o.get()].path != j.path && jobs.iter().all(|k| k.path != j.path)
+                }
+            };
+            if fresh {
+                jobs.push(j);
+            }
+        }
     }
     jobs
 }

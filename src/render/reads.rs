@@ -9,7 +9,7 @@
 //! Reads name documents by [`DocId`], never by their position in one build,
 //! so a read set stays meaningful when files are added, removed or renamed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
@@ -80,6 +80,9 @@ pub struct Touched {
     pub documents: fnv::FnvHashSet<DocId>,
     /// Their kinds.
     pub kinds: BTreeSet<Kind>,
+    /// The kinds of those whose index entry changed, once known: a kind's
+    /// listing and order read only its entries (and an update's, its team's title).
+    pub entries: Option<BTreeSet<Kind>>,
 }
 
 impl Read {
@@ -92,6 +95,7 @@ impl Read {
     /// of them (an update's title names its team); every site-wide read may
     /// have changed.
     pub fn may_have_changed(&self, touched: &Touched) -> bool {
+        // (see `Touched::entries` for the listings)
         match self {
             Read::Document(key)
             | Read::Title(key)
@@ -99,13 +103,23 @@ impl Read {
             | Read::Links(key)
             | Read::Problems(key) => touched.documents.contains(key),
             Read::Name(..) => false,
-            Read::Kind(kind) | Read::Listed(kind) => touched.kinds.contains(kind),
+            Read::Kind(kind) => touched.kinds.contains(kind),
+            Read::Listed(kind) => touched
+                .entries
+                .as_ref()
+                .unwrap_or(&touched.kinds)
+                .contains(kind),
             Read::Order(kind) => {
-                touched.kinds.contains(kind)
-                    || (*kind == Kind::Update && touched.kinds.contains(&Kind::Team))
+                let kinds = touched.entries.as_ref().unwrap_or(&touched.kinds);
+                kinds.contains(kind) || (*kind == Kind::Update && kinds.contains(&Kind::Team))
             }
             Read::Tag(_) | Read::Digest(_) | Read::Fact(_) => true,
         }
+    }
+
+    /// Whether this is a kind's listing or order, which [`Touched::entries`] narrows.
+    pub fn is_listing(&self) -> bool {
+        matches!(self, Read::Listed(_) | Read::Order(_))
     }
 }
 
@@ -221,14 +235,29 @@ impl<'a> Fingerprints<'a> {
                 add(i, &|h| (10u8, &members).hash(h));
             }
         }
-        let mut by_file: HashMap<&std::path::Path, fnv::FnvHasher> = HashMap::new();
+        // Problems are sorted by file, so each file's document is looked up once per run of them.
+        let mut by_document: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
+        let mut run: Option<(&std::path::Path, Option<DocId>)> = None;
         for p in &site.diagnostics {
-            p.hash(by_file.entry(p.span.file.as_path()).or_default());
+            let file = p.span.file.as_path();
+            let key = match run {
+                Some((f, key)) if f == file => key,
+                _ => {
+                    let key = site
+                        .index
+                        .by_file(&crate::diagnostic::display_path(file))
+                        .map(|i| site.documents[i].key);
+                    run = Some((file, key));
+                    key
+                }
+            };
+            if let Some(key) = key {
+                p.hash(by_document.entry(key).or_default());
+            }
         }
-        let problems = site
-            .documents
-            .iter()
-            .filter_map(|d| Some((d.key, by_file.get(d.file())?.finish())))
+        let problems = by_document
+            .into_iter()
+            .map(|(k, h)| (k, h.finish()))
             .collect();
         Fingerprints {
             site,
@@ -243,6 +272,14 @@ impl<'a> Fingerprints<'a> {
     /// to learn whose [`Read::Links`] (and so whose title's status) changed.
     pub fn links(&self) -> &fnv::FnvHashMap<DocId, u64> {
         &self.links
+    }
+
+    /// The kind of the document with this identity, if the site has it.
+    pub fn kind_of(&self, key: DocId) -> Option<Kind> {
+        self.site
+            .index
+            .position(key)
+            .map(|i| self.site.documents[i].kind)
     }
 
     /// Each document's problems, hashed: compare two builds' to learn whose changed.
