@@ -145,17 +145,25 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
     let file = doc.file();
     let headings = section_headings(doc);
     let (required, recommended) = sections_of(doc, config);
+    // An existing collection was written to its own template: until
+    // `seam.toml` says which sections its folder keeps, a missing one only warns.
+    let gentle = matches!(&doc.details, Details::Adr(a) if a.imported)
+        && !config.imported_sections_are_set(&doc.source.rel);
     for section in required {
         if !has_heading(&headings, &section) {
             let name = section_name(&section);
-            out.push(
-                Diagnostic::error(
-                    codes::MISSING_SECTION,
-                    Span::file_start(file),
-                    format!("this {} has no `## {name}` section", doc.kind),
-                )
-                .with_hint(section_hint(&section)),
-            );
+            let message = format!("this {} has no `## {name}` section", doc.kind);
+            let found = if gentle {
+                Diagnostic::warning(codes::MISSING_SECTION, Span::file_start(file), message)
+                    .with_hint(format!(
+                        "{}, or set `required_sections` in this folder's `[kinds.adr]` entry to the sections your ADRs keep",
+                        section_hint(&section)
+                    ))
+            } else {
+                Diagnostic::error(codes::MISSING_SECTION, Span::file_start(file), message)
+                    .with_hint(section_hint(&section))
+            };
+            out.push(found);
         }
     }
     for section in recommended {

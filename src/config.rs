@@ -344,6 +344,21 @@ impl Config {
             })
     }
 
+    /// Whether `seam.toml` lists the required sections of the imported ADR
+    /// folder holding `rel` (in its folder entry or in `[kinds.adr]`). Only
+    /// then is a missing one an error; the format's defaults only warn.
+    pub fn imported_sections_are_set(&self, rel: &str) -> bool {
+        let kind = self.kinds.get(Kind::Adr.as_str());
+        let folder = self.adr_folder(rel).and_then(|f| {
+            kind?.dirs.as_ref()?.iter().find_map(|d| match d {
+                DirEntry::Folder(c) if c.dir.trim_matches('/') == f.dir => Some(c),
+                _ => None,
+            })
+        });
+        folder.is_some_and(|f| f.required_sections.is_some())
+            || kind.is_some_and(|k| k.required_sections.is_some())
+    }
+
     /// The required and recommended sections of an imported ADR at `rel`
     /// written in `format`: the folder's own lists, else the kind's, else
     /// the format's.

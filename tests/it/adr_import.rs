@@ -1099,3 +1099,42 @@ fn example_adr_0005_shows_one_effective_status_everywhere() {
     assert_eq!(r["status_own"], "accepted");
     assert_eq!(r["superseded_by"], serde_json::json!(["ADR-0015"]));
 }
+
+#[test]
+fn a_missing_section_in_an_imported_folder_warns_until_seam_toml_lists_the_sections() {
+    // An adr-tools ADR written without its Consequences section.
+    let tmp = copy_fixture(&import_fixture("nygard"));
+    let adr = tmp.path().join("doc/adr/0005-log-in-json.md");
+    let text = std::fs::read_to_string(&adr).unwrap();
+    let cut = text.find("## Consequences").expect("the fixture has the section");
+    std::fs::write(&adr, &text[..cut]).unwrap();
+    let missing = |found: &[Problem]| -> Vec<(String, String)> {
+        found
+            .iter()
+            .filter(|(_, c, _, _)| c == "missing-section")
+            .map(|(s, _, f, _)| (s.clone(), f.clone()))
+            .collect()
+    };
+    let (code, found) = problems(tmp.path());
+    assert_eq!(
+        missing(&found),
+        vec![("warning".to_string(), "doc/adr/0005-log-in-json.md".to_string())],
+        "{found:?}"
+    );
+    assert_eq!(code, Some(0), "a warning does not fail the check");
+
+    // Once the folder says which sections it keeps, a missing one is an error.
+    let toml = tmp.path().join("seam.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap().replace(
+        "{ dir = \"adr\", format = \"nygard\" }",
+        "{ dir = \"adr\", format = \"nygard\", required_sections = [\"Context\", \"Decision\", \"Consequences\"] }",
+    );
+    std::fs::write(&toml, settings).unwrap();
+    let (code, found) = problems(tmp.path());
+    assert_eq!(
+        missing(&found),
+        vec![("error".to_string(), "doc/adr/0005-log-in-json.md".to_string())],
+        "{found:?}"
+    );
+    assert_eq!(code, Some(1));
+}
