@@ -204,6 +204,14 @@ fn serve(
     let site = workspace.site();
     print_problems(&site.diagnostics, Format::Human);
     let mut problems = Problems::new(&site.diagnostics);
+    // Watching starts before the first page is served, so no edit made
+    // after a page has loaded goes unseen.
+    let (content_dir, output_dir) = (
+        site.config.content_dir.clone(),
+        site.config.output_dir.clone(),
+    );
+    let mut watcher = serve::watch::Watcher::new(&opts.root, &content_dir, &output_dir)
+        .context("cannot watch the docs repo for edits")?;
     let live = std::sync::Arc::new(Live::new(Snapshot::of(
         &workspace,
         &problems.overlay(Vec::new()),
@@ -224,12 +232,6 @@ fn serve(
     if open {
         open_browser(&url);
     }
-    let (content_dir, output_dir) = (
-        site.config.content_dir.clone(),
-        site.config.output_dir.clone(),
-    );
-    let mut watcher = serve::watch::Watcher::new(&opts.root, &content_dir, &output_dir)
-        .context("cannot watch the docs repo for edits")?;
     let canonical_root = opts
         .root
         .canonicalize()
