@@ -4,8 +4,10 @@
 //! document and problems, the linked site, the compiled templates, and each
 //! output's bytes with what it read ([`Read`]). Given the paths an edit
 //! touched, [`Workspace::rebuild`] re-reads only those files, links and
-//! checks the whole site again through the same [`site::link_model`] a full
-//! build uses, and renders again only the outputs whose reads changed, whose
+//! checks through the same [`site::link_model_reusing`] a full build uses
+//! (when every document kept its id, kind and place, only the re-read ones'
+//! references are resolved and their own rules checked again, see
+//! [`site::Unchanged`]), and renders again only the outputs whose reads changed, whose
 //! template (or a template it includes) changed, or that are new. Every other
 //! output keeps its bytes, which are the bytes a full build would make: the
 //! tests below replay random edits and compare with full builds byte for byte.
