@@ -779,6 +779,36 @@ mod tests {
     }
 
     /// Every output of a full build of `root`, by path.
+    /// Asserts that the workspace's outputs are, byte for byte, a full
+    /// build's of the same files (and the rebuild had no errors); returns how many there are.
+    fn assert_equals_full_build(
+        workspace: &Workspace,
+        report: &Rebuilt,
+        root: &Path,
+        context: &str,
+    ) -> usize {
+        assert!(report.errors.is_empty(), "{context}: {:?}", report.errors);
+        let rebuilt: BTreeMap<String, Vec<u8>> = workspace
+            .outputs()
+            .map(|(p, b)| (p.to_string(), b.to_vec()))
+            .collect();
+        let full = full_build(root);
+        let text = |b: Option<&Vec<u8>>| {
+            b.map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_else(|| "(missing)".into())
+        };
+        let paths: BTreeSet<&String> = rebuilt.keys().chain(full.keys()).collect();
+        for path in paths {
+            assert!(
+                rebuilt.get(path) == full.get(path),
+                "{context}: {path} differs from a full build\n--- rebuilt:\n{}\n--- full:\n{}",
+                text(rebuilt.get(path)),
+                text(full.get(path)),
+            );
+        }
+        full.len()
+    }
+
     fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         let (site, _) = site::assemble(&options(root), &|_| {}).unwrap();
         site::render(&site)
@@ -856,28 +886,14 @@ mod tests {
                 }
                 let touched = sync(root, &before, &files);
                 let report = workspace.rebuild(&touched).unwrap();
-                assert!(report.errors.is_empty(), "{:?}", report.errors);
-                let rebuilt: BTreeMap<String, Vec<u8>> = workspace
-                    .outputs()
-                    .map(|(p, b)| (p.to_string(), b.to_vec()))
-                    .collect();
-                let full = full_build(root);
-                let paths: BTreeSet<&String> = rebuilt.keys().chain(full.keys()).collect();
-                for path in paths {
-                    assert!(
-                        rebuilt.get(path) == full.get(path),
-                        "sequence {sequence}, step {step} ({done:?}): {path} differs from a full build\n--- rebuilt:\n{}\n--- full:\n{}",
-                        rebuilt
-                            .get(path)
-                            .map(|b| String::from_utf8_lossy(b).into_owned())
-                            .unwrap_or_else(|| "(missing)".into()),
-                        full.get(path)
-                            .map(|b| String::from_utf8_lossy(b).into_owned())
-                            .unwrap_or_else(|| "(missing)".into()),
-                    );
-                }
+                let outputs = assert_equals_full_build(
+                    &workspace,
+                    &report,
+                    root,
+                    &format!("sequence {sequence}, step {step} ({done:?})"),
+                );
                 remade += report.changed.len() + report.unchanged;
-                total += full.len();
+                total += outputs;
             }
         }
         eprintln!("60 rebuilds made {remade} of {total} outputs again");
@@ -934,23 +950,7 @@ mod tests {
             };
             let touched = sync(root, &before, &files);
             let report = workspace.rebuild(&touched).unwrap();
-            assert!(report.errors.is_empty(), "{:?}", report.errors);
-            let rebuilt: BTreeMap<String, Vec<u8>> = workspace
-                .outputs()
-                .map(|(p, b)| (p.to_string(), b.to_vec()))
-                .collect();
-            let full = full_build(root);
-            assert_eq!(
-                rebuilt.keys().collect::<Vec<_>>(),
-                full.keys().collect::<Vec<_>>(),
-                "step {step}"
-            );
-            for (p, bytes) in &full {
-                assert!(
-                    rebuilt[p] == *bytes,
-                    "step {step}: {p} differs from a full build"
-                );
-            }
+            assert_equals_full_build(&workspace, &report, root, &format!("step {step}"));
         }
         let pages: Vec<String> = workspace.outputs().map(|(p, _)| p.to_string()).collect();
         assert!(

@@ -153,9 +153,25 @@ fn resolve_link(
                 }
             }
         }
-        None => dest_url.to_string(),
+        None => file_href(doc, base, dest_url).unwrap_or_else(|| dest_url.to_string()),
     };
     LinkTarget::Page { href, title: None }
+}
+
+/// Where a relative link to a file beside the document (an image, a PDF)
+/// points once the page is at its own address: the file keeps its place in
+/// the content folder, so the link is made from `base`. `None` for an
+/// absolute URL, an anchor, or a path that climbs out of the content folder.
+fn file_href(doc: &Document, base: &str, dest: &str) -> Option<String> {
+    let scheme = dest
+        .find([':', '/', '?', '#'])
+        .is_some_and(|i| dest.as_bytes()[i] == b':');
+    if dest.is_empty() || scheme || dest.starts_with(['/', '#', '?']) {
+        return None;
+    }
+    let (path, rest) = dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()));
+    let resolved = crate::load::resolve_relative(&doc.source.rel, path)?;
+    (!resolved.is_empty()).then(|| format!("{base}{resolved}{rest}"))
 }
 
 /// Renders `fragment` of a document's body, or the whole body when `None`.
@@ -292,6 +308,20 @@ fn render_markdown(
                         links.push((true, !has_pothole));
                     }
                 }
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = file_href(doc, base, &dest_url).map_or(dest_url, CowStr::from);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Html(h) | Event::InlineHtml(h) if !site.config.unsafe_html => {
                 events.push(Event::Text(h));
@@ -626,6 +656,30 @@ mod tests {
             text,
             "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n\n9. nine\n10. ten\n    - under ten\n"
         );
+    }
+
+    #[test]
+    fn files_beside_a_document_are_linked_where_they_are_copied() {
+        let site = test_site(
+            &[(
+                "adrs/0007-use-x.md",
+                "---\ntitle: Use X\nstatus: accepted\ndate: 2026-11-01\n---\n\n![flow](img/flow.png \"Flow\") and [the PDF](../files/x.pdf#page=2), [web](https://example.com/a.png), [top](/about/), [here](#context), ![far](../../out.png)\n",
+            )],
+            "2026-11-20",
+        );
+        let doc = &site.documents[0];
+        let html = render_markdown(doc, &site, None, "/base/", None);
+        // The page is at /base/adrs/adr-0007/, the files stay at their content paths.
+        assert!(html.contains("src=\"/base/adrs/img/flow.png\""), "{html}");
+        assert!(html.contains("href=\"/base/files/x.pdf#page=2\""), "{html}");
+        assert!(
+            html.contains("href=\"https://example.com/a.png\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/about/\""), "{html}");
+        assert!(html.contains("href=\"#context\""), "{html}");
+        // Out of the content folder: left as written.
+        assert!(html.contains("src=\"../../out.png\""), "{html}");
     }
 
     #[test]

@@ -97,39 +97,10 @@ fn assert_adrs(root: &Path, expected: &[Expected]) {
     );
 }
 
-/// One problem: severity, code, file, line.
-type Problem = (String, String, String, u64);
-
-/// Every problem `seam check --format json` reports, and the exit code.
-fn problems(root: &Path) -> (Option<i32>, Vec<Problem>) {
-    let o = run(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let found = stdout(&o)
-        .lines()
-        .filter(|l| l.starts_with('{'))
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).unwrap();
-            let text = |k: &str| v[k].as_str().unwrap().to_string();
-            (
-                text("severity"),
-                text("code"),
-                text("file"),
-                v["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    (o.status.code(), found)
-}
-
 /// An imported folder checks without errors and without the warnings that
 /// would only be noise for a team adopting Seam.
 fn assert_checks_quietly(root: &Path, allowed: &[&str]) {
-    let (code, found) = problems(root);
+    let (code, found) = check_problems(root);
     let noisy: Vec<_> = found
         .iter()
         .filter(|(_, c, _, _)| !allowed.contains(&c.as_str()))
@@ -973,7 +944,7 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
             ),
         ],
     );
-    let (code, found) = problems(&root);
+    let (code, found) = check_problems(&root);
     assert_eq!(code, Some(0), "{found:?}");
     let found: Vec<(&str, &str, u64)> = found
         .iter()
@@ -1029,7 +1000,7 @@ fn native_adr_folders_keep_their_rules() {
     .unwrap();
     let (rows, _) = list(tmp.path());
     assert_eq!(rows["ADR-0001"].status, None);
-    let (_, found) = problems(tmp.path());
+    let (_, found) = check_problems(tmp.path());
     assert!(
         found
             .iter()
@@ -1106,7 +1077,9 @@ fn a_missing_section_in_an_imported_folder_warns_until_seam_toml_lists_the_secti
     let tmp = copy_fixture(&import_fixture("nygard"));
     let adr = tmp.path().join("doc/adr/0005-log-in-json.md");
     let text = std::fs::read_to_string(&adr).unwrap();
-    let cut = text.find("## Consequences").expect("the fixture has the section");
+    let cut = text
+        .find("## Consequences")
+        .expect("the fixture has the section");
     std::fs::write(&adr, &text[..cut]).unwrap();
     let missing = |found: &[Problem]| -> Vec<(String, String)> {
         found
@@ -1115,10 +1088,13 @@ fn a_missing_section_in_an_imported_folder_warns_until_seam_toml_lists_the_secti
             .map(|(s, _, f, _)| (s.clone(), f.clone()))
             .collect()
     };
-    let (code, found) = problems(tmp.path());
+    let (code, found) = check_problems(tmp.path());
     assert_eq!(
         missing(&found),
-        vec![("warning".to_string(), "doc/adr/0005-log-in-json.md".to_string())],
+        vec![(
+            "warning".to_string(),
+            "doc/adr/0005-log-in-json.md".to_string()
+        )],
         "{found:?}"
     );
     assert_eq!(code, Some(0), "a warning does not fail the check");
@@ -1130,10 +1106,13 @@ fn a_missing_section_in_an_imported_folder_warns_until_seam_toml_lists_the_secti
         "{ dir = \"adr\", format = \"nygard\", required_sections = [\"Context\", \"Decision\", \"Consequences\"] }",
     );
     std::fs::write(&toml, settings).unwrap();
-    let (code, found) = problems(tmp.path());
+    let (code, found) = check_problems(tmp.path());
     assert_eq!(
         missing(&found),
-        vec![("error".to_string(), "doc/adr/0005-log-in-json.md".to_string())],
+        vec![(
+            "error".to_string(),
+            "doc/adr/0005-log-in-json.md".to_string()
+        )],
         "{found:?}"
     );
     assert_eq!(code, Some(1));

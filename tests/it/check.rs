@@ -4,30 +4,9 @@ use std::collections::BTreeSet;
 
 use crate::*;
 
-/// A problem as the tests compare it: severity, code, file, line.
-type Problem = (String, String, String, u64);
-
 fn problems(root: &std::path::Path) -> (Option<i32>, BTreeSet<Problem>) {
-    let o = run(&[
-        "check",
-        "--root",
-        root.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let set = stdout(&o)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("one JSON object per line");
-            (
-                v["severity"].as_str().unwrap().to_string(),
-                v["code"].as_str().unwrap().to_string(),
-                v["file"].as_str().unwrap().to_string(),
-                v["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    (o.status.code(), set)
+    let (code, found) = check_problems(root);
+    (code, found.into_iter().collect())
 }
 
 fn expected(root: &std::path::Path) -> BTreeSet<Problem> {

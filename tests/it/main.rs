@@ -80,3 +80,31 @@ pub fn main_of(html: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A problem as the tests compare it: severity, code, file, line.
+pub type Problem = (String, String, String, u64);
+
+/// Every problem `seam check --format json` reports on `root`, in its order, and the exit code.
+pub fn check_problems(root: &Path) -> (Option<i32>, Vec<Problem>) {
+    let o = run(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let found = stdout(&o)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("one JSON object per line");
+            let text = |k: &str| v[k].as_str().unwrap().to_string();
+            (
+                text("severity"),
+                text("code"),
+                text("file"),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (o.status.code(), found)
+}
