@@ -1117,3 +1117,31 @@ fn a_missing_section_in_an_imported_folder_warns_until_seam_toml_lists_the_secti
     );
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn the_readme_of_an_adr_folder_introduces_the_index_also_when_it_is_the_content_folder() {
+    // adr-tools' own layout read with the ADR folder as the content folder.
+    for (content_dir, dirs) in [("doc", "\"adr\""), ("doc/adr", "\".\"")] {
+        let tmp = copy_fixture(&import_fixture("nygard"));
+        std::fs::write(
+            tmp.path().join("seam.toml"),
+            format!("today = \"2026-11-20\"\ncontent_dir = \"{content_dir}\"\n[kinds.adr]\nformat = \"nygard\"\ndirs = [{dirs}]\n"),
+        )
+        .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "build",
+            "--root",
+            tmp.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let html = std::fs::read_to_string(out.path().join("adrs/index.html")).unwrap();
+        assert!(
+            main_of(&html).contains("Written with"),
+            "{content_dir}: the README is the introduction\n{html}"
+        );
+        assert_eq!(index_rows(&html).len(), 10, "{content_dir}");
+    }
+}

@@ -139,22 +139,30 @@ impl Views<'_> {
             .iter()
             .map(|&i| self.listing_item(kind, i))
             .collect();
+        // The first (by path) `README.md` or `index.md` at the top of an ADR
+        // folder, also when the folder is the content folder itself (`.`).
+        // One may be added or removed with any page, so the index reads them all.
         let intro = (kind == Kind::Adr && page == 1)
             .then(|| {
-                site.documents.iter().find(|d| {
-                    let dirs = site.config.dirs_for(Kind::Adr);
-                    dirs.iter().any(|dir| {
-                        d.source.rel == format!("{dir}/README.md")
-                            || d.source.rel == format!("{dir}/index.md")
+                self.note(Read::Kind(Kind::Page));
+                site.config
+                    .dirs_for(Kind::Adr)
+                    .iter()
+                    .flat_map(|dir| {
+                        let folder = match dir.as_str() {
+                            "" | "." => String::new(),
+                            d => format!("{d}/"),
+                        };
+                        ["README.md", "index.md"]
+                            .map(|name| site.index.by_path(&format!("{folder}{name}")))
                     })
-                })
+                    .flatten()
+                    .min()
             })
             .flatten()
-            .map(|d| {
-                if let Some(i) = site.index.position(d.key) {
-                    self.note_body(i);
-                }
-                render_body(d, site, highlighter)
+            .map(|i| {
+                self.note_body(i);
+                render_body(&site.documents[i], site, highlighter)
             });
         ListingView {
             kind,
