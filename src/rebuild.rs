@@ -514,7 +514,11 @@ impl Workspace {
         // Make again: outputs that are new, whose reads changed, whose
         // template changed, that failed last time, the theme's files when it
         // changed, and everything when the settings changed.
-        let jobs = render::plan(&self.site);
+        // The plan and what linking says of each document are worked out side by side.
+        let (jobs, now) = rayon::join(
+            || render::plan(&self.site),
+            || Fingerprints::new(&self.site),
+        );
         let planned: fnv::FnvHashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
         let mut removed: Vec<String> = self
             .outputs
@@ -526,7 +530,7 @@ impl Workspace {
         for path in &removed {
             self.outputs.forget(path);
         }
-        let now = Fingerprints::new(&self.site).with_plan(&jobs);
+        let now = now.with_plan(&jobs);
         // When every document kept its place, only the reads of documents
         // read again or whose links changed, and site-wide ones, can differ.
         let touched = kept_places.map(|reread| {
