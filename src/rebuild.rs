@@ -782,7 +782,6 @@ mod tests {
         }
     }
 
-    /// Every output of a full build of `root`, by path.
     /// Asserts that the workspace's outputs are, byte for byte, a full
     /// build's of the same files (and the rebuild had no errors); returns how many there are.
     fn assert_equals_full_build(
@@ -813,6 +812,7 @@ mod tests {
         full.len()
     }
 
+    /// Every output of a full build of `root`, by path.
     fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         let (site, _) = site::assemble(&options(root), &|_| {}).unwrap();
         site::render(&site)
@@ -961,6 +961,37 @@ mod tests {
             pages.contains(&"adrs/adr-0002/index.html".to_string()),
             "{pages:?}"
         );
+    }
+
+    #[test]
+    fn a_retitled_document_moves_between_index_pages_as_in_a_full_build() {
+        // More teams than one index page holds: retitling one moves it from
+        // the first page to the second, which read nothing of that team
+        // before; only the index order says that page changed.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let team = |title: &str| format!("---\nname: {title}\n---\n\nWhat we do.\n");
+        let mut files = BTreeMap::new();
+        for n in 0..crate::render::views::PAGE_SIZE + 5 {
+            files.insert(
+                format!("content/teams/t{n:04}.md"),
+                team(&format!("Team {n:04}")),
+            );
+        }
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let before = files.clone();
+        files.insert("content/teams/t0003.md".into(), team("Zulu team"));
+        let touched = sync(root, &before, &files);
+        let report = workspace.rebuild(&touched).unwrap();
+        assert!(
+            report
+                .changed
+                .contains(&"teams/page/2/index.html".to_string()),
+            "{:?}",
+            report.changed
+        );
+        assert_equals_full_build(&workspace, &report, root, "retitled t0003");
     }
 
     #[test]
