@@ -206,7 +206,7 @@ fn serve(
     let mut problems = Problems::new(&site.diagnostics);
     // Watching starts before the first page is served, so no edit made
     // after a page has loaded goes unseen.
-    let (content_dir, output_dir) = (
+    let (mut content_dir, mut output_dir) = (
         site.config.content_dir.clone(),
         site.config.output_dir.clone(),
     );
@@ -251,6 +251,18 @@ fn serve(
             .collect();
         let (events, errors) = match workspace.rebuild(&batch.paths) {
             Ok(report) => {
+                // `seam.toml` may have moved the content or output folder.
+                let config = &workspace.site().config;
+                if config.content_dir != content_dir || config.output_dir != output_dir {
+                    content_dir = config.content_dir.clone();
+                    output_dir = config.output_dir.clone();
+                    if let Err(e) = watcher.follow(&content_dir, &output_dir) {
+                        eprintln!(
+                            "error: cannot watch {}: {e}; restart seam serve to see its edits",
+                            content_dir.display()
+                        );
+                    }
+                }
                 let changes = problems.update(&workspace.site().diagnostics, &edited);
                 print_problems(&changes.new, Format::Human);
                 for d in &changes.fixed {

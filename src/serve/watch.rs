@@ -64,6 +64,22 @@ impl Watcher {
         Ok(watcher)
     }
 
+    /// Follows `seam.toml` to a new content or output folder: the new
+    /// content folder is watched, the old one no longer, and events go on
+    /// arriving on the same channel.
+    pub fn follow(&mut self, content_dir: &Path, output_dir: &Path) -> notify::Result<()> {
+        let content = self.root.join(content_dir);
+        self.output = self.root.join(output_dir);
+        if content != self.content {
+            let old = std::mem::replace(&mut self.content, content.clone());
+            if self.watched.remove(&old) {
+                let _ = self.inner.unwatch(&old);
+            }
+            self.add(&content)?;
+        }
+        Ok(())
+    }
+
     /// Watches `dir` recursively, once.
     fn add(&mut self, dir: &Path) -> notify::Result<()> {
         if dir.is_dir() && !self.watched.contains(dir) && dir != self.root {

@@ -438,3 +438,40 @@ fn a_taken_port_is_said_before_building_with_a_free_one_to_try() {
     assert!(err.contains("try `--port "), "{err}");
     assert!(!err.contains("warning["), "nothing is built first: {err}");
 }
+
+#[test]
+fn serve_follows_seam_toml_to_a_new_content_folder() {
+    let tmp = copy_fixture(&fixture("small"));
+    let root = tmp.path();
+    let server = start(root);
+    let mut events = server.events();
+
+    // The docs move to `docs/`, and seam.toml says so.
+    let moved = root.join("docs");
+    copy_dir(&root.join("content"), &moved);
+    let toml = root.join("seam.toml");
+    let settings = std::fs::read_to_string(&toml).unwrap();
+    write(&toml, &format!("content_dir = \"docs\"\n{settings}"));
+    reload_naming(&mut events, "/adrs/adr-0002/");
+
+    // An edit in the new folder is seen; one in the old folder no longer matters.
+    let adr = moved.join("adrs/0002-use-graphql.md");
+    let text = std::fs::read_to_string(&adr).unwrap();
+    write(&adr, &text.replacen("title: ", "title: Moved ", 1));
+    reload_naming(&mut events, "/adrs/adr-0002/");
+    assert!(server.get("/adrs/adr-0002/").1.contains("Moved "));
+}
+
+/// Copies a folder and everything in it.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
