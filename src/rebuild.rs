@@ -27,7 +27,7 @@ use crate::load;
 use crate::model::{self, Document};
 use crate::render::graph::GraphCache;
 use crate::render::reads::{Fingerprints, Read, Touched};
-use crate::render::{self, Job, Output, RenderError, Renderer};
+use crate::render::{self, DigestViews, Job, Output, RenderError, Renderer};
 use crate::site::{self, Digests, Options, SeamError};
 
 /// One output file of the current build.
@@ -240,9 +240,6 @@ pub struct Workspace {
     listed: HashSet<PathBuf>,
 }
 
-type DigestViews =
-    HashMap<crate::model::Week, (Arc<render::digest::DigestPage>, Arc<BTreeSet<Read>>)>;
-
 impl Workspace {
     /// Builds the site of `options.root` in memory, every output recording what it read.
     pub fn open(options: &Options) -> Result<Workspace, SeamError> {
@@ -439,14 +436,12 @@ impl Workspace {
                 files.insert(rel, state);
             }
             clock.lap("read");
-            let mut diagnostics: Vec<Diagnostic> = Vec::new();
-            let states: Vec<&FileState> = listing
-                .markdown
-                .iter()
-                .filter_map(|(_, rel)| files.get(rel))
-                .collect();
-            diagnostics.extend(states.iter().flat_map(|s| s.load.iter().cloned()));
-            diagnostics.extend(states.iter().flat_map(|s| s.model.iter().cloned()));
+            let diagnostics = file_problems(
+                listing
+                    .markdown
+                    .iter()
+                    .filter_map(|(_, rel)| files.get(rel)),
+            );
             let model = model::Model {
                 root: root.clone(),
                 config: config.clone(),
@@ -533,34 +528,8 @@ impl Workspace {
         let now = now.with_plan(&jobs);
         // When every document kept its place, only the reads of documents
         // read again or whose links changed, and site-wide ones, can differ.
-        let touched = kept_places.map(|reread| {
-            let mut documents: fnv::FnvHashSet<crate::model::DocId> = reread.into_iter().collect();
-            for (before, after) in self
-                .outputs
-                .hashed
-                .iter()
-                .zip([now.links(), now.problems()])
-            {
-                documents.extend(
-                    after
-                        .iter()
-                        .filter(|(k, h)| before.get(*k) != Some(*h))
-                        .map(|(k, _)| *k),
-                );
-                documents.extend(before.keys().filter(|k| !after.contains_key(*k)));
-            }
-            let kinds = documents
-                .iter()
-                .filter_map(|k| self.site.index.position(*k))
-                .map(|i| self.site.documents[i].kind)
-                .collect();
-            Touched {
-                documents,
-                kinds,
-                entries: None,
-            }
-        });
-        let mut touched = touched;
+        let mut touched =
+            kept_places.map(|reread| Touched::after(reread, &self.outputs.hashed, &now));
         let stale = self.outputs.changed_reads(&now, touched.as_mut());
         self.outputs.hashed = [now.links().clone(), now.problems().clone()];
         let outputs = &self.outputs;
@@ -704,11 +673,7 @@ fn assemble(
     assets: Vec<load::Asset>,
     read: Vec<(String, Option<Document>, FileState)>,
 ) -> (Site, Vec<Vec<Diagnostic>>, HashMap<String, FileState>) {
-    let mut diagnostics: Vec<Diagnostic> = read
-        .iter()
-        .flat_map(|(_, _, s)| s.load.iter().cloned())
-        .collect();
-    diagnostics.extend(read.iter().flat_map(|(_, _, s)| s.model.iter().cloned()));
+    let diagnostics = file_problems(read.iter().map(|(_, _, s)| s));
     let mut documents = Vec::with_capacity(read.len());
     let mut files = HashMap::with_capacity(read.len());
     for (rel, doc, state) in read {
@@ -724,6 +689,14 @@ fn assemble(
     };
     let (site, checked) = site::link_model_reusing(model, today, Digests::All, None);
     (site, checked, files)
+}
+
+/// The problems of reading and typing files, in the order a full build finds
+/// them: every file's reading problems, then every file's typing problems.
+fn file_problems<'a>(states: impl Iterator<Item = &'a FileState> + Clone) -> Vec<Diagnostic> {
+    let load = states.clone().flat_map(|s| s.load.iter().cloned());
+    load.chain(states.flat_map(|s| s.model.iter().cloned()))
+        .collect()
 }
 
 /// The templates in `changed` and every template that extends, includes or imports one of them.

@@ -166,6 +166,12 @@ pub fn link_model_reusing(
         diagnostics: model.diagnostics,
         digests: Vec::new(),
     };
+    quote_source_lines(
+        &mut site.diagnostics,
+        &site.documents,
+        &site.index,
+        &site.root,
+    );
     // Each document's own problems are quoted once, when it is checked.
     let quote = |found: &mut Vec<diagnostic::Diagnostic>| {
         quote_source_lines(found, &site.documents, &site.index, &site.root);
@@ -185,20 +191,11 @@ pub fn link_model_reusing(
             found
         }
     };
-    let from = site.diagnostics.len();
+    let mut across = crate::check::check_across(&site);
+    quote(&mut across);
     site.diagnostics
         .extend(per_document.iter().flatten().cloned());
-    let across = crate::check::check_across(&site);
-    let to = site.diagnostics.len();
     site.diagnostics.extend(across);
-    let (before, after) = site.diagnostics.split_at_mut(from);
-    quote_source_lines(before, &site.documents, &site.index, &site.root);
-    quote_source_lines(
-        &mut after[to - from..],
-        &site.documents,
-        &site.index,
-        &site.root,
-    );
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
     site.digests = match digests {

@@ -403,22 +403,27 @@ pub fn plan(site: &Site) -> Vec<Job> {
         for j in (producer.plan)(site, &jobs) {
             let mut h = fnv::FnvHasher::default();
             j.path.hash(&mut h);
-            let fresh = match seen.entry(h.finish()) {
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(jobs.len());
-                    true
+            match seen.get(&h.finish()) {
+                Some(&k) if jobs[k].path == j.path || jobs.iter().any(|o| o.path == j.path) => {}
+                Some(_) => jobs.push(j),
+                None => {
+                    seen.insert(h.finish(), jobs.len());
+                    jobs.push(j);
                 }
-                std::collections::hash_map::Entry::Occupied(o) => {
-                    jobs[*o.get()].path != j.path && jobs.iter().all(|k| k.path != j.path)
-                }
-            };
-            if fresh {
-                jobs.push(j);
             }
         }
     }
     jobs
 }
+
+/// Each digest's view and what it read, by week, as a renderer made them and a later one may reuse them.
+pub type DigestViews = std::collections::HashMap<
+    crate::model::Week,
+    (
+        std::sync::Arc<digest::DigestPage>,
+        std::sync::Arc<BTreeSet<Read>>,
+    ),
+>;
 
 /// What every output is made with: templates, highlighter, views and what several outputs share.
 pub struct Renderer<'a> {
@@ -436,13 +441,7 @@ pub struct Renderer<'a> {
     /// What each digest's view read, when recording.
     digest_reads: std::sync::OnceLock<Vec<std::sync::Arc<BTreeSet<Read>>>>,
     /// Digest views made by an earlier build whose reads have not changed since.
-    prior_digests: std::collections::HashMap<
-        crate::model::Week,
-        (
-            std::sync::Arc<digest::DigestPage>,
-            std::sync::Arc<BTreeSet<Read>>,
-        ),
-    >,
+    prior_digests: DigestViews,
     /// Whether outputs note what they read.
     record: bool,
     /// Whether outputs are made only to try the templates (`seam check`).
@@ -488,31 +487,14 @@ impl<'a> Renderer<'a> {
     /// The same renderer, taking each digest's view from `prior` (week →
     /// view and what it read) when it is there: the caller keeps only views
     /// none of whose reads changed since they were made.
-    pub fn reusing_digests(
-        mut self,
-        prior: std::collections::HashMap<
-            crate::model::Week,
-            (
-                std::sync::Arc<digest::DigestPage>,
-                std::sync::Arc<BTreeSet<Read>>,
-            ),
-        >,
-    ) -> Self {
+    pub fn reusing_digests(mut self, prior: DigestViews) -> Self {
         self.prior_digests = prior;
         self
     }
 
     /// Every digest's view and what it read, by week: those this renderer
     /// made, or else the ones it was given to reuse.
-    pub fn into_digest_views(
-        self,
-    ) -> std::collections::HashMap<
-        crate::model::Week,
-        (
-            std::sync::Arc<digest::DigestPage>,
-            std::sync::Arc<BTreeSet<Read>>,
-        ),
-    > {
+    pub fn into_digest_views(self) -> DigestViews {
         match (
             self.digest_pages.into_inner(),
             self.digest_reads.into_inner(),

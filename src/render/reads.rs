@@ -85,6 +85,35 @@ pub struct Touched {
     pub entries: Option<BTreeSet<Kind>>,
 }
 
+impl Touched {
+    /// What an edit that kept every document's place touched: the documents
+    /// read again, and those whose links or problems hash differently in
+    /// `now` than in `before` (the last build's [`Fingerprints::links`] and
+    /// [`Fingerprints::problems`]).
+    pub fn after(
+        reread: impl IntoIterator<Item = DocId>,
+        before: &[fnv::FnvHashMap<DocId, u64>; 2],
+        now: &Fingerprints,
+    ) -> Touched {
+        let mut documents: fnv::FnvHashSet<DocId> = reread.into_iter().collect();
+        for (before, after) in before.iter().zip([now.links(), now.problems()]) {
+            documents.extend(
+                after
+                    .iter()
+                    .filter(|(k, h)| before.get(*k) != Some(*h))
+                    .map(|(k, _)| *k),
+            );
+            documents.extend(before.keys().filter(|k| !after.contains_key(*k)));
+        }
+        let kinds = documents.iter().filter_map(|k| now.kind_of(*k)).collect();
+        Touched {
+            documents,
+            kinds,
+            entries: None,
+        }
+    }
+}
+
 impl Read {
     /// Whether this read can have changed after an edit that kept every
     /// document's id, kind and position, so that every id names what it did.
@@ -95,7 +124,6 @@ impl Read {
     /// of them (an update's title names its team); every site-wide read may
     /// have changed.
     pub fn may_have_changed(&self, touched: &Touched) -> bool {
-        // (see `Touched::entries` for the listings)
         match self {
             Read::Document(key)
             | Read::Title(key)
