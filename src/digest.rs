@@ -167,7 +167,8 @@ const DEPENDENCY_CODES: &[&str] = &[
 /// Makes the digests of many weeks, sorting and grouping what every week needs once.
 pub struct Digester<'a> {
     site: &'a Site,
-    /// Each document's position when sorted by title (ignoring case), then id.
+    /// Each team's, rotation's and alignment's position when sorted by
+    /// title (ignoring case), then id.
     rank: Vec<usize>,
     /// Teams, by name.
     teams: Vec<usize>,
@@ -188,10 +189,12 @@ impl<'a> Digester<'a> {
     /// Prepares digests of `site`.
     pub fn new(site: &'a Site) -> Self {
         let docs = &site.documents;
-        let mut by_title: Vec<usize> = (0..docs.len()).collect();
-        let keys: Vec<String> = docs.iter().map(|d| d.title.to_lowercase()).collect();
-        by_title.sort_by(|&a, &b| (&keys[a], &docs[a].id).cmp(&(&keys[b], &docs[b].id)));
-        let mut rank = vec![0; docs.len()];
+        // Only teams, rotations and alignments are listed by title.
+        let mut by_title: Vec<usize> = (0..docs.len())
+            .filter(|&i| matches!(docs[i].kind, Kind::Team | Kind::Rotation | Kind::Alignment))
+            .collect();
+        by_title.sort_by_cached_key(|&i| (docs[i].title.to_lowercase(), &docs[i].id));
+        let mut rank = vec![usize::MAX; docs.len()];
         for (r, &i) in by_title.iter().enumerate() {
             rank[i] = r;
         }
@@ -263,16 +266,7 @@ impl<'a> Digester<'a> {
     /// Every published digest, newest first (see [`weeks`]), made in parallel.
     pub fn digests(&self) -> Vec<Digest> {
         let current = Week::of(self.site.today);
-        let mut with_content = BTreeSet::new();
-        for d in &self.site.documents {
-            let dates = match &d.details {
-                Details::Update(u) => [Some(u.week.monday()), None],
-                Details::Adr(a) => [a.date, a.status_changed],
-                Details::Alignment(a) => [a.date, a.updated],
-                _ => [None, None],
-            };
-            with_content.extend(dates.into_iter().flatten().map(Week::of));
-        }
+        let mut with_content = weeks_with_content(self.site);
         with_content.retain(|w| *w <= current);
         let current_has_content = with_content.contains(&current);
         with_content.insert(current);
@@ -284,6 +278,60 @@ impl<'a> Digester<'a> {
         digests.retain(|d| !d.current || current_has_content || !d.is_empty());
         digests
     }
+
+    /// [`Digester::digests`], given the last build's: valid when every
+    /// document gives past weeks what it gave then ([`past_shape`]) and the
+    /// relations between documents are as they were. Past weeks' digests are
+    /// kept; the build's own week, which also reads the dependencies, the
+    /// problems and the statuses, is made again.
+    pub fn digests_keeping_past(&self, last: Vec<Digest>) -> Vec<Digest> {
+        let current = Week::of(self.site.today);
+        let mut digests: Vec<Digest> = last.into_iter().filter(|d| !d.current).collect();
+        if let Ok(d) = self.digest(current)
+            && (weeks_with_content(self.site).contains(&current) || !d.is_empty())
+        {
+            digests.insert(0, d);
+        }
+        digests
+    }
+}
+
+/// The weeks some document is dated in (an update's week, an ADR's or an
+/// alignment's dates).
+fn weeks_with_content(site: &Site) -> BTreeSet<Week> {
+    let mut weeks = BTreeSet::new();
+    for d in &site.documents {
+        let dates = match &d.details {
+            Details::Update(u) => [Some(u.week.monday()), None],
+            Details::Adr(a) => [a.date, a.status_changed],
+            Details::Alignment(a) => [a.date, a.updated],
+            _ => [None, None],
+        };
+        weeks.extend(dates.into_iter().flatten().map(Week::of));
+    }
+    weeks
+}
+
+/// What the digests of past weeks read from one document's own file,
+/// hashed, or `None` when that is not worked out (a rotation's schedule).
+/// What they read through the relations between documents (a team's
+/// updates) is not in it.
+pub fn past_shape(doc: &crate::model::Document) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = fnv::FnvHasher::default();
+    doc.kind.hash(&mut h);
+    match &doc.details {
+        // An ADR's title and status show only in the build's own week, or
+        // come from its page, not from the digest worked out here.
+        Details::Adr(a) => (a.date, a.status_changed).hash(&mut h),
+        // Teams and alignments are listed by title.
+        Details::Team(_) => doc.title.to_lowercase().hash(&mut h),
+        Details::Alignment(a) => (doc.title.to_lowercase(), a.date, a.updated).hash(&mut h),
+        Details::Update(u) => u.week.hash(&mut h),
+        Details::Page => {}
+        Details::Rotation(_) => return None,
+    }
+    Some(h.finish())
 }
 
 /// The digest of `week`, or an error for a week after the build's date.

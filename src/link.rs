@@ -185,7 +185,7 @@ impl References {
 }
 
 /// One `depends_on` entry, resolved and assessed.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct DependencyLink {
     /// The depending team's document.
     pub from: usize,
@@ -230,6 +230,10 @@ pub struct Links {
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Teams that depend on each other in a loop: one path per loop, `a → b → … → a`.
     pub dependency_cycles: Vec<Vec<usize>>,
+    /// What each document's fields give the relations above (all but its
+    /// backlinks and tags), hashed: when a rebuild's re-read documents keep
+    /// theirs, the relations are kept and only backlinks and tags redone.
+    pub shapes: Vec<u64>,
 }
 
 impl Links {
@@ -331,25 +335,219 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
 /// every other document's references name) is what it was.
 #[derive(Debug)]
 pub struct Unchanged {
-    /// The last link's references.
-    pub references: References,
+    /// The last link.
+    pub last: Links,
     /// The positions of the documents that were read again.
     pub reread: Vec<usize>,
 }
 
-/// [`link`], resolving again only the references of re-read documents when `unchanged` says the rest stand.
+/// [`link`], resolving again only the references of re-read documents when
+/// `unchanged` says the rest stand. When the re-read documents also give
+/// the relations what they gave before (their [`Links::shapes`] are the
+/// same), the last relations are kept and only the backlinks and tags of
+/// those documents are redone.
 pub fn link_reusing(
     documents: &[Document],
     index: &Index,
     today: NaiveDate,
     unchanged: Option<Unchanged>,
 ) -> Links {
-    let references = match unchanged {
-        Some(u) => resolve_again(documents, index, u),
-        None => resolve_all(documents, index),
+    use rayon::prelude::*;
+    let Some(Unchanged { mut last, reread }) = unchanged else {
+        let references = resolve_all(documents, index);
+        let contributions: Vec<Contribution> = (0..documents.len())
+            .into_par_iter()
+            .map(|i| contribution(documents, &references, i, today))
+            .collect();
+        return relate(documents, references, &contributions);
     };
+    // What the re-read documents referred to before they were read again.
+    let before: Vec<BTreeSet<usize>> = reread
+        .iter()
+        .map(|&i| referenced(&last.references, i))
+        .collect();
+    let references = resolve_again(
+        documents,
+        index,
+        std::mem::take(&mut last.references),
+        &reread,
+    );
+    let same_shapes = reread.iter().all(|&i| {
+        let shape = hash_of(&contribution(documents, &references, i, today));
+        last.shapes.get(i) == Some(&shape)
+    });
+    if !same_shapes {
+        let contributions: Vec<Contribution> = (0..documents.len())
+            .into_par_iter()
+            .map(|i| contribution(documents, &references, i, today))
+            .collect();
+        return relate(documents, references, &contributions);
+    }
+    // Everything but the re-read documents' backlinks and tags stands.
+    for (&i, before) in reread.iter().zip(before) {
+        let after = referenced(&references, i);
+        for t in before.difference(&after) {
+            if let Some(sources) = last.backlinks.get_mut(t) {
+                sources.retain(|&s| s != i);
+                if sources.is_empty() {
+                    last.backlinks.remove(t);
+                }
+            }
+        }
+        for &t in after.difference(&before) {
+            let sources = last.backlinks.entry(t).or_default();
+            let at = sources.partition_point(|&s| s < i);
+            sources.insert(at, i);
+        }
+        last.tags.retain(|_, docs| {
+            docs.retain(|&d| d != i);
+            !docs.is_empty()
+        });
+        for tag in &documents[i].tags {
+            let docs = last.tags.entry(tag.clone()).or_default();
+            let at = docs.partition_point(|&d| d <= i);
+            docs.insert(at, i);
+        }
+    }
+    last.references = references;
+    last
+}
+
+/// The documents `i`'s references resolve to, other than itself.
+fn referenced(references: &References, i: usize) -> BTreeSet<usize> {
+    references.of[i]
+        .iter()
+        .filter_map(|r| r.resolution.found())
+        .filter(|&t| t != i)
+        .collect()
+}
+
+/// A stable 64-bit hash (FNV-1a over the value's `Hash` bytes).
+fn hash_of(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// A relation between two documents that one document's fields record.
+#[derive(Clone, Copy, Debug, Hash)]
+enum Relation {
+    AdrsByTeam,
+    Supersedes,
+    SupersededBy,
+    Amends,
+    AmendedBy,
+    AlignmentsByTeam,
+    RotationsByTeam,
+    UpdatesByTeam,
+}
+
+/// What one document's fields give the relations between documents (all
+/// but its backlinks and tags), in the order the relations take them.
+#[derive(Debug, Default, Hash)]
+struct Contribution {
+    /// Its dependencies, with the need-by date the tracker orders them by.
+    dependencies: Vec<(DependencyLink, Option<NaiveDate>)>,
+    /// `(relation, key, value)`: `value` joins the relation's list for `key`.
+    relations: Vec<(Relation, usize, usize)>,
+    /// An update's week, which orders a team's updates.
+    week: Option<crate::model::Week>,
+}
+
+/// What document `i` gives the relations.
+fn contribution(
+    documents: &[Document],
+    references: &References,
+    i: usize,
+    today: NaiveDate,
+) -> Contribution {
+    let target = |reference: &Reference, kind: Kind| {
+        references
+            .get(Form::Field(kind), &reference.id)
+            .and_then(Resolution::found)
+    };
+    let mut out = Contribution::default();
+    let mut relate = |relation, key, value| out.relations.push((relation, key, value));
+    match &documents[i].details {
+        Details::Team(team) => {
+            for (entry, dep) in team.depends_on.iter().enumerate() {
+                let link = DependencyLink {
+                    from: i,
+                    entry,
+                    to: target(&dep.on, Kind::Team).filter(|&t| t != i),
+                    alignment: dep
+                        .alignment
+                        .as_ref()
+                        .and_then(|a| target(a, Kind::Alignment)),
+                    assessment: risk::assess(dep, today),
+                };
+                out.dependencies.push((link, dep.need_by));
+            }
+        }
+        Details::Adr(adr) => {
+            for t in adr
+                .team
+                .iter()
+                .chain(&adr.affects)
+                .filter_map(|t| target(t, Kind::Team))
+            {
+                relate(Relation::AdrsByTeam, t, i);
+            }
+            for r in &adr.supersedes {
+                if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
+                    relate(Relation::Supersedes, i, old);
+                    relate(Relation::SupersededBy, old, i);
+                }
+            }
+            if let Some(new) = adr
+                .superseded_by
+                .as_ref()
+                .and_then(|r| target(r, Kind::Adr))
+                .filter(|&n| n != i)
+            {
+                relate(Relation::SupersededBy, i, new);
+                relate(Relation::Supersedes, new, i);
+            }
+            for r in &adr.amends {
+                if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
+                    relate(Relation::Amends, i, old);
+                    relate(Relation::AmendedBy, old, i);
+                }
+            }
+            for r in &adr.amended_by {
+                if let Some(new) = target(r, Kind::Adr).filter(|&n| n != i) {
+                    relate(Relation::AmendedBy, i, new);
+                    relate(Relation::Amends, new, i);
+                }
+            }
+        }
+        Details::Alignment(al) => {
+            for t in al.teams.iter().filter_map(|t| target(t, Kind::Team)) {
+                relate(Relation::AlignmentsByTeam, t, i);
+            }
+        }
+        Details::Rotation(rot) => {
+            for t in rot.teams.iter().filter_map(|t| target(t, Kind::Team)) {
+                relate(Relation::RotationsByTeam, t, i);
+            }
+        }
+        Details::Update(u) => {
+            if let Some(t) = target(&u.team, Kind::Team) {
+                relate(Relation::UpdatesByTeam, t, i);
+            }
+            out.week = Some(u.week);
+        }
+        Details::Page => {}
+    }
+    out
+}
+
+/// The relations between documents, from their references and what each gives.
+fn relate(documents: &[Document], references: References, contributions: &[Contribution]) -> Links {
     let mut links = Links {
         references,
+        shapes: contributions.iter().map(hash_of).collect(),
         ..Links::default()
     };
     let push = |map: &mut BTreeMap<usize, Vec<usize>>, key: usize, value: usize| {
@@ -358,95 +556,30 @@ pub fn link_reusing(
             v.push(value);
         }
     };
-    let refs = &links.references;
-    let target = |reference: &Reference, kind: Kind| {
-        refs.get(Form::Field(kind), &reference.id)
-            .and_then(Resolution::found)
-    };
-    let mut backlinks: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (i, doc) in documents.iter().enumerate() {
-        let referenced: BTreeSet<usize> = refs.of[i]
-            .iter()
-            .filter_map(|r| r.resolution.found())
-            .filter(|&t| t != i)
-            .collect();
-        for t in referenced {
-            backlinks.entry(t).or_default().push(i);
+    for (i, (doc, given)) in documents.iter().zip(contributions).enumerate() {
+        for t in referenced(&links.references, i) {
+            links.backlinks.entry(t).or_default().push(i);
         }
         for tag in &doc.tags {
             links.tags.entry(tag.clone()).or_default().push(i);
         }
-        match &doc.details {
-            Details::Team(team) => {
-                for (entry, dep) in team.depends_on.iter().enumerate() {
-                    links.dependencies.push(DependencyLink {
-                        from: i,
-                        entry,
-                        to: target(&dep.on, Kind::Team).filter(|&t| t != i),
-                        alignment: dep
-                            .alignment
-                            .as_ref()
-                            .and_then(|a| target(a, Kind::Alignment)),
-                        assessment: risk::assess(dep, today),
-                    });
-                }
-            }
-            Details::Adr(adr) => {
-                for t in adr
-                    .team
-                    .iter()
-                    .chain(&adr.affects)
-                    .filter_map(|t| target(t, Kind::Team))
-                {
-                    push(&mut links.adrs_by_team, t, i);
-                }
-                for r in &adr.supersedes {
-                    if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
-                        push(&mut links.supersedes, i, old);
-                        push(&mut links.superseded_by, old, i);
-                    }
-                }
-                if let Some(new) = adr
-                    .superseded_by
-                    .as_ref()
-                    .and_then(|r| target(r, Kind::Adr))
-                    .filter(|&n| n != i)
-                {
-                    push(&mut links.superseded_by, i, new);
-                    push(&mut links.supersedes, new, i);
-                }
-                for r in &adr.amends {
-                    if let Some(old) = target(r, Kind::Adr).filter(|&o| o != i) {
-                        push(&mut links.amends, i, old);
-                        push(&mut links.amended_by, old, i);
-                    }
-                }
-                for r in &adr.amended_by {
-                    if let Some(new) = target(r, Kind::Adr).filter(|&n| n != i) {
-                        push(&mut links.amended_by, i, new);
-                        push(&mut links.amends, new, i);
-                    }
-                }
-            }
-            Details::Alignment(al) => {
-                for t in al.teams.iter().filter_map(|t| target(t, Kind::Team)) {
-                    push(&mut links.alignments_by_team, t, i);
-                }
-            }
-            Details::Rotation(rot) => {
-                for t in rot.teams.iter().filter_map(|t| target(t, Kind::Team)) {
-                    push(&mut links.rotations_by_team, t, i);
-                }
-            }
-            Details::Update(u) => {
-                if let Some(t) = target(&u.team, Kind::Team) {
-                    push(&mut links.updates_by_team, t, i);
-                }
-            }
-            Details::Page => {}
+        links
+            .dependencies
+            .extend(given.dependencies.iter().map(|(d, _)| d.clone()));
+        for &(relation, key, value) in &given.relations {
+            let map = match relation {
+                Relation::AdrsByTeam => &mut links.adrs_by_team,
+                Relation::Supersedes => &mut links.supersedes,
+                Relation::SupersededBy => &mut links.superseded_by,
+                Relation::Amends => &mut links.amends,
+                Relation::AmendedBy => &mut links.amended_by,
+                Relation::AlignmentsByTeam => &mut links.alignments_by_team,
+                Relation::RotationsByTeam => &mut links.rotations_by_team,
+                Relation::UpdatesByTeam => &mut links.updates_by_team,
+            };
+            push(map, key, value);
         }
     }
-    links.backlinks = backlinks;
     let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for d in &links.dependencies {
         if let Some(to) = d.to {
@@ -467,22 +600,22 @@ pub fn link_reusing(
     links.supersession_cycles = cycles(&successors);
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
     links.dependencies.sort_by_cached_key(|d| {
-        let Details::Team(team) = &documents[d.from].details else {
-            unreachable!("dependencies come from teams")
-        };
-        let dep = &team.depends_on[d.entry];
+        let need_by = contributions[d.from].dependencies[d.entry].1;
         (
             std::cmp::Reverse(d.assessment.computed),
-            dep.need_by.is_none(),
-            dep.need_by,
+            need_by.is_none(),
+            need_by,
             documents[d.from].id.clone(),
             d.entry,
         )
     });
     for updates in links.updates_by_team.values_mut() {
-        updates.sort_by_key(|&u| match &documents[u].details {
-            Details::Update(x) => std::cmp::Reverse(x.week),
-            _ => std::cmp::Reverse(crate::model::Week { year: 0, week: 0 }),
+        updates.sort_by_key(|&u| {
+            std::cmp::Reverse(
+                contributions[u]
+                    .week
+                    .unwrap_or(crate::model::Week { year: 0, week: 0 }),
+            )
         });
     }
     links
@@ -506,9 +639,13 @@ fn resolve_all(documents: &[Document], index: &Index) -> References {
 }
 
 /// The last link's references with the re-read documents' resolved again.
-fn resolve_again(documents: &[Document], index: &Index, unchanged: Unchanged) -> References {
-    let mut references = unchanged.references;
-    for &i in &unchanged.reread {
+fn resolve_again(
+    documents: &[Document],
+    index: &Index,
+    mut references: References,
+    reread: &[usize],
+) -> References {
+    for &i in reread {
         references.of[i] = resolve_document(documents, index, &documents[i]);
         // The index is as it was, so an entry no document writes any more
         // still says what its target names; only new targets are added.

@@ -257,8 +257,8 @@ impl Workspace {
             .par_iter()
             .map(|(path, rel)| read_one(&root, path, rel, &config))
             .collect();
-        let (site, checked, files) =
-            assemble(&root, config.clone(), today, listing.assets.clone(), read);
+        let (linked, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
+        let site::Linked { site, checked, .. } = linked;
         let mut workspace = Workspace {
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
             options,
@@ -307,6 +307,11 @@ impl Workspace {
             .built
             .iter()
             .map(|(p, b)| (p.as_str(), &b.bytes))
+    }
+
+    /// The bytes of one output of the current build.
+    pub fn output(&self, path: &str) -> Option<&Arc<[u8]>> {
+        self.outputs.built.get(path).map(|b| &b.bytes)
     }
 
     /// Pages kept from an earlier build because their file stopped parsing, by output path.
@@ -382,12 +387,17 @@ impl Workspace {
         let everything = settings_changed;
         let content = PathBuf::from(&config.content_dir);
         let file_of = |rel: &str| crate::diagnostic::display_path(&content.join(rel));
+        // A touched path names a file under it, or the whole content folder.
+        let under_content: Vec<&Path> = touched
+            .iter()
+            .filter_map(|t| t.strip_prefix(&content_dir).ok())
+            .collect();
         let named: Vec<usize> = (0..listing.markdown.len())
             .filter(|&n| {
                 let rel = &listing.markdown[n].1;
                 everything
                     || !self.files.contains_key(rel)
-                    || touched.iter().any(|t| content.join(rel).starts_with(t))
+                    || under_content.iter().any(|t| Path::new(rel).starts_with(t))
             })
             .collect();
         let mut fresh: Vec<(String, Option<Document>, FileState)> = named
@@ -427,12 +437,15 @@ impl Workspace {
                 .filter_map(|(_, doc, _)| doc.as_ref().map(|d| d.key))
                 .collect()
         });
-        let (site, checked, files) = if in_place {
+        let (linked, files) = if in_place {
             let mut documents = std::mem::take(&mut self.site.documents);
             let mut files = std::mem::take(&mut self.files);
+            let mut past_alike = true;
             for ((rel, doc, state), &i) in fresh.drain(..).zip(&positions) {
-                documents[i] =
-                    doc.expect("only files that still give a document are kept in place");
+                let doc = doc.expect("only files that still give a document are kept in place");
+                let shape = crate::digest::past_shape(&doc);
+                past_alike &= shape.is_some() && shape == crate::digest::past_shape(&documents[i]);
+                documents[i] = doc;
                 files.insert(rel, state);
             }
             clock.lap("read");
@@ -452,14 +465,14 @@ impl Workspace {
             let unchanged = site::Unchanged {
                 index: std::mem::take(&mut self.site.index),
                 links: crate::link::Unchanged {
-                    references: std::mem::take(&mut self.site.links.references),
+                    last: std::mem::take(&mut self.site.links),
                     reread: positions,
                 },
                 checked: std::mem::take(&mut self.checked),
+                digests: past_alike.then(|| std::mem::take(&mut self.site.digests)),
             };
-            let (site, checked) =
-                site::link_model_reusing(model, today, Digests::All, Some(unchanged));
-            (site, checked, files)
+            let linked = site::link_model_reusing(model, today, Digests::All, Some(unchanged));
+            (linked, files)
         } else {
             let mut old_documents: HashMap<String, Document> =
                 std::mem::take(&mut self.site.documents)
@@ -494,6 +507,11 @@ impl Workspace {
             assemble(&root, config.clone(), today, listing.assets.clone(), read)
         };
         clock.lap("link");
+        let site::Linked {
+            site,
+            checked,
+            relinked,
+        } = linked;
         if walked {
             self.listed = listed(&root, &listing);
         }
@@ -510,9 +528,14 @@ impl Workspace {
         // template changed, that failed last time, the theme's files when it
         // changed, and everything when the settings changed.
         // The plan and what linking says of each document are worked out side by side.
+        // When the relations stand, only the documents `relinked` names are hashed again.
+        let last_links = &self.outputs.hashed[0];
         let (jobs, now) = rayon::join(
             || render::plan(&self.site),
-            || Fingerprints::new(&self.site),
+            || {
+                let last = relinked.as_deref().map(|r| (last_links.clone(), r));
+                Fingerprints::reusing(&self.site, last)
+            },
         );
         let planned: fnv::FnvHashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
         let mut removed: Vec<String> = self
@@ -532,6 +555,31 @@ impl Workspace {
             kept_places.map(|reread| Touched::after(reread, &self.outputs.hashed, &now));
         let stale = self.outputs.changed_reads(&now, touched.as_mut());
         self.outputs.hashed = [now.links().clone(), now.problems().clone()];
+        // Digest views whose reads all stand as they were are not made again;
+        // a page that shows a digest as its page does reads it as a whole
+        // (`Read::DigestView`), which changed when its view is made again.
+        let mut stale = stale;
+        let mut prior = std::mem::take(&mut self.digest_views);
+        if everything || !changed_templates.is_empty() {
+            prior.clear();
+        }
+        {
+            let stale_set: HashSet<&Read> = stale.iter().collect();
+            let built = &self.outputs.built;
+            // A digest's page records all its view read, so a view whose page is
+            // built has every read tracked, and stands unless one of them changed.
+            prior.retain(|week, (_, reads)| {
+                built.contains_key(&format!("digest/{week}/index.html"))
+                    && !stale_set.iter().any(|r| reads.contains(*r))
+            });
+        }
+        stale.extend(
+            self.site
+                .digests
+                .iter()
+                .filter(|d| !prior.contains_key(&d.week))
+                .map(|d| Read::DigestView(d.week)),
+        );
         let outputs = &self.outputs;
         let mut again: fnv::FnvHashSet<&str> = Default::default();
         for read in &stale {
@@ -560,20 +608,6 @@ impl Workspace {
                 Some((j.path.clone(), built.bytes.clone()))
             })
             .collect();
-        // Digest views whose reads all stand as they were are not made again.
-        let stale: HashSet<&Read> = stale.iter().collect();
-        let mut prior = std::mem::take(&mut self.digest_views);
-        if everything || !changed_templates.is_empty() {
-            prior.clear();
-        }
-        // A digest's page records all its view read, so a view whose page is
-        // built has every read tracked, and stands unless one of them changed.
-        prior.retain(|week, (_, reads)| {
-            outputs
-                .built
-                .contains_key(&format!("digest/{week}/index.html"))
-                && !stale.iter().any(|r| reads.contains(*r))
-        });
         let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
             .recording()
             .reusing_digests(prior);
@@ -672,7 +706,7 @@ fn assemble(
     today: NaiveDate,
     assets: Vec<load::Asset>,
     read: Vec<(String, Option<Document>, FileState)>,
-) -> (Site, Vec<Vec<Diagnostic>>, HashMap<String, FileState>) {
+) -> (site::Linked, HashMap<String, FileState>) {
     let diagnostics = file_problems(read.iter().map(|(_, _, s)| s));
     let mut documents = Vec::with_capacity(read.len());
     let mut files = HashMap::with_capacity(read.len());
@@ -687,8 +721,8 @@ fn assemble(
         assets,
         diagnostics,
     };
-    let (site, checked) = site::link_model_reusing(model, today, Digests::All, None);
-    (site, checked, files)
+    let linked = site::link_model_reusing(model, today, Digests::All, None);
+    (linked, files)
 }
 
 /// The problems of reading and typing files, in the order a full build finds
@@ -934,6 +968,37 @@ mod tests {
             pages.contains(&"adrs/adr-0002/index.html".to_string()),
             "{pages:?}"
         );
+    }
+
+    #[test]
+    fn a_reference_taken_out_leaves_its_target_without_the_backlink() {
+        // Only the edited team's file changes; the team it stopped naming
+        // loses a backlink, and its page has to be made again.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let team = |title: &str, body: &str| format!("---\nname: {title}\n---\n\n{body}\n");
+        let mut files = BTreeMap::new();
+        files.insert("content/teams/a.md".to_string(), team("A", "We use [[b]]."));
+        files.insert("content/teams/b.md".to_string(), team("B", "We serve."));
+        files.insert("content/teams/c.md".to_string(), team("C", "We watch."));
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let steps = [
+            ("We use [[c]].", "teams/b/index.html"),
+            ("We use nothing.", "teams/c/index.html"),
+        ];
+        for (body, target) in steps {
+            let before = files.clone();
+            files.insert("content/teams/a.md".into(), team("A", body));
+            let touched = sync(root, &before, &files);
+            let report = workspace.rebuild(&touched).unwrap();
+            assert!(
+                report.changed.contains(&target.to_string()),
+                "{body}: {:?}",
+                report.changed
+            );
+            assert_equals_full_build(&workspace, &report, root, body);
+        }
     }
 
     #[test]

@@ -116,7 +116,7 @@ pub fn settings(options: &Options) -> Result<(Config, NaiveDate, TodaySource), S
 /// Links typed documents, checks them and works out the digests: everything
 /// after the model, for a whole build and for a rebuild after an edit alike.
 pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Site {
-    link_model_reusing(model, today, digests, None).0
+    link_model_reusing(model, today, digests, None).site
 }
 
 /// What a rebuild keeps from the last link when no document came, went,
@@ -129,6 +129,10 @@ pub struct Unchanged {
     pub links: link::Unchanged,
     /// The last check's problems of each document, by position, as [`link_model_reusing`] returned them.
     pub checked: Vec<Vec<diagnostic::Diagnostic>>,
+    /// The last build's digests, when every re-read document gives past
+    /// weeks what it gave before ([`crate::digest::past_shape`]): if the
+    /// relations between documents stand too, past weeks' digests are kept.
+    pub digests: Option<Vec<crate::digest::Digest>>,
 }
 
 /// [`link_model`], which also returns each document's own problems (for the
@@ -139,20 +143,41 @@ pub fn link_model_reusing(
     today: NaiveDate,
     digests: Digests,
     unchanged: Option<Unchanged>,
-) -> (Site, Vec<Vec<diagnostic::Diagnostic>>) {
+) -> Linked {
     // Settled from the documents alone, so a kept document's id is what it was.
     let shared_numbers = model::settle_adr_ids(&mut model.documents);
     model.diagnostics.extend(shared_numbers);
-    let (index, links, checked) = match unchanged {
+    let (index, links, checked, past_digests, relinked) = match unchanged {
         Some(u) => {
             let reread = u.links.reread.clone();
+            let shape = |links: &link::Links| -> Vec<Option<u64>> {
+                reread
+                    .iter()
+                    .map(|&i| links.shapes.get(i).copied())
+                    .collect()
+            };
+            let before = shape(&u.links.last);
+            // The re-read documents and what they referred to: when the
+            // relations stand, only these can have other backlinks.
+            let mut relinked: BTreeSet<usize> = reread.iter().copied().collect();
+            let targets = |links: &link::Links, relinked: &mut BTreeSet<usize>| {
+                for &i in &reread {
+                    let found = links.references.of[i].iter();
+                    relinked.extend(found.filter_map(|r| r.resolution.found()));
+                }
+            };
+            targets(&u.links.last, &mut relinked);
             let links = link::link_reusing(&model.documents, &u.index, today, Some(u.links));
-            (u.index, links, Some((u.checked, reread)))
+            targets(&links, &mut relinked);
+            let related_alike = before == shape(&links);
+            let past = u.digests.filter(|_| related_alike);
+            let relinked = related_alike.then(|| relinked.into_iter().collect());
+            (u.index, links, Some((u.checked, reread)), past, relinked)
         }
         None => {
             let index = Index::new(&model.documents);
             let links = link::link(&model.documents, &index, today);
-            (index, links, None)
+            (index, links, None, None, None)
         }
     };
     let mut site = Site {
@@ -198,14 +223,34 @@ pub fn link_model_reusing(
     site.diagnostics.extend(across);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
-    site.digests = match digests {
-        Digests::All => crate::digest::Digester::new(&site).digests(),
-        Digests::Current => crate::digest::digest(&site, crate::model::Week::of(today))
+    site.digests = match (digests, past_digests) {
+        (Digests::All, Some(last)) => {
+            crate::digest::Digester::new(&site).digests_keeping_past(last)
+        }
+        (Digests::All, None) => crate::digest::Digester::new(&site).digests(),
+        (Digests::Current, _) => crate::digest::digest(&site, crate::model::Week::of(today))
             .into_iter()
             .collect(),
-        Digests::None => Vec::new(),
+        (Digests::None, _) => Vec::new(),
     };
-    (site, per_document)
+    Linked {
+        site,
+        checked: per_document,
+        relinked,
+    }
+}
+
+/// What [`link_model_reusing`] makes.
+#[derive(Debug)]
+pub struct Linked {
+    /// The linked site.
+    pub site: Site,
+    /// Each document's own problems, by position (for the next rebuild's [`Unchanged`]).
+    pub checked: Vec<Vec<diagnostic::Diagnostic>>,
+    /// The positions of the only documents whose links (what
+    /// [`crate::render::reads::Fingerprints::links`] hashes) can differ from
+    /// the last build's; `None` when any can.
+    pub relinked: Option<Vec<usize>>,
 }
 
 /// Adds to the site's problems every ADR number that this branch and

@@ -249,7 +249,7 @@ fn serve(
                 seam::diagnostic::display_path(rel)
             })
             .collect();
-        let (events, errors) = match workspace.rebuild(&batch.paths) {
+        let (events, errors, report) = match workspace.rebuild(&batch.paths) {
             Ok(report) => {
                 // `seam.toml` may have moved the content or output folder.
                 let config = &workspace.site().config;
@@ -295,15 +295,21 @@ fn serve(
                     report.removed.len(),
                     report.unchanged
                 );
-                (vec![Event::reload(&changed)], errors)
+                (vec![Event::reload(&changed)], errors, report)
             }
             Err(e) => {
                 eprintln!("error: {e}; still serving the last good build");
-                (Vec::new(), vec![e.to_string()])
+                (Vec::new(), vec![e.to_string()], Default::default())
             }
         };
         let overlay = problems.overlay(errors);
-        let snapshot = Snapshot::of(&workspace, &overlay);
+        let snapshot = Snapshot::after(
+            &live.snapshot(),
+            &workspace,
+            &overlay,
+            &report.changed,
+            &report.removed,
+        );
         let mut events = events;
         events.push(Event::Problems(snapshot.overlay_json().to_string()));
         live.publish(snapshot, &events);

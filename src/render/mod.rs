@@ -605,6 +605,14 @@ impl<'a> Renderer<'a> {
         Ok(self.digest_pages.get_or_init(|| pages))
     }
 
+    /// Notes that a page shows the digests `range` of `site.digests` as
+    /// their pages do ([`Read::DigestView`]).
+    fn note_digest_views(&self, views: &Views, range: std::ops::Range<usize>) {
+        for d in self.site.digests.get(range).into_iter().flatten() {
+            views.note(Read::DigestView(d.week));
+        }
+    }
+
     /// Notes what the digests `range` of `site.digests` read.
     fn note_digests(&self, views: &Views, range: std::ops::Range<usize>) {
         if let Some(reads) = self.digest_reads.get() {
@@ -698,14 +706,14 @@ impl<'a> Renderer<'a> {
             }
             Output::DigestArchive => {
                 let pages = self.digest_pages()?;
-                self.note_digests(views, 0..pages.len());
+                self.note_digest_views(views, 0..pages.len());
                 views.note(Read::Fact(Fact::Weeks));
                 views.note(Read::Fact(Fact::Navigation));
                 digest::digest_archive(self.tera, &self.site_view, pages)
             }
             Output::DigestFeed => {
                 let pages = self.digest_pages()?;
-                self.note_digests(views, 0..pages.len().min(digest::FEED_ENTRIES));
+                self.note_digest_views(views, 0..pages.len().min(digest::FEED_ENTRIES));
                 views.note(Read::Fact(Fact::Weeks));
                 digest::digest_feed(site, self.tera, pages)
             }
@@ -723,7 +731,7 @@ impl<'a> Renderer<'a> {
                     });
                 let home = views.home(intro);
                 let latest = self.digest_pages()?.first().map(|p| &p.view);
-                self.note_digests(views, 0..1);
+                self.note_digest_views(views, 0..1);
                 views.note(Read::Fact(Fact::Weeks));
                 self.page(
                     views,

@@ -68,6 +68,11 @@ pub enum Read {
     Tag(String),
     /// One week's digest, as the link stage worked it out.
     Digest(crate::model::Week),
+    /// One week's digest as its page shows it: everything its view read,
+    /// which is what that week's digest page records. It changes when any of
+    /// those reads does, so a page that lists many digests (the archive, the
+    /// feed) records one read per week, not every document each one shows.
+    DigestView(crate::model::Week),
     /// A site-wide value.
     Fact(Fact),
 }
@@ -142,6 +147,8 @@ impl Read {
                 kinds.contains(kind) || (*kind == Kind::Update && kinds.contains(&Kind::Team))
             }
             Read::Tag(_) | Read::Digest(_) | Read::Fact(_) => true,
+            // Stands for other reads: whoever asks works it out from them.
+            Read::DigestView(_) => false,
         }
     }
 
@@ -169,7 +176,12 @@ impl ReadSet {
 
     /// The reads noted so far.
     pub fn take(&self) -> BTreeSet<Read> {
-        std::mem::take(&mut *self.lock()).into_iter().collect()
+        let mut reads = std::mem::take(&mut *self.lock());
+        // Pages note the same reads many times over: drop the repeats before
+        // building the set (from sorted input, that is one linear pass).
+        reads.sort_unstable();
+        reads.dedup();
+        reads.into_iter().collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Read>> {
@@ -186,6 +198,102 @@ fn hash_of(value: &impl Hash) -> u64 {
     h.finish()
 }
 
+/// Where each document appears in what linking worked out beyond its own
+/// references: the dependency rows and loops it is part of.
+struct Related<'a> {
+    site: &'a Site,
+    /// Document → the rows of `links.dependencies` it is in, once per mention, in tracker order.
+    dependencies: Vec<Vec<usize>>,
+    /// Document → the dependency loops it is in, once per mention.
+    dependency_cycles: Vec<Vec<usize>>,
+    /// Document → the supersession loops it is in, once per mention.
+    supersession_cycles: Vec<Vec<usize>>,
+}
+
+impl<'a> Related<'a> {
+    fn new(site: &'a Site) -> Self {
+        let n = site.documents.len();
+        let mut dependencies = vec![Vec::new(); n];
+        for (row, d) in site.links.dependencies.iter().enumerate() {
+            for i in [Some(d.from), d.to, d.alignment].into_iter().flatten() {
+                dependencies[i].push(row);
+            }
+        }
+        let by_member = |cycles: &[Vec<usize>]| {
+            let mut of = vec![Vec::new(); n];
+            for (c, cycle) in cycles.iter().enumerate() {
+                for &i in cycle {
+                    of[i].push(c);
+                }
+            }
+            of
+        };
+        Related {
+            site,
+            dependencies,
+            dependency_cycles: by_member(&site.links.dependency_cycles),
+            supersession_cycles: by_member(&site.links.supersession_cycles),
+        }
+    }
+
+    /// What linking says about document `i`, hashed: its references and
+    /// what they resolve to, its relations, its dependencies (in tracker
+    /// order) and the loops it is in.
+    fn hash(&self, i: usize) -> u64 {
+        let site = self.site;
+        let links = &site.links;
+        let key = |i: usize| site.documents[i].key;
+        let keys = |v: &[usize]| v.iter().map(|&i| key(i)).collect::<Vec<_>>();
+        let resolution = |r: Resolution| match r {
+            Resolution::Found(i) => (1u8, Some(key(i))),
+            Resolution::Missing => (0, None),
+            Resolution::WrongKind(i) => (2, Some(key(i))),
+        };
+        let mut h = fnv::FnvHasher::default();
+        0u8.hash(&mut h);
+        for r in &links.references.of[i] {
+            (r.form, &r.target, resolution(r.resolution)).hash(&mut h);
+        }
+        let maps = [
+            (1u8, &links.backlinks),
+            (2, &links.adrs_by_team),
+            (3, &links.alignments_by_team),
+            (4, &links.rotations_by_team),
+            (5, &links.updates_by_team),
+            (6, &links.supersedes),
+            (7, &links.superseded_by),
+            (11, &links.amends),
+            (12, &links.amended_by),
+        ];
+        for (tag, map) in maps {
+            if let Some(v) = map.get(&i) {
+                (tag, keys(v)).hash(&mut h);
+            }
+        }
+        // In tracker order, so a page listing a team's dependencies sees their order change.
+        for &row in &self.dependencies[i] {
+            let d = &links.dependencies[row];
+            let row = (
+                key(d.from),
+                d.entry,
+                d.to.map(key),
+                d.alignment.map(key),
+                &d.assessment,
+            );
+            (8u8, row).hash(&mut h);
+        }
+        for &c in &self.dependency_cycles[i] {
+            let mut members = keys(&links.dependency_cycles[c]);
+            members.sort_unstable();
+            (9u8, members).hash(&mut h);
+        }
+        for &c in &self.supersession_cycles[i] {
+            (10u8, keys(&links.supersession_cycles[c])).hash(&mut h);
+        }
+        h.finish()
+    }
+}
+
 /// Fingerprints of reads over one linked site.
 pub struct Fingerprints<'a> {
     site: &'a Site,
@@ -199,70 +307,30 @@ pub struct Fingerprints<'a> {
 }
 
 impl<'a> Fingerprints<'a> {
-    /// Prepares fingerprints of `site`; what linking says about each document is hashed in one pass.
+    /// Prepares fingerprints of `site`, hashing what linking says about every document.
     pub fn new(site: &'a Site) -> Self {
-        let key = |i: usize| site.documents[i].key;
-        let keys = |v: &[usize]| v.iter().map(|&i| key(i)).collect::<Vec<_>>();
-        let resolution = |r: Resolution| match r {
-            Resolution::Found(i) => (1u8, Some(key(i))),
-            Resolution::Missing => (0, None),
-            Resolution::WrongKind(i) => (2, Some(key(i))),
-        };
-        let mut hashers: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
-        let mut add = |doc: usize, what: &dyn Fn(&mut fnv::FnvHasher)| {
-            what(hashers.entry(key(doc)).or_default());
-        };
-        for (i, refs) in site.links.references.of.iter().enumerate() {
-            add(i, &|h| {
-                0u8.hash(h);
-                for r in refs {
-                    (r.form, &r.target, resolution(r.resolution)).hash(h);
+        Fingerprints::reusing(site, None)
+    }
+
+    /// [`Fingerprints::new`], given the last build's [`Fingerprints::links`]
+    /// and the positions of the only documents whose links may differ from
+    /// them: only those are hashed again.
+    pub fn reusing(site: &'a Site, last: Option<(fnv::FnvHashMap<DocId, u64>, &[usize])>) -> Self {
+        use rayon::prelude::*;
+        let related = Related::new(site);
+        let links = match last {
+            Some((mut links, relinked)) => {
+                links.retain(|key, _| site.index.position(*key).is_some());
+                for &i in relinked {
+                    links.insert(site.documents[i].key, related.hash(i));
                 }
-            });
-        }
-        let maps = [
-            (1u8, &site.links.backlinks),
-            (2, &site.links.adrs_by_team),
-            (3, &site.links.alignments_by_team),
-            (4, &site.links.rotations_by_team),
-            (5, &site.links.updates_by_team),
-            (6, &site.links.supersedes),
-            (7, &site.links.superseded_by),
-            (11, &site.links.amends),
-            (12, &site.links.amended_by),
-        ];
-        for (tag, map) in maps {
-            for (&i, v) in map {
-                let v = keys(v);
-                add(i, &|h| (tag, &v).hash(h));
+                links
             }
-        }
-        // In tracker order, so a page listing a team's dependencies sees their order change.
-        for d in &site.links.dependencies {
-            let row = (
-                key(d.from),
-                d.entry,
-                d.to.map(key),
-                d.alignment.map(key),
-                &d.assessment,
-            );
-            for i in [Some(d.from), d.to, d.alignment].into_iter().flatten() {
-                add(i, &|h| (8u8, &row).hash(h));
-            }
-        }
-        for cycle in &site.links.dependency_cycles {
-            let mut members = keys(cycle);
-            members.sort_unstable();
-            for &i in cycle {
-                add(i, &|h| (9u8, &members).hash(h));
-            }
-        }
-        for cycle in &site.links.supersession_cycles {
-            let members = keys(cycle);
-            for &i in cycle {
-                add(i, &|h| (10u8, &members).hash(h));
-            }
-        }
+            None => (0..site.documents.len())
+                .into_par_iter()
+                .map(|i| (site.documents[i].key, related.hash(i)))
+                .collect(),
+        };
         // Problems are sorted by file, so each file's document is looked up once per run of them.
         let mut by_document: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
         let mut run: Option<(&std::path::Path, Option<DocId>)> = None;
@@ -289,7 +357,7 @@ impl<'a> Fingerprints<'a> {
             .collect();
         Fingerprints {
             site,
-            links: hashers.into_iter().map(|(k, h)| (k, h.finish())).collect(),
+            links,
             problems,
             outputs: None,
             views: std::sync::OnceLock::new(),
@@ -386,6 +454,9 @@ impl<'a> Fingerprints<'a> {
                     &order.tags,
                 ))
             }
+            // Not a value of the site: it changes with the reads of its
+            // week's page ([`affected`], and the rebuild's digest views).
+            Read::DigestView(week) => hash_of(week),
             Read::Digest(week) => hash_of(
                 &site
                     .digests
@@ -567,10 +638,24 @@ pub fn affected(
     use rayon::prelude::*;
     let (before, after) = rayon::join(|| Fingerprints::new(old), || Fingerprints::new(new));
     let distinct: std::collections::HashSet<&Read> = reads.values().flatten().collect();
-    let changed: std::collections::HashSet<&Read> = distinct
-        .into_par_iter()
+    let mut changed: std::collections::HashSet<&Read> = distinct
+        .par_iter()
+        .copied()
         .filter(|r| before.of(r) != after.of(r))
         .collect();
+    // A digest as its page shows it changed when a read of that page did
+    // (or the page is new or gone).
+    let views: Vec<&Read> = distinct
+        .iter()
+        .copied()
+        .filter(|r| match r {
+            Read::DigestView(week) => reads
+                .get(&format!("digest/{week}/index.html"))
+                .is_none_or(|page| page.iter().any(|r| changed.contains(r))),
+            _ => false,
+        })
+        .collect();
+    changed.extend(views);
     let mut out: BTreeSet<String> = new_paths
         .iter()
         .filter(|p| !reads.contains_key(*p))

@@ -45,10 +45,44 @@ pub struct Overlay {
     pub last_good: std::collections::BTreeMap<String, String>,
 }
 
+/// More outputs changed since a snapshot's shared pages were taken than
+/// this, and the next snapshot takes them all again.
+const CHANGES_BEFORE_RETAKING: usize = 2048;
+
+/// The pages of a snapshot: every output as a build made it, shared between
+/// snapshots, and what rebuilds since then changed or removed. A rebuild's
+/// snapshot copies only the changes, not every page.
+#[derive(Clone, Default)]
+struct Pages {
+    all: Arc<HashMap<String, Arc<[u8]>>>,
+    changes: Arc<HashMap<String, Option<Arc<[u8]>>>>,
+}
+
+impl Pages {
+    fn of(workspace: &Workspace) -> Pages {
+        Pages {
+            all: Arc::new(
+                workspace
+                    .outputs()
+                    .map(|(p, b)| (p.to_string(), b.clone()))
+                    .collect(),
+            ),
+            changes: Default::default(),
+        }
+    }
+
+    fn get(&self, path: &str) -> Option<&Arc<[u8]>> {
+        match self.changes.get(path) {
+            Some(changed) => changed.as_ref(),
+            None => self.all.get(path),
+        }
+    }
+}
+
 /// The built site as it is served: pages in memory, assets on disk.
 #[derive(Default)]
 pub struct Snapshot {
-    pages: HashMap<String, Arc<[u8]>>,
+    pages: Pages,
     assets: HashMap<String, PathBuf>,
     content: PathBuf,
     last_good: HashMap<String, LastGood>,
@@ -58,6 +92,35 @@ pub struct Snapshot {
 impl Snapshot {
     /// The workspace's current build, with `overlay` to show over its pages.
     pub fn of(workspace: &Workspace, overlay: &Overlay) -> Snapshot {
+        Snapshot::with_pages(workspace, overlay, Pages::of(workspace))
+    }
+
+    /// The workspace's build after a rebuild that changed (or made) the
+    /// outputs `changed` and removed `removed` since `previous`, which it
+    /// shares every other page with.
+    pub fn after(
+        previous: &Snapshot,
+        workspace: &Workspace,
+        overlay: &Overlay,
+        changed: &[String],
+        removed: &[String],
+    ) -> Snapshot {
+        let mut pages = previous.pages.clone();
+        if pages.changes.len() + changed.len() + removed.len() > CHANGES_BEFORE_RETAKING {
+            pages = Pages::of(workspace);
+        } else if !changed.is_empty() || !removed.is_empty() {
+            let changes = Arc::make_mut(&mut pages.changes);
+            for path in changed {
+                changes.insert(path.clone(), workspace.output(path).cloned());
+            }
+            for path in removed {
+                changes.insert(path.clone(), None);
+            }
+        }
+        Snapshot::with_pages(workspace, overlay, pages)
+    }
+
+    fn with_pages(workspace: &Workspace, overlay: &Overlay, pages: Pages) -> Snapshot {
         let site = workspace.site();
         let mut overlay = overlay.clone();
         overlay.last_good = workspace
@@ -71,10 +134,7 @@ impl Snapshot {
             })
             .collect();
         Snapshot {
-            pages: workspace
-                .outputs()
-                .map(|(p, b)| (p.to_string(), b.clone()))
-                .collect(),
+            pages,
             assets: site
                 .assets
                 .iter()
@@ -232,6 +292,8 @@ pub fn content_type(path: &str) -> &'static str {
 pub struct Problems {
     baseline: std::collections::HashSet<ProblemKey>,
     current: Vec<Diagnostic>,
+    /// The key of each of `current`.
+    keys: Vec<ProblemKey>,
     edited: std::collections::HashSet<String>,
 }
 
@@ -254,9 +316,11 @@ pub struct ProblemChanges {
 impl Problems {
     /// Starts a session whose site has `diagnostics`.
     pub fn new(diagnostics: &[Diagnostic]) -> Problems {
+        let keys: Vec<ProblemKey> = diagnostics.iter().map(key).collect();
         Problems {
-            baseline: diagnostics.iter().map(key).collect(),
+            baseline: keys.iter().cloned().collect(),
             current: diagnostics.to_vec(),
+            keys,
             edited: Default::default(),
         }
     }
@@ -264,22 +328,29 @@ impl Problems {
     /// Takes in a rebuild's problems, after an edit of `edited` (paths relative to the root).
     pub fn update(&mut self, diagnostics: &[Diagnostic], edited: &[String]) -> ProblemChanges {
         self.edited.extend(edited.iter().cloned());
-        let before: std::collections::HashSet<ProblemKey> = self.current.iter().map(key).collect();
-        let after: std::collections::HashSet<ProblemKey> = diagnostics.iter().map(key).collect();
+        if diagnostics == self.current.as_slice() {
+            return ProblemChanges::default();
+        }
+        let keys: Vec<ProblemKey> = diagnostics.iter().map(key).collect();
+        let before: std::collections::HashSet<&ProblemKey> = self.keys.iter().collect();
+        let after: std::collections::HashSet<&ProblemKey> = keys.iter().collect();
         let changes = ProblemChanges {
             new: diagnostics
                 .iter()
-                .filter(|d| !before.contains(&key(d)))
-                .cloned()
+                .zip(&keys)
+                .filter(|(_, k)| !before.contains(k))
+                .map(|(d, _)| d.clone())
                 .collect(),
             fixed: self
                 .current
                 .iter()
-                .filter(|d| !after.contains(&key(d)))
-                .cloned()
+                .zip(&self.keys)
+                .filter(|(_, k)| !after.contains(k))
+                .map(|(d, _)| d.clone())
                 .collect(),
         };
         self.current = diagnostics.to_vec();
+        self.keys = keys;
         changes
     }
 
@@ -289,10 +360,9 @@ impl Problems {
             problems: self
                 .current
                 .iter()
-                .filter(|d| {
-                    !self.baseline.contains(&key(d)) || self.edited.contains(&d.span.file_display())
-                })
-                .map(Diagnostic::to_json_value)
+                .zip(&self.keys)
+                .filter(|(_, k)| !self.baseline.contains(*k) || self.edited.contains(&k.0))
+                .map(|(d, _)| d.to_json_value())
                 .collect(),
             errors,
             last_good: Default::default(),
