@@ -40,6 +40,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let text = std::fs::read_to_string(file)?;
         let new = match kind.as_str() {
             "title" => text.replacen("title: \"", &format!("title: \"Edited {i} "), 1),
+            "status" => replace_line(&text, "status:", "status: deprecated"),
+            "tags" => replace_line(&text, "tags:", &format!("tags: [edited-{i}]")),
             _ => format!("{text}\nOne more sentence {i}.\n"),
         };
         std::fs::write(file, new)?;
@@ -54,4 +56,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// The text with its first line starting with `prefix` replaced by `line`.
+fn replace_line(text: &str, prefix: &str, line: &str) -> String {
+    let mut done = false;
+    text.lines()
+        .map(|l| {
+            if !done && l.starts_with(prefix) {
+                done = true;
+                line.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
 }

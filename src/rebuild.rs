@@ -88,6 +88,8 @@ struct Outputs {
     fingerprints: fnv::FnvHashMap<Read, u64>,
     /// Outputs that failed to render last time.
     failed: BTreeSet<String>,
+    /// The paths of the last plan, hashed (the fingerprint of [`crate::render::reads::Fact::Outputs`]).
+    plan: Option<u64>,
     /// What linking said about each document in the current site, and its
     /// problems, hashed ([`Fingerprints::links`], [`Fingerprints::problems`]).
     hashed: [fnv::FnvHashMap<crate::model::DocId, u64>; 2],
@@ -537,18 +539,27 @@ impl Workspace {
                 Fingerprints::reusing(&self.site, last)
             },
         );
-        let planned: fnv::FnvHashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
-        let mut removed: Vec<String> = self
-            .outputs
-            .built
-            .keys()
-            .filter(|p| !planned.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for path in &removed {
-            self.outputs.forget(path);
-        }
         let now = now.with_plan(&jobs);
+        // The same paths as last time (by their hash, as the sitemap's read
+        // compares them), each built: nothing is gone and nothing is new.
+        let plan_hash = now.of(&Read::Fact(crate::render::reads::Fact::Outputs));
+        let same_plan =
+            self.outputs.plan == Some(plan_hash) && self.outputs.built.len() == jobs.len();
+        self.outputs.plan = Some(plan_hash);
+        let mut removed: Vec<String> = Vec::new();
+        if !same_plan {
+            let planned: fnv::FnvHashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+            removed = self
+                .outputs
+                .built
+                .keys()
+                .filter(|p| !planned.contains(p.as_str()))
+                .cloned()
+                .collect();
+            for path in &removed {
+                self.outputs.forget(path);
+            }
+        }
         // When every document kept its place, only the reads of documents
         // read again or whose links changed, and site-wide ones, can differ.
         let mut touched =
@@ -590,15 +601,17 @@ impl Workspace {
         let chosen: Vec<&Job> = jobs
             .iter()
             .filter(|job| {
-                let built = outputs.built.get(&job.path);
+                // With the same plan every output is built: look up only when asked.
+                let built = || outputs.built.get(&job.path);
                 everything
-                    || built.is_none()
+                    || (!same_plan && built().is_none())
                     || again.contains(job.path.as_str())
-                    || outputs.failed.contains(&job.path)
+                    || (!outputs.failed.is_empty() && outputs.failed.contains(&job.path))
                     || (theme_changed && matches!(job.output, Output::Theme(_)))
-                    || built
-                        .and_then(|b| b.template.as_ref())
-                        .is_some_and(|t| changed_templates.contains(t))
+                    || (!changed_templates.is_empty()
+                        && built()
+                            .and_then(|b| b.template.as_ref())
+                            .is_some_and(|t| changed_templates.contains(t)))
             })
             .collect();
         let before: HashMap<String, Arc<[u8]>> = chosen

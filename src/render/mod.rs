@@ -885,13 +885,11 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// Notes what a sitemap is made from: every page's address, and the dates of the documents.
+/// Notes what a sitemap is made from: every page's address, and the documents' addresses and dates.
 fn note_sitemap(views: &Views) {
     views.note(Read::Fact(Fact::Outputs));
     views.note(Read::Fact(Fact::Settings));
-    for kind in Kind::ALL {
-        views.note(Read::Listed(kind));
-    }
+    views.note(Read::Fact(Fact::Dates));
 }
 
 /// Notes what the organisation's graph is drawn from: every team and every dependency.

@@ -35,6 +35,8 @@ pub enum Fact {
     Outputs,
     /// Which weeks have a digest.
     Weeks,
+    /// Every document's address and date (the sitemap's `lastmod`).
+    Dates,
 }
 
 /// One thing an output read from the linked site.
@@ -471,6 +473,13 @@ impl<'a> Fingerprints<'a> {
                         .documents
                         .iter()
                         .any(|d| d.kind == Kind::Page && !d.url.is_empty()),
+                ),
+                Fact::Dates => hash_of(
+                    &site
+                        .documents
+                        .iter()
+                        .map(|d| (&d.url, d.date))
+                        .collect::<Vec<_>>(),
                 ),
                 Fact::Census => {
                     let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();

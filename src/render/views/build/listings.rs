@@ -17,11 +17,20 @@ impl Views<'_> {
     /// Every tag with its documents.
     pub fn tags(&self) -> Vec<TagView> {
         self.note(Read::Fact(Fact::Tags));
+        // Names and counts only: each tag's documents are on its own pages.
         self.site
             .links
             .tags
-            .keys()
-            .map(|name| self.tag(name, 1))
+            .iter()
+            .map(|(name, docs)| {
+                let url = tag_url(name);
+                TagView {
+                    name: name.clone(),
+                    documents: Vec::new(),
+                    pagination: self.page_nav(&url, 1, docs.len()),
+                    url,
+                }
+            })
             .collect()
     }
 
