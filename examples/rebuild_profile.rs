@@ -41,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let new = match kind.as_str() {
             "title" => text.replacen("title: \"", &format!("title: \"Edited {i} "), 1),
             "status" => replace_line(&text, "status:", "status: deprecated"),
+            "reference" => format!("{text}\nSee [[adr-{:04}]].\n", 1 + (i * 31) % 1000),
             "tags" => replace_line(&text, "tags:", &format!("tags: [edited-{i}]")),
             _ => format!("{text}\nOne more sentence {i}.\n"),
         };

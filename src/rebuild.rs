@@ -237,6 +237,8 @@ pub struct Workspace {
     last_good: HashMap<String, LastGood>,
     /// Each digest's view and what it read, reused while none of its reads change.
     digest_views: DigestViews,
+    /// Each kind's index order as the last renderer worked it out, and what that read.
+    listing_orders: render::ListingOrders,
     /// The content folder's files as last listed, and their paths relative to the root.
     listing: load::Listing,
     listed: HashSet<PathBuf>,
@@ -275,6 +277,7 @@ impl Workspace {
             outputs: Outputs::default(),
             last_good: HashMap::new(),
             digest_views: HashMap::new(),
+            listing_orders: Default::default(),
             listed: listed(&root, &listing),
             listing,
         };
@@ -286,6 +289,7 @@ impl Workspace {
         let errors = workspace.outputs.render(&renderer, &now, &chosen);
         workspace.outputs.hashed = [now.links().clone(), now.problems().clone()];
         drop(now);
+        workspace.listing_orders = renderer.listing_orders();
         workspace.digest_views = renderer.into_digest_views();
         if let Some(e) = errors.into_iter().next() {
             return Err(e.into());
@@ -583,6 +587,16 @@ impl Workspace {
                 built.contains_key(&format!("digest/{week}/index.html"))
                     && !stale_set.iter().any(|r| reads.contains(*r))
             });
+            // Likewise an index order, which names documents by position: when
+            // every document kept its place, every read deciding it is tracked
+            // (the index pages record them) and none changed.
+            let fingerprints = &self.outputs.fingerprints;
+            self.listing_orders.retain(|_, order| {
+                in_place
+                    && !everything
+                    && order.1.iter().all(|r| fingerprints.contains_key(r))
+                    && !stale_set.iter().any(|r| order.1.contains(*r))
+            });
         }
         stale.extend(
             self.site
@@ -623,11 +637,13 @@ impl Workspace {
             .collect();
         let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
             .recording()
-            .reusing_digests(prior);
+            .reusing_digests(prior)
+            .reusing_orders(std::mem::take(&mut self.listing_orders));
         clock.lap("plan");
         let errors = self.outputs.render(&renderer, &now, &chosen);
         clock.lap("render");
         drop(now);
+        self.listing_orders = renderer.listing_orders();
         self.digest_views = renderer.into_digest_views();
 
         // A last good page goes when its page is made again, or its file is gone.

@@ -416,6 +416,9 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// Each kind's index order and what deciding it read, as a renderer worked them out and a later one may reuse them.
+pub type ListingOrders = BTreeMap<Kind, std::sync::Arc<(ListingOrder, BTreeSet<Read>)>>;
+
 /// Each digest's view and what it read, by week, as a renderer made them and a later one may reuse them.
 pub type DigestViews = std::collections::HashMap<
     crate::model::Week,
@@ -435,7 +438,8 @@ pub struct Renderer<'a> {
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
     digest_pages: std::sync::OnceLock<Vec<std::sync::Arc<digest::DigestPage>>>,
     /// Each kind's index order, worked out once for all its pages.
-    listing_orders: BTreeMap<Kind, std::sync::OnceLock<(ListingOrder, BTreeSet<Read>)>>,
+    listing_orders:
+        BTreeMap<Kind, std::sync::OnceLock<std::sync::Arc<(ListingOrder, BTreeSet<Read>)>>>,
     /// Every problem, grouped, once for all health pages.
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
@@ -492,6 +496,26 @@ impl<'a> Renderer<'a> {
         self
     }
 
+    /// The same renderer, taking each kind's index order from `prior` (kind
+    /// → order and what deciding it read) when it is there: the caller keeps
+    /// only orders none of whose reads changed since they were worked out.
+    pub fn reusing_orders(self, prior: ListingOrders) -> Self {
+        for (kind, order) in prior {
+            if let Some(cell) = self.listing_orders.get(&kind) {
+                let _ = cell.set(order);
+            }
+        }
+        self
+    }
+
+    /// Each kind's index order this renderer worked out or was given, and what deciding it read.
+    pub fn listing_orders(&self) -> ListingOrders {
+        self.listing_orders
+            .iter()
+            .filter_map(|(&kind, cell)| Some((kind, cell.get()?.clone())))
+            .collect()
+    }
+
     /// Every digest's view and what it read, by week: those this renderer
     /// made, or else the ones it was given to reuse.
     pub fn into_digest_views(self) -> DigestViews {
@@ -536,8 +560,8 @@ impl<'a> Renderer<'a> {
     /// A kind's index order, noting in `views` what deciding it read.
     fn listing_order(&self, kind: Kind, views: &Views) -> &ListingOrder {
         // Each kind's order is worked out when a first page needs it.
-        let (order, reads) =
-            self.listing_orders[&kind].get_or_init(|| self.shared(|v| v.listing_order(kind)));
+        let (order, reads) = &**self.listing_orders[&kind]
+            .get_or_init(|| std::sync::Arc::new(self.shared(|v| v.listing_order(kind))));
         for r in reads {
             views.note(r.clone());
         }
