@@ -416,8 +416,11 @@ pub fn plan(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// One kind's index order and what deciding it read.
+pub type KindOrder = std::sync::Arc<(ListingOrder, BTreeSet<Read>)>;
+
 /// Each kind's index order and what deciding it read, as a renderer worked them out and a later one may reuse them.
-pub type ListingOrders = BTreeMap<Kind, std::sync::Arc<(ListingOrder, BTreeSet<Read>)>>;
+pub type ListingOrders = BTreeMap<Kind, KindOrder>;
 
 /// Each digest's view and what it read, by week, as a renderer made them and a later one may reuse them.
 pub type DigestViews = std::collections::HashMap<
@@ -438,8 +441,7 @@ pub struct Renderer<'a> {
     org_graph: std::sync::OnceLock<std::sync::Arc<str>>,
     digest_pages: std::sync::OnceLock<Vec<std::sync::Arc<digest::DigestPage>>>,
     /// Each kind's index order, worked out once for all its pages.
-    listing_orders:
-        BTreeMap<Kind, std::sync::OnceLock<std::sync::Arc<(ListingOrder, BTreeSet<Read>)>>>,
+    listing_orders: BTreeMap<Kind, std::sync::OnceLock<KindOrder>>,
     /// Every problem, grouped, once for all health pages.
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
