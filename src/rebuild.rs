@@ -239,6 +239,8 @@ pub struct Workspace {
     digest_views: DigestViews,
     /// Each kind's index order as the last renderer worked it out, and what that read.
     listing_orders: render::ListingOrders,
+    /// The problems of reading and typing the files, as [`file_problems`] last gave them.
+    file_problems: Vec<Diagnostic>,
     /// The content folder's files as last listed, and their paths relative to the root.
     listing: load::Listing,
     listed: HashSet<PathBuf>,
@@ -261,7 +263,8 @@ impl Workspace {
             .par_iter()
             .map(|(path, rel)| read_one(&root, path, rel, &config))
             .collect();
-        let (linked, files) = assemble(&root, config.clone(), today, listing.assets.clone(), read);
+        let (linked, files, file_problems) =
+            assemble(&root, config.clone(), today, listing.assets.clone(), read);
         let site::Linked { site, checked, .. } = linked;
         let mut workspace = Workspace {
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
@@ -278,6 +281,7 @@ impl Workspace {
             last_good: HashMap::new(),
             digest_views: HashMap::new(),
             listing_orders: Default::default(),
+            file_problems,
             listed: listed(&root, &listing),
             listing,
         };
@@ -447,20 +451,30 @@ impl Workspace {
             let mut documents = std::mem::take(&mut self.site.documents);
             let mut files = std::mem::take(&mut self.files);
             let mut past_alike = true;
+            let mut problems_alike = true;
             for ((rel, doc, state), &i) in fresh.drain(..).zip(&positions) {
                 let doc = doc.expect("only files that still give a document are kept in place");
                 let shape = crate::digest::past_shape(&doc);
                 past_alike &= shape.is_some() && shape == crate::digest::past_shape(&documents[i]);
+                problems_alike &= files
+                    .get(&rel)
+                    .is_some_and(|old| old.load == state.load && old.model == state.model);
                 documents[i] = doc;
                 files.insert(rel, state);
             }
             clock.lap("read");
-            let diagnostics = file_problems(
-                listing
-                    .markdown
-                    .iter()
-                    .filter_map(|(_, rel)| files.get(rel)),
-            );
+            // The files' problems are the last build's unless a re-read file's changed.
+            let diagnostics = if problems_alike {
+                self.file_problems.clone()
+            } else {
+                file_problems(
+                    listing
+                        .markdown
+                        .iter()
+                        .filter_map(|(_, rel)| files.get(rel)),
+                )
+            };
+            self.file_problems = diagnostics.clone();
             let model = model::Model {
                 root: root.clone(),
                 config: config.clone(),
@@ -510,7 +524,10 @@ impl Workspace {
             }
             let _ = std::thread::Builder::new().spawn(move || drop((old_documents, old_files)));
             clock.lap("read");
-            assemble(&root, config.clone(), today, listing.assets.clone(), read)
+            let (linked, files, problems) =
+                assemble(&root, config.clone(), today, listing.assets.clone(), read);
+            self.file_problems = problems;
+            (linked, files)
         };
         clock.lap("link");
         let site::Linked {
@@ -735,8 +752,9 @@ fn assemble(
     today: NaiveDate,
     assets: Vec<load::Asset>,
     read: Vec<(String, Option<Document>, FileState)>,
-) -> (site::Linked, HashMap<String, FileState>) {
+) -> (site::Linked, HashMap<String, FileState>, Vec<Diagnostic>) {
     let diagnostics = file_problems(read.iter().map(|(_, _, s)| s));
+    let problems = diagnostics.clone();
     let mut documents = Vec::with_capacity(read.len());
     let mut files = HashMap::with_capacity(read.len());
     for (rel, doc, state) in read {
@@ -751,7 +769,7 @@ fn assemble(
         diagnostics,
     };
     let linked = site::link_model_reusing(model, today, Digests::All, None);
-    (linked, files)
+    (linked, files, problems)
 }
 
 /// The problems of reading and typing files, in the order a full build finds
@@ -1027,6 +1045,72 @@ mod tests {
                 report.changed
             );
             assert_equals_full_build(&workspace, &report, root, body);
+        }
+    }
+
+    #[test]
+    fn an_adr_accepted_leaves_the_home_page_open_for_comment_list() {
+        // The home page picks open ADRs by status and comment period; the
+        // edit changes neither the ADR's title nor its place.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let adr = |status: &str| {
+            format!(
+                "---\ntitle: Use queues\nstatus: {status}\ndate: 2026-11-02\ncomment_by: 2026-12-01\n---\n\n## Context\n\nWhy.\n\n## Decision\n\nQueues.\n\n## Consequences\n\nFewer calls.\n"
+            )
+        };
+        let mut files = BTreeMap::new();
+        files.insert(
+            "content/adrs/0001-use-queues.md".to_string(),
+            adr("proposed"),
+        );
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let home =
+            |w: &Workspace| String::from_utf8_lossy(w.output("index.html").unwrap()).into_owned();
+        assert!(home(&workspace).contains("Open for comment"));
+        let before = files.clone();
+        files.insert("content/adrs/0001-use-queues.md".into(), adr("accepted"));
+        let touched = sync(root, &before, &files);
+        let report = workspace.rebuild(&touched).unwrap();
+        assert!(
+            !home(&workspace).contains("Open for comment"),
+            "{:?}",
+            report.changed
+        );
+        assert_equals_full_build(&workspace, &report, root, "accepted");
+    }
+
+    #[test]
+    fn a_problem_typing_a_file_comes_and_goes_as_in_a_full_build() {
+        // An unknown status is found typing the file, which keeps its id,
+        // kind and place: the problem still shows on the health page and is gone when fixed.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let adr = |status: &str| {
+            format!(
+                "---\ntitle: Use queues\nstatus: {status}\ndate: 2026-11-02\n---\n\n## Context\n\nWhy.\n"
+            )
+        };
+        let mut files = BTreeMap::new();
+        files.insert(
+            "content/adrs/0001-use-queues.md".to_string(),
+            adr("accepted"),
+        );
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        for status in ["wibble", "accepted"] {
+            let before = files.clone();
+            files.insert("content/adrs/0001-use-queues.md".into(), adr(status));
+            let touched = sync(root, &before, &files);
+            let report = workspace.rebuild(&touched).unwrap();
+            let found = workspace
+                .site()
+                .diagnostics
+                .iter()
+                .any(|d| d.code == crate::diagnostic::codes::UNKNOWN_STATUS);
+            assert_eq!(found, status == "wibble", "{status}");
+            assert_equals_full_build(&workspace, &report, root, status);
         }
     }
 

@@ -64,6 +64,9 @@ pub enum Read {
     Listed(Kind),
     /// One document as an index lists it (one entry of [`Read::Listed`]).
     Entry(DocId),
+    /// The documents of one kind by date: id, date, status and an ADR's
+    /// comment period (what the home page picks its recent and open ADRs by).
+    Dated(Kind),
     /// The order an index lists one kind in, and the statuses, teams and tags it filters by.
     Order(Kind),
     /// The documents with one tag, in order.
@@ -138,7 +141,7 @@ impl Read {
             | Read::Links(key)
             | Read::Problems(key) => touched.documents.contains(key),
             Read::Name(..) => false,
-            Read::Kind(kind) => touched.kinds.contains(kind),
+            Read::Kind(kind) | Read::Dated(kind) => touched.kinds.contains(kind),
             Read::Listed(kind) => touched
                 .entries
                 .as_ref()
@@ -429,6 +432,21 @@ impl<'a> Fingerprints<'a> {
                     .enumerate()
                     .filter(|(_, d)| d.kind == *kind)
                     .map(|(i, d)| entry(site, i, d))
+                    .collect::<Vec<_>>(),
+            ),
+            Read::Dated(kind) => hash_of(
+                &site
+                    .documents
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, d)| d.kind == *kind)
+                    .map(|(i, d)| {
+                        let comment_by = match &d.details {
+                            Details::Adr(a) => a.comment_by,
+                            _ => None,
+                        };
+                        (d.key, &d.id, d.date, site.status(i), comment_by)
+                    })
                     .collect::<Vec<_>>(),
             ),
             Read::Entry(key) => hash_of(

@@ -397,9 +397,10 @@ impl Views<'_> {
     /// The home page.
     pub fn home(&self, intro: Option<String>) -> HomeView {
         let site = self.site;
-        // Recent and open ADRs are listed by date, status and comment period, not by their text.
+        // Recent and open ADRs are picked by date, status and comment period
+        // (and shown by their titles), not by their text.
         for read in [
-            Read::Listed(Kind::Adr),
+            Read::Dated(Kind::Adr),
             Read::Kind(Kind::Rotation),
             Read::Kind(Kind::Update),
             Read::Fact(Fact::Dependencies),
