@@ -86,6 +86,8 @@ struct Outputs {
     readers: fnv::FnvHashMap<Read, fnv::FnvHashSet<String>>,
     /// Read → its fingerprint in the current site.
     fingerprints: fnv::FnvHashMap<Read, u64>,
+    /// The tracked reads that are not about one document alone, nor what an id names.
+    shared: fnv::FnvHashSet<Read>,
     /// Outputs that failed to render last time.
     failed: BTreeSet<String>,
     /// The paths of the last plan, hashed (the fingerprint of [`crate::render::reads::Fact::Outputs`]).
@@ -105,7 +107,20 @@ impl Outputs {
         let Some(touched) = touched else {
             return self.refingerprint(now, |_| true);
         };
-        let mut stale = self.refingerprint(now, |r| !r.is_listing() && r.may_have_changed(touched));
+        // The touched documents' own reads, and the others that may have changed.
+        let mut first: Vec<Read> = touched
+            .documents
+            .iter()
+            .flat_map(|&key| Read::of_document(key))
+            .filter(|r| self.fingerprints.contains_key(r))
+            .collect();
+        first.extend(
+            self.shared
+                .iter()
+                .filter(|r| !r.is_listing() && r.may_have_changed(touched))
+                .cloned(),
+        );
+        let mut stale = self.refingerprint_these(now, first);
         let changed: HashSet<&Read> = stale.iter().collect();
         let entries = touched
             .documents
@@ -117,8 +132,34 @@ impl Outputs {
             .filter_map(|key| now.kind_of(*key))
             .collect();
         touched.entries = Some(entries);
-        let listings = self.refingerprint(now, |r| r.is_listing() && r.may_have_changed(touched));
-        stale.extend(listings);
+        let listings: Vec<Read> = self
+            .shared
+            .iter()
+            .filter(|r| r.is_listing() && r.may_have_changed(touched))
+            .cloned()
+            .collect();
+        stale.extend(self.refingerprint_these(now, listings));
+        stale
+    }
+
+    /// Fingerprints again `reads` (each tracked); returns those that changed.
+    fn refingerprint_these(&mut self, now: &Fingerprints, reads: Vec<Read>) -> Vec<Read> {
+        let fresh: Vec<(Read, u64)> = reads
+            .into_par_iter()
+            .map(|r| {
+                let fp = now.of(&r);
+                (r, fp)
+            })
+            .collect();
+        let mut stale = Vec::new();
+        for (read, fresh) in fresh {
+            if let Some(fp) = self.fingerprints.get_mut(&read)
+                && *fp != fresh
+            {
+                *fp = fresh;
+                stale.push(read);
+            }
+        }
         stale
     }
 
@@ -180,6 +221,9 @@ impl Outputs {
                             .insert(path.clone());
                         if !self.fingerprints.contains_key(read) {
                             self.fingerprints.insert(read.clone(), now.of(read));
+                            if read.document().is_none() && !matches!(read, Read::Name(..)) {
+                                self.shared.insert(read.clone());
+                            }
                         }
                     }
                     let built = Built {
@@ -214,6 +258,7 @@ impl Outputs {
             if outputs.is_empty() {
                 self.readers.remove(read);
                 self.fingerprints.remove(read);
+                self.shared.remove(read);
             }
         }
     }
@@ -534,6 +579,7 @@ impl Workspace {
             site,
             checked,
             relinked,
+            kept_past_digests,
         } = linked;
         if walked {
             self.listed = listed(&root, &listing);
@@ -585,6 +631,11 @@ impl Workspace {
         // read again or whose links changed, and site-wide ones, can differ.
         let mut touched =
             kept_places.map(|reread| Touched::after(reread, &self.outputs.hashed, &now));
+        if let Some(touched) = touched.as_mut()
+            && kept_past_digests
+        {
+            touched.digests_from = Some(crate::model::Week::of(today));
+        }
         let stale = self.outputs.changed_reads(&now, touched.as_mut());
         self.outputs.hashed = [now.links().clone(), now.problems().clone()];
         // Digest views whose reads all stand as they were are not made again;

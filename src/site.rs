@@ -223,6 +223,7 @@ pub fn link_model_reusing(
     site.diagnostics.extend(across);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
+    let kept_past_digests = past_digests.is_some() && digests == Digests::All;
     site.digests = match (digests, past_digests) {
         (Digests::All, Some(last)) => {
             crate::digest::Digester::new(&site).digests_keeping_past(last)
@@ -237,6 +238,7 @@ pub fn link_model_reusing(
         site,
         checked: per_document,
         relinked,
+        kept_past_digests,
     }
 }
 
@@ -251,6 +253,8 @@ pub struct Linked {
     /// [`crate::render::reads::Fingerprints::links`] hashes) can differ from
     /// the last build's; `None` when any can.
     pub relinked: Option<Vec<usize>>,
+    /// Whether the digests of weeks before the build's are the last build's, kept.
+    pub kept_past_digests: bool,
 }
 
 /// Adds to the site's problems every ADR number that this branch and

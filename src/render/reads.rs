@@ -93,6 +93,10 @@ pub struct Touched {
     /// The kinds of those whose index entry changed, once known: a kind's
     /// listing and order read only its entries (and an update's, its team's title).
     pub entries: Option<BTreeSet<Kind>>,
+    /// The build's week, when the digests of the weeks before it are the
+    /// last build's, kept (see [`crate::site::Linked::kept_past_digests`]):
+    /// only its digest can have changed.
+    pub digests_from: Option<crate::model::Week>,
 }
 
 impl Touched {
@@ -120,6 +124,7 @@ impl Touched {
             documents,
             kinds,
             entries: None,
+            digests_from: None,
         }
     }
 }
@@ -151,16 +156,54 @@ impl Read {
                 let kinds = touched.entries.as_ref().unwrap_or(&touched.kinds);
                 kinds.contains(kind) || (*kind == Kind::Update && kinds.contains(&Kind::Team))
             }
-            Read::Tag(_) | Read::Digest(_) | Read::Fact(_) => true,
+            Read::Digest(week) => digest_may_have_changed(*week, touched),
+            Read::Tag(_) | Read::Fact(_) => true,
             // Stands for other reads: whoever asks works it out from them.
             Read::DigestView(_) => false,
         }
+    }
+
+    /// The document this read is about alone, if it is: its file, title,
+    /// links, problems or index entry.
+    pub fn document(&self) -> Option<DocId> {
+        match self {
+            Read::Document(key)
+            | Read::Title(key)
+            | Read::Links(key)
+            | Read::Problems(key)
+            | Read::Entry(key) => Some(*key),
+            Read::Name(..)
+            | Read::Kind(_)
+            | Read::Listed(_)
+            | Read::Dated(_)
+            | Read::Order(_)
+            | Read::Tag(_)
+            | Read::Digest(_)
+            | Read::DigestView(_)
+            | Read::Fact(_) => None,
+        }
+    }
+
+    /// Every read about one document alone ([`Read::document`]).
+    pub fn of_document(key: DocId) -> [Read; 5] {
+        [
+            Read::Document(key),
+            Read::Title(key),
+            Read::Links(key),
+            Read::Problems(key),
+            Read::Entry(key),
+        ]
     }
 
     /// Whether this is a kind's listing or order, which [`Touched::entries`] narrows.
     pub fn is_listing(&self) -> bool {
         matches!(self, Read::Listed(_) | Read::Order(_))
     }
+}
+
+/// Whether one week's digest can have changed (see [`Touched::digests_from`]).
+fn digest_may_have_changed(week: crate::model::Week, touched: &Touched) -> bool {
+    touched.digests_from.is_none_or(|from| week >= from)
 }
 
 /// The reads of one output, noted as it is made (in any order, as often as
