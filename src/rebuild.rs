@@ -1133,6 +1133,55 @@ mod tests {
     }
 
     #[test]
+    fn an_adr_redated_joins_the_home_pages_recent_decisions() {
+        // The home page lists the ten newest ADRs; the oldest of thirteen,
+        // dated again into a week that has a digest already, becomes the newest. The home
+        // page read nothing of it before but the dates it picks by.
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let adr = |n: usize, date: &str| {
+            format!(
+                "---\ntitle: Decision number {n}\nstatus: accepted\ndate: {date}\n---\n\n## Context\n\nWhy.\n"
+            )
+        };
+        let mut files = BTreeMap::new();
+        for n in 1..=12 {
+            files.insert(
+                format!("content/adrs/{n:04}-decision.md"),
+                // The first shares its week with the second, so no week loses its digest.
+                adr(
+                    n,
+                    &if n == 1 {
+                        "2025-01-31".to_string()
+                    } else {
+                        format!("2025-{n:02}-01")
+                    },
+                ),
+            );
+        }
+        // One in the build's week, so that its digest is the home page's.
+        files.insert(
+            "content/adrs/0013-decision.md".into(),
+            adr(13, "2026-11-17"),
+        );
+        sync(root, &BTreeMap::new(), &files);
+        let mut workspace = Workspace::open(&options(root)).unwrap();
+        let home =
+            |w: &Workspace| String::from_utf8_lossy(w.output("index.html").unwrap()).into_owned();
+        assert!(!home(&workspace).contains("Decision number 1<"));
+        let before = files.clone();
+        files.insert("content/adrs/0001-decision.md".into(), adr(1, "2025-12-02"));
+        let touched = sync(root, &before, &files);
+        let report = workspace.rebuild(&touched).unwrap();
+        assert!(
+            home(&workspace).contains("Decision number 1<"),
+            "{:?}",
+            report.changed
+        );
+        assert_equals_full_build(&workspace, &report, root, "redated");
+    }
+
+    #[test]
     fn a_problem_typing_a_file_comes_and_goes_as_in_a_full_build() {
         // An unknown status is found typing the file, which keeps its id,
         // kind and place: the problem still shows on the health page and is gone when fixed.

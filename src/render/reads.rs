@@ -146,8 +146,9 @@ impl Read {
             | Read::Links(key)
             | Read::Problems(key) => touched.documents.contains(key),
             Read::Name(..) => false,
-            Read::Kind(kind) | Read::Dated(kind) => touched.kinds.contains(kind),
-            Read::Listed(kind) => touched
+            Read::Kind(kind) => touched.kinds.contains(kind),
+            // Every field of these is in the documents' index entries.
+            Read::Listed(kind) | Read::Dated(kind) => touched
                 .entries
                 .as_ref()
                 .unwrap_or(&touched.kinds)
@@ -157,6 +158,7 @@ impl Read {
                 kinds.contains(kind) || (*kind == Kind::Update && kinds.contains(&Kind::Team))
             }
             Read::Digest(week) => digest_may_have_changed(*week, touched),
+            Read::Fact(Fact::Dates) => touched.entries.as_ref().is_none_or(|e| !e.is_empty()),
             Read::Tag(_) | Read::Fact(_) => true,
             // Stands for other reads: whoever asks works it out from them.
             Read::DigestView(_) => false,
@@ -195,9 +197,13 @@ impl Read {
         ]
     }
 
-    /// Whether this is a kind's listing or order, which [`Touched::entries`] narrows.
+    /// Whether this is made of index entries only (a kind's listing, order or
+    /// dates; every document's address and date), which [`Touched::entries`] narrows.
     pub fn is_listing(&self) -> bool {
-        matches!(self, Read::Listed(_) | Read::Order(_))
+        matches!(
+            self,
+            Read::Listed(_) | Read::Order(_) | Read::Dated(_) | Read::Fact(Fact::Dates)
+        )
     }
 }
 
