@@ -917,6 +917,25 @@ mod tests {
         full.len()
     }
 
+    /// Writes `text` to `path` (under `root`, also in `files`) and rebuilds.
+    fn rewrite(
+        workspace: &mut Workspace,
+        root: &Path,
+        files: &mut BTreeMap<String, String>,
+        path: &str,
+        text: String,
+    ) -> Rebuilt {
+        let before = files.clone();
+        files.insert(path.to_string(), text);
+        let touched = sync(root, &before, files);
+        workspace.rebuild(&touched).unwrap()
+    }
+
+    /// One output of the workspace, as text.
+    fn page(workspace: &Workspace, path: &str) -> String {
+        String::from_utf8_lossy(workspace.output(path).unwrap()).into_owned()
+    }
+
     /// Every output of a full build of `root`, by path.
     fn full_build(root: &Path) -> BTreeMap<String, Vec<u8>> {
         let (site, _) = site::assemble(&options(root), &|_| {}).unwrap();
@@ -1086,10 +1105,13 @@ mod tests {
             ("We use nothing.", "teams/c/index.html"),
         ];
         for (body, target) in steps {
-            let before = files.clone();
-            files.insert("content/teams/a.md".into(), team("A", body));
-            let touched = sync(root, &before, &files);
-            let report = workspace.rebuild(&touched).unwrap();
+            let report = rewrite(
+                &mut workspace,
+                root,
+                &mut files,
+                "content/teams/a.md",
+                team("A", body),
+            );
             assert!(
                 report.changed.contains(&target.to_string()),
                 "{body}: {:?}",
@@ -1117,13 +1139,15 @@ mod tests {
         );
         sync(root, &BTreeMap::new(), &files);
         let mut workspace = Workspace::open(&options(root)).unwrap();
-        let home =
-            |w: &Workspace| String::from_utf8_lossy(w.output("index.html").unwrap()).into_owned();
+        let home = |w: &Workspace| page(w, "index.html");
         assert!(home(&workspace).contains("Open for comment"));
-        let before = files.clone();
-        files.insert("content/adrs/0001-use-queues.md".into(), adr("accepted"));
-        let touched = sync(root, &before, &files);
-        let report = workspace.rebuild(&touched).unwrap();
+        let report = rewrite(
+            &mut workspace,
+            root,
+            &mut files,
+            "content/adrs/0001-use-queues.md",
+            adr("accepted"),
+        );
         assert!(
             !home(&workspace).contains("Open for comment"),
             "{:?}",
@@ -1166,13 +1190,15 @@ mod tests {
         );
         sync(root, &BTreeMap::new(), &files);
         let mut workspace = Workspace::open(&options(root)).unwrap();
-        let home =
-            |w: &Workspace| String::from_utf8_lossy(w.output("index.html").unwrap()).into_owned();
+        let home = |w: &Workspace| page(w, "index.html");
         assert!(!home(&workspace).contains("Decision number 1<"));
-        let before = files.clone();
-        files.insert("content/adrs/0001-decision.md".into(), adr(1, "2025-12-02"));
-        let touched = sync(root, &before, &files);
-        let report = workspace.rebuild(&touched).unwrap();
+        let report = rewrite(
+            &mut workspace,
+            root,
+            &mut files,
+            "content/adrs/0001-decision.md",
+            adr(1, "2025-12-02"),
+        );
         assert!(
             home(&workspace).contains("Decision number 1<"),
             "{:?}",
@@ -1200,10 +1226,13 @@ mod tests {
         sync(root, &BTreeMap::new(), &files);
         let mut workspace = Workspace::open(&options(root)).unwrap();
         for status in ["wibble", "accepted"] {
-            let before = files.clone();
-            files.insert("content/adrs/0001-use-queues.md".into(), adr(status));
-            let touched = sync(root, &before, &files);
-            let report = workspace.rebuild(&touched).unwrap();
+            let report = rewrite(
+                &mut workspace,
+                root,
+                &mut files,
+                "content/adrs/0001-use-queues.md",
+                adr(status),
+            );
             let found = workspace
                 .site()
                 .diagnostics
@@ -1231,10 +1260,13 @@ mod tests {
         }
         sync(root, &BTreeMap::new(), &files);
         let mut workspace = Workspace::open(&options(root)).unwrap();
-        let before = files.clone();
-        files.insert("content/teams/t0003.md".into(), team("Zulu team"));
-        let touched = sync(root, &before, &files);
-        let report = workspace.rebuild(&touched).unwrap();
+        let report = rewrite(
+            &mut workspace,
+            root,
+            &mut files,
+            "content/teams/t0003.md",
+            team("Zulu team"),
+        );
         assert!(
             report
                 .changed
