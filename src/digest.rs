@@ -317,21 +317,19 @@ fn weeks_with_content(site: &Site) -> BTreeSet<Week> {
 /// What they read through the relations between documents (a team's
 /// updates) is not in it.
 pub fn past_shape(doc: &crate::model::Document) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let mut h = fnv::FnvHasher::default();
-    doc.kind.hash(&mut h);
-    match &doc.details {
+    use crate::model::stable_hash;
+    let shape = match &doc.details {
         // An ADR's title and status show only in the build's own week, or
         // come from its page, not from the digest worked out here.
-        Details::Adr(a) => (a.date, a.status_changed).hash(&mut h),
+        Details::Adr(a) => stable_hash(&(a.date, a.status_changed)),
         // Teams and alignments are listed by title.
-        Details::Team(_) => doc.title.to_lowercase().hash(&mut h),
-        Details::Alignment(a) => (doc.title.to_lowercase(), a.date, a.updated).hash(&mut h),
-        Details::Update(u) => u.week.hash(&mut h),
-        Details::Page => {}
+        Details::Team(_) => stable_hash(&doc.title.to_lowercase()),
+        Details::Alignment(a) => stable_hash(&(doc.title.to_lowercase(), a.date, a.updated)),
+        Details::Update(u) => stable_hash(&u.week),
+        Details::Page => 0,
         Details::Rotation(_) => return None,
-    }
-    Some(h.finish())
+    };
+    Some(crate::model::stable_hash(&(doc.kind, shape)))
 }
 
 /// The digest of `week`, or an error for a week after the build's date.

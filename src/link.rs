@@ -373,7 +373,7 @@ pub fn link_reusing(
         &reread,
     );
     let same_shapes = reread.iter().all(|&i| {
-        let shape = hash_of(&contribution(documents, &references, i, today));
+        let shape = crate::model::stable_hash(&contribution(documents, &references, i, today));
         last.shapes.get(i) == Some(&shape)
     });
     if !same_shapes {
@@ -420,14 +420,6 @@ fn referenced(references: &References, i: usize) -> BTreeSet<usize> {
         .filter_map(|r| r.resolution.found())
         .filter(|&t| t != i)
         .collect()
-}
-
-/// A stable 64-bit hash (FNV-1a over the value's `Hash` bytes).
-fn hash_of(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::Hasher;
-    let mut h = fnv::FnvHasher::default();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// A relation between two documents that one document's fields record.
@@ -547,7 +539,10 @@ fn contribution(
 fn relate(documents: &[Document], references: References, contributions: &[Contribution]) -> Links {
     let mut links = Links {
         references,
-        shapes: contributions.iter().map(hash_of).collect(),
+        shapes: contributions
+            .iter()
+            .map(crate::model::stable_hash)
+            .collect(),
         ..Links::default()
     };
     let push = |map: &mut BTreeMap<usize, Vec<usize>>, key: usize, value: usize| {

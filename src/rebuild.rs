@@ -647,23 +647,24 @@ impl Workspace {
             prior.clear();
         }
         {
+            // What was worked out from reads that are all tracked (so that a
+            // change to one would be known) stands when none of them changed.
             let stale_set: HashSet<&Read> = stale.iter().collect();
+            let unchanged = |reads: &BTreeSet<Read>| !stale_set.iter().any(|r| reads.contains(*r));
+            // A digest's view: its page, when built, records all the view read.
             let built = &self.outputs.built;
-            // A digest's page records all its view read, so a view whose page is
-            // built has every read tracked, and stands unless one of them changed.
             prior.retain(|week, (_, reads)| {
-                built.contains_key(&format!("digest/{week}/index.html"))
-                    && !stale_set.iter().any(|r| reads.contains(*r))
+                built.contains_key(&format!("digest/{week}/index.html")) && unchanged(reads)
             });
-            // Likewise an index order, which names documents by position: when
-            // every document kept its place, every read deciding it is tracked
-            // (the index pages record them) and none changed.
+            // An index order names documents by position: only when every
+            // document kept its place.
             let fingerprints = &self.outputs.fingerprints;
             self.listing_orders.retain(|_, order| {
+                let reads = &order.1;
                 in_place
                     && !everything
-                    && order.1.iter().all(|r| fingerprints.contains_key(r))
-                    && !stale_set.iter().any(|r| order.1.contains(*r))
+                    && reads.iter().all(|r| fingerprints.contains_key(r))
+                    && unchanged(reads)
             });
         }
         stale.extend(

@@ -575,6 +575,15 @@ impl DocId {
     }
 }
 
+/// A 64-bit hash of a value, the same in every run (FNV-1a over its
+/// `Hash` bytes): what fingerprints, shapes and caches compare.
+pub fn stable_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = fnv::FnvHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// One document, typed.
 #[derive(Clone, Debug)]
 pub struct Document {

@@ -395,19 +395,17 @@ pub const PRODUCERS: &[Producer] = &[
 /// Where two outputs would have one path (two documents with one id), the
 /// first planned keeps it, so the same inputs always give the same site.
 pub fn plan(site: &Site) -> Vec<Job> {
-    use std::hash::{Hash, Hasher};
     // Paths are remembered by hash; two paths with one hash are told apart by looking.
     let mut seen: fnv::FnvHashMap<u64, usize> = Default::default();
     let mut jobs: Vec<Job> = Vec::new();
     for producer in PRODUCERS {
         for j in (producer.plan)(site, &jobs) {
-            let mut h = fnv::FnvHasher::default();
-            j.path.hash(&mut h);
-            match seen.get(&h.finish()) {
+            let hash = crate::model::stable_hash(&j.path);
+            match seen.get(&hash) {
                 Some(&k) if jobs[k].path == j.path || jobs.iter().any(|o| o.path == j.path) => {}
                 Some(_) => jobs.push(j),
                 None => {
-                    seen.insert(h.finish(), jobs.len());
+                    seen.insert(hash, jobs.len());
                     jobs.push(j);
                 }
             }

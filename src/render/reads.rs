@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use crate::link::{Form, Resolution, Site};
-use crate::model::{Details, DocId, Kind};
+use crate::model::{Details, DocId, Kind, stable_hash as hash_of};
 
 /// A site-wide value a page may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -157,7 +157,7 @@ impl Read {
                 let kinds = touched.entries.as_ref().unwrap_or(&touched.kinds);
                 kinds.contains(kind) || (*kind == Kind::Update && kinds.contains(&Kind::Team))
             }
-            Read::Digest(week) => digest_may_have_changed(*week, touched),
+            Read::Digest(week) => touched.digests_from.is_none_or(|from| *week >= from),
             Read::Fact(Fact::Dates) => touched.entries.as_ref().is_none_or(|e| !e.is_empty()),
             Read::Tag(_) | Read::Fact(_) => true,
             // Stands for other reads: whoever asks works it out from them.
@@ -207,11 +207,6 @@ impl Read {
     }
 }
 
-/// Whether one week's digest can have changed (see [`Touched::digests_from`]).
-fn digest_may_have_changed(week: crate::model::Week, touched: &Touched) -> bool {
-    touched.digests_from.is_none_or(|from| week >= from)
-}
-
 /// The reads of one output, noted as it is made (in any order, as often as
 /// they happen; [`ReadSet::take`] sorts them out once).
 #[derive(Debug, Default)]
@@ -243,13 +238,6 @@ impl ReadSet {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-}
-
-/// A stable 64-bit hash (FNV-1a over the value's `Hash` bytes).
-fn hash_of(value: &impl Hash) -> u64 {
-    let mut h = fnv::FnvHasher::default();
-    value.hash(&mut h);
-    h.finish()
 }
 
 /// Where each document appears in what linking worked out beyond its own
@@ -368,13 +356,14 @@ impl<'a> Fingerprints<'a> {
 
     /// [`Fingerprints::new`], given the last build's [`Fingerprints::links`]
     /// and the positions of the only documents whose links may differ from
-    /// them: only those are hashed again.
+    /// them: only those are hashed again. Valid only for the same documents
+    /// as that build's, each in its place.
     pub fn reusing(site: &'a Site, last: Option<(fnv::FnvHashMap<DocId, u64>, &[usize])>) -> Self {
         use rayon::prelude::*;
         let related = Related::new(site);
         let links = match last {
+            // Only in place: the same documents as last time, so no key goes.
             Some((mut links, relinked)) => {
-                links.retain(|key, _| site.index.position(*key).is_some());
                 for &i in relinked {
                     links.insert(site.documents[i].key, related.hash(i));
                 }
