@@ -447,14 +447,25 @@ impl Workspace {
             .iter()
             .filter_map(|t| t.strip_prefix(&content_dir).ok())
             .collect();
-        let named: Vec<usize> = (0..listing.markdown.len())
-            .filter(|&n| {
-                let rel = &listing.markdown[n].1;
-                everything
-                    || !self.files.contains_key(rel)
-                    || under_content.iter().any(|t| Path::new(rel).starts_with(t))
-            })
-            .collect();
+        let named: Vec<usize> = if !everything && !walked {
+            // The listing stands, so each touched content path is one listed file.
+            let files: HashSet<String> = under_content
+                .iter()
+                .map(|t| crate::diagnostic::display_path(t))
+                .collect();
+            (0..listing.markdown.len())
+                .filter(|&n| files.contains(&listing.markdown[n].1))
+                .collect()
+        } else {
+            (0..listing.markdown.len())
+                .filter(|&n| {
+                    let rel = &listing.markdown[n].1;
+                    everything
+                        || !self.files.contains_key(rel)
+                        || under_content.iter().any(|t| Path::new(rel).starts_with(t))
+                })
+                .collect()
+        };
         let mut fresh: Vec<(String, Option<Document>, FileState)> = named
             .par_iter()
             .map(|&n| {
@@ -707,6 +718,8 @@ impl Workspace {
         let renderer = Renderer::new(&self.site, &self.tera, &self.graphs, &jobs)
             .recording()
             .reusing_digests(prior)
+            // Orders worked out to fingerprint them are this site's; kept ones next.
+            .reusing_orders(now.take_orders())
             .reusing_orders(std::mem::take(&mut self.listing_orders));
         clock.lap("plan");
         let errors = self.outputs.render(&renderer, &now, &chosen);

@@ -346,6 +346,9 @@ pub struct Fingerprints<'a> {
     outputs: Option<u64>,
     /// Views of the site, for reads that are what a view shows.
     views: std::sync::OnceLock<super::views::Views<'a>>,
+    /// The index orders worked out to fingerprint [`Read::Order`], with what
+    /// each read: the renderer of the same site takes them as they are.
+    orders: std::sync::Mutex<super::ListingOrders>,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -404,7 +407,14 @@ impl<'a> Fingerprints<'a> {
             problems,
             outputs: None,
             views: std::sync::OnceLock::new(),
+            orders: Default::default(),
         }
+    }
+
+    /// The index orders worked out so far, each with what deciding it read,
+    /// for [`Renderer::reusing_orders`](super::Renderer::reusing_orders).
+    pub fn take_orders(&self) -> super::ListingOrders {
+        std::mem::take(&mut *self.orders.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     /// What linking says about each document, hashed: compare two builds'
@@ -500,8 +510,9 @@ impl<'a> Fingerprints<'a> {
             })),
             Read::Order(kind) => {
                 let views = self.views.get_or_init(|| super::views::Views::new(site));
-                let order = views.listing_order(*kind);
-                hash_of(&(
+                let reads = std::sync::Arc::new(ReadSet::default());
+                let order = views.recording(reads.clone()).listing_order(*kind);
+                let hash = hash_of(&(
                     order
                         .documents
                         .iter()
@@ -510,7 +521,13 @@ impl<'a> Fingerprints<'a> {
                     &order.statuses,
                     &order.teams,
                     &order.tags,
-                ))
+                ));
+                let order = std::sync::Arc::new((order, reads.take()));
+                self.orders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(*kind, order);
+                hash
             }
             // Not a value of the site: it changes with the reads of its
             // week's page ([`affected`], and the rebuild's digest views).

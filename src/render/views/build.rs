@@ -101,22 +101,44 @@ impl<'a> Views<'a> {
                 reads: None,
                 ..self.clone()
             };
-            let site = self.site;
             let mut by_file: BTreeMap<String, Vec<ProblemView>> = BTreeMap::new();
-            for d in &site.diagnostics {
-                let file = d.span.file_display();
-                let problem = ProblemView {
-                    severity: d.severity.as_str(),
-                    code: d.code,
-                    location: format!("{}:{}:{}", file, d.span.line, d.span.column),
-                    message: d.message.clone(),
-                    hint: d.hint.clone(),
-                    document: site.index.by_file(&file).map(|i| plain.link(i)),
-                };
-                by_file.entry(file).or_default().push(problem);
+            for d in &self.site.diagnostics {
+                by_file
+                    .entry(d.span.file_display())
+                    .or_default()
+                    .push(plain.problem(d));
             }
             by_file
         })
+    }
+
+    /// The problems of the file at `file` (relative to the root), as pages
+    /// show them: a range of the site's problems, which are sorted by file.
+    pub(crate) fn problems_of(&self, file: &std::path::Path) -> Vec<ProblemView> {
+        let all = &self.site.diagnostics;
+        let start = all.partition_point(|d| d.span.file.as_path() < file);
+        let plain = Views {
+            reads: None,
+            ..self.clone()
+        };
+        all[start..]
+            .iter()
+            .take_while(|d| d.span.file.as_path() == file)
+            .map(|d| plain.problem(d))
+            .collect()
+    }
+
+    /// One problem as pages show it.
+    fn problem(&self, d: &crate::diagnostic::Diagnostic) -> ProblemView {
+        let file = d.span.file_display();
+        ProblemView {
+            severity: d.severity.as_str(),
+            code: d.code,
+            location: format!("{}:{}:{}", file, d.span.line, d.span.column),
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+            document: self.site.index.by_file(&file).map(|i| self.link(i)),
+        }
     }
 
     /// The same views, noting in `reads` everything they read from now on.

@@ -19,6 +19,7 @@ impl Views<'_> {
         self.note(Read::Fact(Fact::Settings));
         let doc = &site.documents[i];
         let file = display_path(doc.file());
+        let problems = self.problems_of(doc.file());
         let mut view = DocumentView {
             link: self.link(i),
             description: doc.description.clone(),
@@ -43,16 +44,8 @@ impl Views<'_> {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]),
             ),
-            problems: self
-                .problems_by_file()
-                .get(&file)
-                .cloned()
-                .unwrap_or_default(),
-            error_count: self
-                .problems_by_file()
-                .get(&file)
-                .map(|p| p.iter().filter(|p| p.severity == "error").count())
-                .unwrap_or(0),
+            error_count: problems.iter().filter(|p| p.severity == "error").count(),
+            problems,
             file,
             words: doc.source.outline.words,
             team: None,
