@@ -311,9 +311,26 @@ impl Site {
     /// The status word every page, index, feed and `seam list` shows for
     /// document `i`: an ADR's effective status, an alignment's own.
     pub fn status(&self, i: usize) -> Option<String> {
+        self.status_label(i).map(str::to_string)
+    }
+
+    /// [`Site::status`], borrowed.
+    pub fn status_label(&self, i: usize) -> Option<&str> {
         match &self.documents[i].details {
-            Details::Adr(_) => self.adr_status(i).map(|s| s.label().to_string()),
-            _ => self.documents[i].status(),
+            Details::Adr(adr) => {
+                let replaced = self
+                    .links
+                    .superseded_by
+                    .get(&i)
+                    .is_some_and(|s| !s.is_empty());
+                if replaced {
+                    Some(crate::model::AdrStatusWord::Superseded.as_str())
+                } else {
+                    adr.status.as_ref().map(|s| s.label())
+                }
+            }
+            Details::Alignment(a) => a.status.map(|s| s.as_str()),
+            _ => None,
         }
     }
 

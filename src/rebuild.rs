@@ -95,6 +95,8 @@ struct Outputs {
     /// What linking said about each document in the current site, and its
     /// problems, hashed ([`Fingerprints::links`], [`Fingerprints::problems`]).
     hashed: [fnv::FnvHashMap<crate::model::DocId, u64>; 2],
+    /// The current site's per-document hashes ([`Fingerprints::dense`]).
+    dense: crate::render::reads::Dense,
 }
 
 impl Outputs {
@@ -284,6 +286,8 @@ pub struct Workspace {
     digest_views: DigestViews,
     /// Each kind's index order as the last renderer worked it out, and what that read.
     listing_orders: render::ListingOrders,
+    /// Who is on duty as the last renderer worked it out, and what that read.
+    on_duty: Option<render::OnDuty>,
     /// The problems of reading and typing the files, as [`file_problems`] last gave them.
     file_problems: Vec<Diagnostic>,
     /// The content folder's files as last listed, and their paths relative to the root.
@@ -326,6 +330,7 @@ impl Workspace {
             last_good: HashMap::new(),
             digest_views: HashMap::new(),
             listing_orders: Default::default(),
+            on_duty: None,
             file_problems,
             listed: listed(&root, &listing),
             listing,
@@ -337,8 +342,9 @@ impl Workspace {
         let chosen: Vec<&Job> = jobs.iter().collect();
         let errors = workspace.outputs.render(&renderer, &now, &chosen);
         workspace.outputs.hashed = [now.links().clone(), now.problems().clone()];
-        drop(now);
+        workspace.outputs.dense = now.into_dense();
         workspace.listing_orders = renderer.listing_orders();
+        workspace.on_duty = renderer.on_duty_worked_out();
         workspace.digest_views = renderer.into_digest_views();
         if let Some(e) = errors.into_iter().next() {
             return Err(e.into());
@@ -610,14 +616,21 @@ impl Workspace {
         // The plan and what linking says of each document are worked out side by side.
         // When the relations stand, only the documents `relinked` names are hashed again.
         let last_links = &self.outputs.hashed[0];
+        let last_dense = std::mem::take(&mut self.outputs.dense);
         let (jobs, now) = rayon::join(
             || render::plan(&self.site),
             || {
-                let last = relinked.as_deref().map(|r| (last_links.clone(), r));
+                let last = relinked
+                    .as_deref()
+                    .map(|r| (last_links.clone(), last_dense, r));
                 Fingerprints::reusing(&self.site, last)
             },
         );
-        let now = now.with_plan(&jobs);
+        let adr_order = in_place
+            .then(|| self.listing_orders.get(&crate::model::Kind::Adr))
+            .flatten()
+            .map(|order| order.0.documents.clone());
+        let now = now.with_plan(&jobs).knowing_adr_order(adr_order);
         // The same paths as last time (by their hash, as the sitemap's read
         // compares them), each built: nothing is gone and nothing is new.
         let plan_hash = now.of(&Read::Fact(crate::render::reads::Fact::Outputs));
@@ -677,6 +690,16 @@ impl Workspace {
                     && reads.iter().all(|r| fingerprints.contains_key(r))
                     && unchanged(reads)
             });
+            // Who is on duty names no document by position.
+            if let Some(on_duty) = &self.on_duty {
+                let reads = &on_duty.1;
+                if everything
+                    || !reads.iter().all(|r| fingerprints.contains_key(r))
+                    || !unchanged(reads)
+                {
+                    self.on_duty = None;
+                }
+            }
         }
         stale.extend(
             self.site
@@ -720,12 +743,14 @@ impl Workspace {
             .reusing_digests(prior)
             // Orders worked out to fingerprint them are this site's; kept ones next.
             .reusing_orders(now.take_orders())
-            .reusing_orders(std::mem::take(&mut self.listing_orders));
+            .reusing_orders(std::mem::take(&mut self.listing_orders))
+            .reusing_on_duty(self.on_duty.take());
         clock.lap("plan");
         let errors = self.outputs.render(&renderer, &now, &chosen);
         clock.lap("render");
-        drop(now);
+        self.outputs.dense = now.into_dense();
         self.listing_orders = renderer.listing_orders();
+        self.on_duty = renderer.on_duty_worked_out();
         self.digest_views = renderer.into_digest_views();
 
         // A last good page goes when its page is made again, or its file is gone.

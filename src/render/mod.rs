@@ -420,6 +420,10 @@ pub type KindOrder = std::sync::Arc<(ListingOrder, BTreeSet<Read>)>;
 /// Each kind's index order and what deciding it read, as a renderer worked them out and a later one may reuse them.
 pub type ListingOrders = BTreeMap<Kind, KindOrder>;
 
+/// Who is on duty in every rotation and what working it out read, as a
+/// renderer worked it out and a later one may reuse it.
+pub type OnDuty = std::sync::Arc<(Vec<views::DutyView>, BTreeSet<Read>)>;
+
 /// Each digest's view and what it read, by week, as a renderer made them and a later one may reuse them.
 pub type DigestViews = std::collections::HashMap<
     crate::model::Week,
@@ -440,6 +444,8 @@ pub struct Renderer<'a> {
     digest_pages: std::sync::OnceLock<Vec<std::sync::Arc<digest::DigestPage>>>,
     /// Each kind's index order, worked out once for all its pages.
     listing_orders: BTreeMap<Kind, std::sync::OnceLock<KindOrder>>,
+    /// Who is on duty, for the home page (worked out once, or kept from an earlier build).
+    on_duty: std::sync::OnceLock<OnDuty>,
     /// Every problem, grouped, once for all health pages.
     health: std::sync::OnceLock<(HealthView, BTreeSet<Read>)>,
     /// What each digest's view read, when recording.
@@ -464,6 +470,7 @@ impl<'a> Renderer<'a> {
             views: Views::new(site),
             graphs,
             org_graph: std::sync::OnceLock::new(),
+            on_duty: std::sync::OnceLock::new(),
             digest_pages: std::sync::OnceLock::new(),
             digest_reads: std::sync::OnceLock::new(),
             prior_digests: Default::default(),
@@ -506,6 +513,20 @@ impl<'a> Renderer<'a> {
             }
         }
         self
+    }
+
+    /// The same renderer, given who is on duty as an earlier renderer
+    /// worked it out: the caller keeps it only when none of its reads changed since.
+    pub fn reusing_on_duty(self, prior: Option<OnDuty>) -> Self {
+        if let Some(prior) = prior {
+            let _ = self.on_duty.set(prior);
+        }
+        self
+    }
+
+    /// Who is on duty, if this renderer worked it out or was given it, and what that read.
+    pub fn on_duty_worked_out(&self) -> Option<OnDuty> {
+        self.on_duty.get().cloned()
     }
 
     /// Each kind's index order this renderer worked out or was given, and what deciding it read.
@@ -566,6 +587,17 @@ impl<'a> Renderer<'a> {
             views.note(r.clone());
         }
         order
+    }
+
+    /// Who is on duty in every rotation, noting in `views` what working it out read.
+    fn on_duty(&self, views: &Views) -> &[views::DutyView] {
+        let (duties, reads) = &**self
+            .on_duty
+            .get_or_init(|| std::sync::Arc::new(self.shared(|v| v.on_duty())));
+        for r in reads {
+            views.note(r.clone());
+        }
+        duties
     }
 
     /// Every problem grouped, noting in `views` what grouping them read.
@@ -753,7 +785,7 @@ impl<'a> Renderer<'a> {
                         views.note_body(i);
                         markdown::render_body(&site.documents[i], site, self.highlighter())
                     });
-                let home = views.home(intro);
+                let home = views.home(intro, self.on_duty(views));
                 let latest = self.digest_pages()?.first().map(|p| &p.view);
                 self.note_digest_views(views, 0..1);
                 views.note(Read::Fact(Fact::Weeks));

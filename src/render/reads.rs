@@ -9,6 +9,7 @@
 //! Reads name documents by [`DocId`], never by their position in one build,
 //! so a read set stays meaningful when files are added, removed or renamed.
 
+use crate::render::ListingOrder;
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
@@ -58,11 +59,9 @@ pub enum Read {
     Name(Option<Kind>, String),
     /// The documents of one kind and everything in their files.
     Kind(Kind),
-    /// The documents of one kind as an index lists them: address, id,
-    /// title, status, date, team, tags, summary, counts, week and an ADR's
-    /// comment period (not their bodies).
-    Listed(Kind),
-    /// One document as an index lists it (one entry of [`Read::Listed`]).
+    /// One document as an index lists it: address, id, title, status,
+    /// date, team, tags, summary, counts, week and an ADR's comment period
+    /// (not its body).
     Entry(DocId),
     /// The documents of one kind by date: id, date, status and an ADR's
     /// comment period (what the home page picks its recent and open ADRs by).
@@ -148,7 +147,7 @@ impl Read {
             Read::Name(..) => false,
             Read::Kind(kind) => touched.kinds.contains(kind),
             // Every field of these is in the documents' index entries.
-            Read::Listed(kind) | Read::Dated(kind) => touched
+            Read::Dated(kind) => touched
                 .entries
                 .as_ref()
                 .unwrap_or(&touched.kinds)
@@ -176,7 +175,6 @@ impl Read {
             | Read::Entry(key) => Some(*key),
             Read::Name(..)
             | Read::Kind(_)
-            | Read::Listed(_)
             | Read::Dated(_)
             | Read::Order(_)
             | Read::Tag(_)
@@ -202,7 +200,7 @@ impl Read {
     pub fn is_listing(&self) -> bool {
         matches!(
             self,
-            Read::Listed(_) | Read::Order(_) | Read::Dated(_) | Read::Fact(Fact::Dates)
+            Read::Order(_) | Read::Dated(_) | Read::Fact(Fact::Dates)
         )
     }
 }
@@ -336,6 +334,178 @@ impl<'a> Related<'a> {
     }
 }
 
+/// Per-document hashes laid out by position, for the reads over many
+/// documents ([`Read::Kind`], [`Read::Dated`],
+/// [`Fact::Dates`]): those combine these rather than read every document
+/// again, so a rebuild in which every document kept its place hashes only
+/// the documents it touched.
+#[derive(Clone, Debug, Default)]
+pub struct Dense {
+    kinds: Vec<Kind>,
+    /// Each document's key and file.
+    file: Vec<u64>,
+    /// Each document's id, date, status and comment period.
+    dated: Vec<u64>,
+    /// Each document's address and date.
+    dates: Vec<u64>,
+    /// What each listed document gives its kind's index filters.
+    filters: Vec<Option<Filters>>,
+    /// How many listed documents of each kind give each filter value.
+    counts: BTreeMap<Kind, FilterCounts>,
+}
+
+/// What one listed document gives its kind's index filters: its status,
+/// team (but a team's own) and tags, as [`ListingOrder`] gathers them.
+#[derive(Clone, Debug)]
+struct Filters {
+    kind: Kind,
+    status: Option<Box<str>>,
+    team: Option<Box<str>>,
+    tags: Vec<Box<str>>,
+}
+
+impl Filters {
+    /// Document `i`'s, if its kind's index lists it.
+    fn of(site: &Site, i: usize) -> Option<Filters> {
+        let d = &site.documents[i];
+        (!d.url.is_empty()).then(|| Filters {
+            kind: d.kind,
+            status: site.status_label(i).map(Box::from),
+            team: d.team().filter(|_| d.kind != Kind::Team).map(Box::from),
+            tags: d.tags.iter().map(|t| Box::from(t.as_str())).collect(),
+        })
+    }
+}
+
+/// How many documents give each filter value of one kind's index.
+#[derive(Clone, Debug, Default)]
+struct FilterCounts {
+    statuses: fnv::FnvHashMap<Box<str>, usize>,
+    teams: fnv::FnvHashMap<Box<str>, usize>,
+    tags: fnv::FnvHashMap<Box<str>, usize>,
+}
+
+impl FilterCounts {
+    /// Counts one document's values in (`add`) or out.
+    fn count(&mut self, filters: &Filters, add: bool) {
+        fn one(map: &mut fnv::FnvHashMap<Box<str>, usize>, value: &str, add: bool) {
+            if add {
+                *map.entry(Box::from(value)).or_default() += 1;
+            } else if let Some(n) = map.get_mut(value) {
+                *n -= 1;
+                if *n == 0 {
+                    map.remove(value);
+                }
+            }
+        }
+        if let Some(status) = &filters.status {
+            one(&mut self.statuses, status, add);
+        }
+        if let Some(team) = &filters.team {
+            one(&mut self.teams, team, add);
+        }
+        for tag in &filters.tags {
+            one(&mut self.tags, tag, add);
+        }
+    }
+
+    /// The index of `documents` (in order), with these values in its filters.
+    fn order(&self, documents: Vec<usize>) -> ListingOrder {
+        fn sorted(map: &fnv::FnvHashMap<Box<str>, usize>) -> Vec<String> {
+            let mut values: Vec<String> = map.keys().map(|v| v.to_string()).collect();
+            values.sort_unstable();
+            values
+        }
+        ListingOrder {
+            documents,
+            statuses: sorted(&self.statuses),
+            teams: sorted(&self.teams),
+            tags: sorted(&self.tags),
+        }
+    }
+}
+
+impl Dense {
+    /// Every document's hashes.
+    fn new(site: &Site) -> Dense {
+        use rayon::prelude::*;
+        let rows: Vec<(Kind, [u64; 3], Option<Filters>)> = (0..site.documents.len())
+            .into_par_iter()
+            .map(|i| Dense::row(site, i))
+            .collect();
+        let mut dense = Dense::default();
+        for (kind, [file, dated, dates], filters) in rows {
+            dense.kinds.push(kind);
+            dense.file.push(file);
+            dense.dated.push(dated);
+            dense.dates.push(dates);
+            if let Some(f) = &filters {
+                dense.counts.entry(f.kind).or_default().count(f, true);
+            }
+            dense.filters.push(filters);
+        }
+        dense
+    }
+
+    /// The last build's hashes with those of the documents at `positions`
+    /// worked out again. Valid only for the same documents, each in its place.
+    fn patched(mut self, site: &Site, positions: &[usize]) -> Dense {
+        for &i in positions {
+            let (kind, [file, dated, dates], filters) = Dense::row(site, i);
+            self.kinds[i] = kind;
+            self.file[i] = file;
+            self.dated[i] = dated;
+            self.dates[i] = dates;
+            if let Some(f) = &self.filters[i] {
+                self.counts.entry(f.kind).or_default().count(f, false);
+            }
+            if let Some(f) = &filters {
+                self.counts.entry(f.kind).or_default().count(f, true);
+            }
+            self.filters[i] = filters;
+        }
+        self
+    }
+
+    /// The index of `kind` listing `documents` in order, its filters' values counted here.
+    fn order(&self, kind: Kind, documents: Vec<usize>) -> ListingOrder {
+        match self.counts.get(&kind) {
+            Some(counts) => counts.order(documents),
+            None => FilterCounts::default().order(documents),
+        }
+    }
+
+    /// Document `i`'s hashes.
+    fn row(site: &Site, i: usize) -> (Kind, [u64; 3], Option<Filters>) {
+        let d = &site.documents[i];
+        let comment_by = match &d.details {
+            Details::Adr(a) => a.comment_by,
+            _ => None,
+        };
+        (
+            d.kind,
+            [
+                hash_of(&(d.key, d.source.fingerprint)),
+                hash_of(&(d.key, &d.id, d.date, site.status_label(i), comment_by)),
+                hash_of(&(&d.url, d.date)),
+            ],
+            Filters::of(site, i),
+        )
+    }
+
+    /// One column's hashes of the documents of `kind` (all, for `None`), combined in order.
+    fn combined(&self, column: &[u64], kind: Option<Kind>) -> u64 {
+        use std::hash::Hasher;
+        let mut h = fnv::FnvHasher::default();
+        for (k, value) in self.kinds.iter().zip(column) {
+            if kind.is_none_or(|kind| *k == kind) {
+                h.write_u64(*value);
+            }
+        }
+        h.finish()
+    }
+}
+
 /// Fingerprints of reads over one linked site.
 pub struct Fingerprints<'a> {
     site: &'a Site,
@@ -349,6 +519,10 @@ pub struct Fingerprints<'a> {
     /// The index orders worked out to fingerprint [`Read::Order`], with what
     /// each read: the renderer of the same site takes them as they are.
     orders: std::sync::Mutex<super::ListingOrders>,
+    /// Kinds whose index documents, in order, are known already.
+    known_orders: BTreeMap<Kind, Vec<usize>>,
+    /// Per-document hashes for the reads over many documents.
+    dense: Dense,
 }
 
 impl<'a> Fingerprints<'a> {
@@ -358,24 +532,39 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// [`Fingerprints::new`], given the last build's [`Fingerprints::links`]
-    /// and the positions of the only documents whose links may differ from
-    /// them: only those are hashed again. Valid only for the same documents
-    /// as that build's, each in its place.
-    pub fn reusing(site: &'a Site, last: Option<(fnv::FnvHashMap<DocId, u64>, &[usize])>) -> Self {
+    /// and [`Fingerprints::dense`] and the positions of the only documents
+    /// whose links may differ from them (and the only ones read again):
+    /// only those are hashed again. Valid only for the same documents as
+    /// that build's, each in its place.
+    pub fn reusing(
+        site: &'a Site,
+        last: Option<(fnv::FnvHashMap<DocId, u64>, Dense, &[usize])>,
+    ) -> Self {
         use rayon::prelude::*;
         let related = Related::new(site);
-        let links = match last {
+        let (links, dense) = match last {
             // Only in place: the same documents as last time, so no key goes.
-            Some((mut links, relinked)) => {
+            Some((mut links, dense, relinked)) => {
                 for &i in relinked {
                     links.insert(site.documents[i].key, related.hash(i));
                 }
-                links
+                // (A rebuild that failed half way leaves none to patch.)
+                let dense = if dense.kinds.len() == site.documents.len() {
+                    dense.patched(site, relinked)
+                } else {
+                    Dense::new(site)
+                };
+                (links, dense)
             }
-            None => (0..site.documents.len())
-                .into_par_iter()
-                .map(|i| (site.documents[i].key, related.hash(i)))
-                .collect(),
+            None => rayon::join(
+                || {
+                    (0..site.documents.len())
+                        .into_par_iter()
+                        .map(|i| (site.documents[i].key, related.hash(i)))
+                        .collect()
+                },
+                || Dense::new(site),
+            ),
         };
         // Problems are sorted by file, so each file's document is looked up once per run of them.
         let mut by_document: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
@@ -408,7 +597,26 @@ impl<'a> Fingerprints<'a> {
             outputs: None,
             views: std::sync::OnceLock::new(),
             orders: Default::default(),
+            known_orders: BTreeMap::new(),
+            dense,
         }
+    }
+
+    /// The per-document hashes the reads over many documents combine, for
+    /// the next rebuild's [`Fingerprints::reusing`].
+    pub fn into_dense(self) -> Dense {
+        self.dense
+    }
+
+    /// The same fingerprints, told the documents (in order) that the ADR
+    /// index lists, as the last build listed them. Valid only when every
+    /// document kept its place, id and kind: the ADR index orders by id and
+    /// then place alone.
+    pub fn knowing_adr_order(mut self, documents: Option<Vec<usize>>) -> Self {
+        if let Some(documents) = documents {
+            self.known_orders.insert(Kind::Adr, documents);
+        }
+        self
     }
 
     /// The index orders worked out so far, each with what deciding it read,
@@ -465,38 +673,8 @@ impl<'a> Fingerprints<'a> {
                 };
                 hash_of(&named)
             }
-            Read::Kind(kind) => hash_of(
-                &site
-                    .documents
-                    .iter()
-                    .filter(|d| d.kind == *kind)
-                    .map(|d| (d.key, d.source.fingerprint))
-                    .collect::<Vec<_>>(),
-            ),
-            Read::Listed(kind) => hash_of(
-                &site
-                    .documents
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.kind == *kind)
-                    .map(|(i, d)| entry(site, i, d))
-                    .collect::<Vec<_>>(),
-            ),
-            Read::Dated(kind) => hash_of(
-                &site
-                    .documents
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, d)| d.kind == *kind)
-                    .map(|(i, d)| {
-                        let comment_by = match &d.details {
-                            Details::Adr(a) => a.comment_by,
-                            _ => None,
-                        };
-                        (d.key, &d.id, d.date, site.status(i), comment_by)
-                    })
-                    .collect::<Vec<_>>(),
-            ),
+            Read::Kind(kind) => self.dense.combined(&self.dense.file, Some(*kind)),
+            Read::Dated(kind) => self.dense.combined(&self.dense.dated, Some(*kind)),
             Read::Entry(key) => hash_of(
                 &site
                     .index
@@ -509,9 +687,19 @@ impl<'a> Fingerprints<'a> {
                     .collect::<Vec<_>>()
             })),
             Read::Order(kind) => {
-                let views = self.views.get_or_init(|| super::views::Views::new(site));
-                let reads = std::sync::Arc::new(ReadSet::default());
-                let order = views.recording(reads.clone()).listing_order(*kind);
+                let (order, reads) = match self.known_orders.get(kind) {
+                    // What deciding the order reads, as the view notes it.
+                    Some(documents) => (
+                        self.dense.order(*kind, documents.clone()),
+                        BTreeSet::from([Read::Order(*kind)]),
+                    ),
+                    None => {
+                        let views = self.views.get_or_init(|| super::views::Views::new(site));
+                        let reads = std::sync::Arc::new(ReadSet::default());
+                        let order = views.recording(reads.clone()).listing_order(*kind);
+                        (order, reads.take())
+                    }
+                };
                 let hash = hash_of(&(
                     order
                         .documents
@@ -522,7 +710,7 @@ impl<'a> Fingerprints<'a> {
                     &order.teams,
                     &order.tags,
                 ));
-                let order = std::sync::Arc::new((order, reads.take()));
+                let order = std::sync::Arc::new((order, reads));
                 self.orders
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -547,13 +735,7 @@ impl<'a> Fingerprints<'a> {
                         .iter()
                         .any(|d| d.kind == Kind::Page && !d.url.is_empty()),
                 ),
-                Fact::Dates => hash_of(
-                    &site
-                        .documents
-                        .iter()
-                        .map(|d| (&d.url, d.date))
-                        .collect::<Vec<_>>(),
-                ),
+                Fact::Dates => self.dense.combined(&self.dense.dates, None),
                 Fact::Census => {
                     let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
                     for d in &site.documents {
@@ -609,7 +791,7 @@ impl<'a> Fingerprints<'a> {
     }
 }
 
-/// What an index shows of one document, to hash: see [`Read::Listed`].
+/// What an index shows of one document, to hash: see [`Read::Entry`].
 #[allow(clippy::type_complexity)]
 fn entry<'s>(
     site: &'s Site,
@@ -621,7 +803,7 @@ fn entry<'s>(
         &'s String,
         &'s String,
         &'s String,
-        Option<String>,
+        Option<&'s str>,
         Option<chrono::NaiveDate>,
     ),
     (
@@ -644,7 +826,7 @@ fn entry<'s>(
         _ => (d.description.as_ref(), 0, None),
     };
     (
-        (d.key, &d.url, &d.id, &d.title, site.status(i), d.date),
+        (d.key, &d.url, &d.id, &d.title, site.status_label(i), d.date),
         (d.team(), &d.tags, summary, count, week),
         (d.source.outline.first_h1().is_some(), comment_by),
     )

@@ -309,7 +309,7 @@ impl<'a> Views<'a> {
         deps.map(|d| self.dependency(d)).collect()
     }
 
-    fn duty(&self, i: usize) -> Option<DutyView> {
+    pub(crate) fn duty(&self, i: usize) -> Option<DutyView> {
         let Details::Rotation(r) = &self.site.documents[i].details else {
             return None;
         };

@@ -79,56 +79,18 @@ impl Views<'_> {
     pub fn listing_order(&self, kind: Kind) -> ListingOrder {
         let site = self.site;
         self.note(Read::Order(kind));
-        let mut documents: Vec<usize> = site
-            .documents
-            .iter()
-            .enumerate()
-            .filter(|(_, d)| d.kind == kind && !d.url.is_empty())
-            .map(|(i, _)| i)
-            .collect();
-        match kind {
-            Kind::Adr => {
-                documents.sort_by(|&a, &b| site.documents[b].id.cmp(&site.documents[a].id))
-            }
-            Kind::Update => {
-                let week = |i: usize| match &site.documents[i].details {
-                    Details::Update(u) => Some(u.week.to_string()),
-                    _ => None,
-                };
-                let keys: BTreeMap<usize, (Option<String>, String)> = documents
-                    .iter()
-                    .map(|&i| (i, (week(i), self.title(i))))
-                    .collect();
-                documents.sort_by(|a, b| {
-                    let (wa, ta) = &keys[a];
-                    let (wb, tb) = &keys[b];
-                    wb.cmp(wa).then(ta.cmp(tb))
-                })
-            }
-            _ => {
-                let keys: BTreeMap<usize, String> = documents
-                    .iter()
-                    .map(|&i| (i, self.title(i).to_lowercase()))
-                    .collect();
-                documents.sort_by(|a, b| keys[a].cmp(&keys[b]))
-            }
-        }
+        let documents = self.listed_in_order(kind);
         // Each distinct value once, sorted, copied only then.
-        // (Inserted one by one: a few distinct values among thousands.)
         fn distinct<'v>(values: impl Iterator<Item = &'v str>) -> Vec<String> {
-            let mut set = std::collections::BTreeSet::new();
-            for v in values {
-                set.insert(v);
-            }
-            set.into_iter().map(str::to_string).collect()
+            let set: fnv::FnvHashSet<&str> = values.collect();
+            let mut values: Vec<String> = set.into_iter().map(str::to_string).collect();
+            values.sort_unstable();
+            values
         }
         let docs = || documents.iter().map(|&i| &site.documents[i]);
-        let mut statuses = std::collections::BTreeSet::new();
-        for status in documents.iter().filter_map(|&i| site.status(i)) {
-            statuses.insert(status);
-        }
+        let statuses = distinct(documents.iter().filter_map(|&i| site.status_label(i)));
         ListingOrder {
-            statuses: statuses.into_iter().collect(),
+            statuses,
             teams: distinct(
                 docs()
                     .filter(|_| kind != Kind::Team)
@@ -136,6 +98,49 @@ impl Views<'_> {
             ),
             tags: distinct(docs().flat_map(|d| d.tags.iter().map(String::as_str))),
             documents,
+        }
+    }
+
+    /// The documents of one kind's index, in the order it lists them: ADRs
+    /// by id, newest number first; updates by week, newest first, then
+    /// title; the others by title. Ties keep the documents' order.
+    fn listed_in_order(&self, kind: Kind) -> Vec<usize> {
+        let site = self.site;
+        let of_kind = site
+            .documents
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.kind == kind && !d.url.is_empty());
+        // Sorted by keys laid out side by side (each in the order a stable
+        // sort by the key alone leaves them: ties by position).
+        match kind {
+            Kind::Adr => {
+                let mut keyed: Vec<(std::cmp::Reverse<&str>, usize)> = of_kind
+                    .map(|(i, d)| (std::cmp::Reverse(d.id.as_str()), i))
+                    .collect();
+                keyed.sort_unstable();
+                keyed.into_iter().map(|(_, i)| i).collect()
+            }
+            Kind::Update => {
+                let mut keyed: Vec<(std::cmp::Reverse<Option<String>>, String, usize)> = of_kind
+                    .map(|(i, d)| {
+                        let week = match &d.details {
+                            Details::Update(u) => Some(u.week.to_string()),
+                            _ => None,
+                        };
+                        (std::cmp::Reverse(week), self.title(i), i)
+                    })
+                    .collect();
+                keyed.sort_unstable();
+                keyed.into_iter().map(|(_, _, i)| i).collect()
+            }
+            _ => {
+                let mut keyed: Vec<(String, usize)> = of_kind
+                    .map(|(i, _)| (self.title(i).to_lowercase(), i))
+                    .collect();
+                keyed.sort_unstable();
+                keyed.into_iter().map(|(_, i)| i).collect()
+            }
         }
     }
 
@@ -395,7 +400,17 @@ impl Views<'_> {
     }
 
     /// The home page.
-    pub fn home(&self, intro: Option<String>) -> HomeView {
+    /// Who is on duty today in every rotation that has someone on duty, in
+    /// the documents' order (the home page shows the first few).
+    pub fn on_duty(&self) -> Vec<DutyView> {
+        self.note(Read::Kind(Kind::Rotation));
+        (0..self.site.documents.len())
+            .filter_map(|i| self.duty(i))
+            .collect()
+    }
+
+    /// The home page, showing the first of `on_duty` ([`Views::on_duty`]).
+    pub fn home(&self, intro: Option<String>, on_duty: &[DutyView]) -> HomeView {
         let site = self.site;
         // Recent and open ADRs are picked by date, status and comment period
         // (and shown by their titles), not by their text.
@@ -409,15 +424,17 @@ impl Views<'_> {
         ] {
             self.note(read);
         }
-        let mut adrs: Vec<usize> = (0..site.documents.len())
+        // Newest first, then by id, highest first (ties by position), by
+        // keys laid out side by side.
+        let mut dated: Vec<_> = (0..site.documents.len())
             .filter(|&i| site.documents[i].kind == Kind::Adr)
+            .map(|i| {
+                let d = &site.documents[i];
+                (std::cmp::Reverse((d.date, d.id.as_str())), i)
+            })
             .collect();
-        adrs.sort_by(|&a, &b| {
-            site.documents[b]
-                .date
-                .cmp(&site.documents[a].date)
-                .then(site.documents[b].id.cmp(&site.documents[a].id))
-        });
+        dated.sort_unstable();
+        let adrs: Vec<usize> = dated.into_iter().map(|(_, i)| i).collect();
         let open: Vec<usize> = adrs
             .iter()
             .copied()
@@ -444,11 +461,8 @@ impl Views<'_> {
             .into_iter()
             .take(10)
             .collect();
-        let mut on_duty: Vec<DutyView> = (0..site.documents.len())
-            .filter_map(|i| self.duty(i))
-            .collect();
         let on_duty_total = on_duty.len();
-        on_duty.truncate(HOME_DUTIES);
+        let on_duty = on_duty[..on_duty_total.min(HOME_DUTIES)].to_vec();
         let latest_week = site
             .documents
             .iter()
