@@ -4,11 +4,18 @@
 //! ```sh
 //! cargo run --release --locked --example rebuild_profile -- DOCS_REPO [N]
 //! ```
+//!
+//! `EDIT=body|title|status|tags|reference` picks the edit; `PAUSE=300`
+//! waits that many milliseconds before each, as an author would.
 
 use std::time::Instant;
 
 use seam::rebuild::Workspace;
 use seam::site::Options;
+
+// As the `seam` binary allocates.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -35,7 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     adrs.sort();
     let kind = std::env::var("EDIT").unwrap_or_else(|_| "body".into());
+    // PAUSE=ms waits between edits, as an author does (caches go cold).
+    let pause: u64 = std::env::var("PAUSE")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     for i in 0..n {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
         let file = &adrs[(i * 7919) % adrs.len()];
         let text = std::fs::read_to_string(file)?;
         let new = match kind.as_str() {
