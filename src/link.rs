@@ -296,16 +296,19 @@ impl Site {
         let Details::Adr(adr) = &self.documents[i].details else {
             return None;
         };
-        let replaced = self
-            .links
-            .superseded_by
-            .get(&i)
-            .is_some_and(|s| !s.is_empty());
-        if replaced {
+        if self.replaced(i) {
             Some(AdrStatus::Known(AdrStatusWord::Superseded))
         } else {
             adr.status.clone()
         }
+    }
+
+    /// Whether another ADR replaces ADR `i` (whichever file says so).
+    fn replaced(&self, i: usize) -> bool {
+        self.links
+            .superseded_by
+            .get(&i)
+            .is_some_and(|s| !s.is_empty())
     }
 
     /// The status word every page, index, feed and `seam list` shows for
@@ -318,12 +321,7 @@ impl Site {
     pub fn status_label(&self, i: usize) -> Option<&str> {
         match &self.documents[i].details {
             Details::Adr(adr) => {
-                let replaced = self
-                    .links
-                    .superseded_by
-                    .get(&i)
-                    .is_some_and(|s| !s.is_empty());
-                if replaced {
+                if self.replaced(i) {
                     Some(crate::model::AdrStatusWord::Superseded.as_str())
                 } else {
                     adr.status.as_ref().map(|s| s.label())
