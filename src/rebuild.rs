@@ -526,17 +526,15 @@ impl Workspace {
             }
             clock.lap("read");
             // The files' problems are the last build's unless a re-read file's changed.
-            let diagnostics = if problems_alike {
-                self.file_problems.clone()
-            } else {
-                file_problems(
+            if !problems_alike {
+                self.file_problems = file_problems(
                     listing
                         .markdown
                         .iter()
                         .filter_map(|(_, rel)| files.get(rel)),
-                )
-            };
-            self.file_problems = diagnostics.clone();
+                );
+            }
+            let diagnostics = self.file_problems.clone();
             let model = model::Model {
                 root: root.clone(),
                 config: config.clone(),

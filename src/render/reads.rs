@@ -519,8 +519,8 @@ pub struct Fingerprints<'a> {
     /// The index orders worked out to fingerprint [`Read::Order`], with what
     /// each read: the renderer of the same site takes them as they are.
     orders: std::sync::Mutex<super::ListingOrders>,
-    /// Kinds whose index documents, in order, are known already.
-    known_orders: BTreeMap<Kind, Vec<usize>>,
+    /// The ADR index's documents, in order, when known already.
+    known_adr_order: Option<Vec<usize>>,
     /// Per-document hashes for the reads over many documents.
     dense: Dense,
 }
@@ -597,7 +597,7 @@ impl<'a> Fingerprints<'a> {
             outputs: None,
             views: std::sync::OnceLock::new(),
             orders: Default::default(),
-            known_orders: BTreeMap::new(),
+            known_adr_order: None,
             dense,
         }
     }
@@ -613,9 +613,7 @@ impl<'a> Fingerprints<'a> {
     /// document kept its place, id and kind: the ADR index orders by id and
     /// then place alone.
     pub fn knowing_adr_order(mut self, documents: Option<Vec<usize>>) -> Self {
-        if let Some(documents) = documents {
-            self.known_orders.insert(Kind::Adr, documents);
-        }
+        self.known_adr_order = documents;
         self
     }
 
@@ -687,7 +685,8 @@ impl<'a> Fingerprints<'a> {
                     .collect::<Vec<_>>()
             })),
             Read::Order(kind) => {
-                let (order, reads) = match self.known_orders.get(kind) {
+                let known = self.known_adr_order.as_ref().filter(|_| *kind == Kind::Adr);
+                let (order, reads) = match known {
                     // What deciding the order reads, as the view notes it.
                     Some(documents) => (
                         self.dense.order(*kind, documents.clone()),
