@@ -266,6 +266,8 @@ pub struct Site {
     pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
     /// Every published weekly digest, newest first.
     pub digests: Vec<crate::digest::Digest>,
+    /// The search index, made when first asked for (by planning its files).
+    pub search: std::sync::OnceLock<std::sync::Arc<crate::render::search::SearchIndex>>,
 }
 
 impl Site {

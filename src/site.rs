@@ -190,6 +190,7 @@ pub fn link_model_reusing(
         links,
         diagnostics: model.diagnostics,
         digests: Vec::new(),
+        search: Default::default(),
     };
     quote_source_lines(
         &mut site.diagnostics,

@@ -19,11 +19,11 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
     "rotation.html", "update.html", "page.html", "team_index.html", "adr_index.html",
     "alignment_index.html", "rotation_index.html", "update_index.html", "page_index.html",
     "tags.html", "tag.html", "health.html", "404.html", "dependencies.html", "commitments.html",
-    "digest.html", "digest_content.html", "digest_index.html", "email.html", "email.txt",
+    "digest.html", "digest_content.html", "digest_index.html", "email.html", "email.txt", "search.html",
 );
 
 /// Built-in theme files, by output path.
-pub const THEME: &[(&str, &str)] = embed!("theme": "seam.css", "seam.js");
+pub const THEME: &[(&str, &str)] = embed!("theme": "seam.css", "seam.js", "search.js");
 
 /// Files under `dir`, by path relative to it, sorted; none when it does not exist.
 pub fn local_files(dir: &Path) -> Vec<(String, PathBuf)> {

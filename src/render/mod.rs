@@ -13,6 +13,7 @@ pub mod graph;
 pub mod ics;
 pub mod markdown;
 pub mod reads;
+pub mod search;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -188,6 +189,10 @@ pub enum Output {
     Sitemap,
     /// One part of a large sitemap (from 1).
     SitemapPart(usize),
+    /// The search results page.
+    SearchPage,
+    /// One file of the search index (a position in [`search::SearchIndex::files`]).
+    Search(usize),
     /// A theme file (`theme/seam.css`).
     Theme(String),
 }
@@ -217,6 +222,7 @@ impl Job {
             Output::Health(_) => "health",
             Output::NotFound => "404",
             Output::Sitemap | Output::SitemapPart(_) => "sitemap",
+            Output::SearchPage | Output::Search(_) => "search",
             Output::Theme(_) => "theme",
         }
     }
@@ -376,6 +382,20 @@ pub const PRODUCERS: &[Producer] = &[
             let parts = sitemap_parts(pages);
             std::iter::once(job("sitemap.xml", Output::Sitemap))
                 .chain((1..=parts).map(|n| job(format!("sitemap-{n}.xml"), Output::SitemapPart(n))))
+                .collect()
+        },
+    },
+    Producer {
+        name: "search",
+        plan: |site, _| {
+            std::iter::once(job("search/index.html", Output::SearchPage))
+                .chain(
+                    search::of(site)
+                        .files
+                        .iter()
+                        .enumerate()
+                        .map(|(n, (path, _))| job(path.clone(), Output::Search(n))),
+                )
                 .collect()
         },
     },
@@ -912,6 +932,23 @@ impl<'a> Renderer<'a> {
                     sitemap(site, &self.page_paths[start..end]).into_bytes(),
                 ))
             }
+            Output::SearchPage => self.page(
+                views,
+                job,
+                "search.html",
+                "search",
+                "Search",
+                "search/",
+                &[],
+            ),
+            &Output::Search(n) => {
+                // The index holds every document's words and what its results show.
+                for kind in Kind::ALL {
+                    views.note(Read::Kind(kind));
+                }
+                let (_, contents) = &search::of(site).files[n];
+                Ok(file(contents.clone().into_bytes()))
+            }
             Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
         }
     }
@@ -931,7 +968,9 @@ impl<'a> Renderer<'a> {
             Output::Commitments => "commitments.html".into(),
             Output::Health(_) => "health.html".into(),
             Output::NotFound => "404.html".into(),
+            Output::SearchPage => "search.html".into(),
             Output::Calendar(_)
+            | Output::Search(_)
             | Output::AdrFeed
             | Output::Graph
             | Output::Sitemap

@@ -8,6 +8,7 @@ mod digest;
 mod graph;
 mod new;
 mod rotations;
+mod search;
 mod serve;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,204 @@
+//! Search as a reader meets it: the index Seam writes, the engine of
+//! `theme/search.js` run by Node on a small fixture, and the real page typed
+//! into in headless Chromium. Without Node or Chromium these tests say so and
+//! pass, except in CI (`CI` set), where a missing tool is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{example, fixture, seam};
+
+/// Whether `tool` runs; in CI a missing tool fails the test.
+fn have(tool: &str, args: &[&str]) -> bool {
+    let ok = Command::new(tool)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{tool} is needed for this test in CI (.ci/run installs it)");
+    }
+    if !ok {
+        eprintln!("skipped: {tool} is not installed");
+    }
+    ok
+}
+
+fn browser_tests() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn build(root: &Path, out: &Path, base_url: Option<&str>) {
+    let mut cmd = seam();
+    cmd.arg("--root")
+        .arg(root)
+        .args(["build", "--quiet", "--out"])
+        .arg(out);
+    if let Some(url) = base_url {
+        cmd.args(["--base-url", url]);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn search_files(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(out.join("search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_index_is_json_in_pieces_and_the_same_every_build() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    build(&example(), a.path(), None);
+    build(&example(), b.path(), None);
+    let files = search_files(a.path());
+    assert_eq!(
+        files,
+        search_files(b.path()),
+        "two builds give the same index"
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.path().join("search/index.json")).unwrap())
+            .unwrap();
+    let documents = manifest["documents"].as_u64().unwrap() as usize;
+    let shards = manifest["shards"].as_array().unwrap();
+    assert!(documents > 50, "{documents} documents");
+    let count = |dir: &str| files.iter().filter(|(p, _)| p.starts_with(dir)).count();
+    assert_eq!(count("search/terms/"), shards.len());
+    assert_eq!(count("search/docs/"), documents.div_ceil(64));
+    assert_eq!(count("search/text/"), documents.div_ceil(128));
+    for (path, bytes) in &files {
+        if path.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(bytes)
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+        }
+    }
+    // Every page carries the box; the results page says what it needs without JavaScript.
+    let home = std::fs::read_to_string(a.path().join("index.html")).unwrap();
+    assert!(home.contains(r#"role="search""#) && home.contains("theme/search.js"));
+    let page = std::fs::read_to_string(a.path().join("search/index.html")).unwrap();
+    assert!(page.contains("Search needs JavaScript"));
+    assert!(a.path().join("theme/search.js").is_file());
+}
+
+#[test]
+fn the_engine_ranks_tokenises_and_forgives_typos_as_pinned() {
+    if !have("node", &["--version"]) {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("search"), out.path(), None);
+    let o = Command::new("node")
+        .arg("--test")
+        .arg(browser_tests().join("engine.test.mjs"))
+        .env("SITE", out.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("# fail 0"), "{text}");
+}
+
+/// A static file server this project did not write, stopped when dropped.
+struct Static(Child);
+
+impl Drop for Static {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve_static(dir: &Path) -> (Static, u16) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 runs");
+    let server = Static(child);
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the static server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+#[test]
+fn search_works_in_headless_chromium_behind_a_sub_path() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !have("node", &["--version"])
+        || !have(&chromium, &["--version"])
+        || !have(
+            "node",
+            &[
+                "-e",
+                &format!(
+                    "require({:?})",
+                    browser_tests()
+                        .join("node_modules/playwright-core")
+                        .to_string_lossy()
+                ),
+            ],
+        )
+    {
+        return;
+    }
+    // The site published under /wiki/ of its host, as behind a sub-path.
+    let dir = tempfile::tempdir().unwrap();
+    let (server, port) = serve_static(dir.path());
+    let url = format!("http://127.0.0.1:{port}/wiki/");
+    build(&example(), &dir.path().join("wiki"), Some(&url));
+    let o = Command::new("node")
+        .arg(browser_tests().join("search.mjs"))
+        .arg(&url)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    drop(server);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!text.contains("FAIL"), "{text}");
+}

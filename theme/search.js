@@ -1,0 +1,455 @@
+// Seam search. It fetches the index Seam wrote under search/ in pieces: the
+// manifest, the one shard each query word falls in, and the chunks that hold
+// the results shown. Nothing leaves the site's own host. Under Node it
+// exports its engine (for tests) and touches no page.
+(function () {
+  "use strict";
+  var FORMAT = 1;
+  var SHOWN = 8;
+  var PAGE = 20;
+
+  // The search engine over an index whose files `get(path)` fetches as JSON.
+  function engine(get) {
+  var cache = {};
+  function load(path) {
+    if (!cache[path]) {
+      cache[path] = get(path);
+      cache[path].catch(function () { delete cache[path]; });
+    }
+    return cache[path];
+  }
+  function manifest() {
+    return load("search/index.json").then(function (m) {
+      if (m.format !== FORMAT) throw new Error("index format " + m.format);
+      if (!m.stops) m.stops = new Set(m.stop_words);
+      return m;
+    });
+  }
+
+  // Words as Seam indexes them: lower case, diacritics dropped, numbers without leading zeros.
+  function words(text, stops) {
+    return text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")
+      .split(/[^\p{Alphabetic}\p{N}]+/u)
+      .filter(function (w) { return w; })
+      .map(function (w) { return /^\d+$/.test(w) ? (w.replace(/^0+/, "") || "0") : w; })
+      .filter(function (w) { return Array.from(w).length <= 40 && !stops.has(w); });
+  }
+  // The term Seam gives a whole id: its words joined by "-", then "#".
+  function wholeId(text) {
+    return words(text, new Set()).join("-") + "#";
+  }
+
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvABCDEFGHIJKLMNOPQRSTUVwxyzWXYZ_-";
+  var VALUE = {};
+  for (var d = 0; d < 64; d++) VALUE[DIGITS.charCodeAt(d)] = d;
+  // The numbers of Seam's compact form: five bits a character, the last character of each below 32.
+  function decodeNumbers(s) {
+    var out = [], n = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var v = VALUE[s.charCodeAt(i)];
+      if (v >= 32) { n |= (v - 32) << shift; shift += 5; } else { out.push(n | (v << shift)); n = 0; shift = 0; }
+    }
+    return out;
+  }
+  // A term's postings: document numbers, impacts and sections.
+  function decode(term) {
+    if (term.list) return term.list;
+    var s = term[1], docs = [], impacts = [], sections = [], n = 0, shift = 0, field = 0, doc = 0;
+    for (var i = 0; i < s.length; i++) {
+      var v = VALUE[s.charCodeAt(i)];
+      if (v >= 32) { n |= (v - 32) << shift; shift += 5; continue; }
+      n |= v << shift;
+      if (field === 0) { doc += n; docs.push(doc); }
+      else if (field === 1) impacts.push(n);
+      else sections.push(n);
+      field = (field + 1) % 3; n = 0; shift = 0;
+    }
+    term.list = { docs: docs, impacts: impacts, sections: sections };
+    return term.list;
+  }
+
+  // The shard a term falls in: the last whose first term is not after it.
+  function shardOf(m, term) {
+    var lo = 0, hi = m.shards.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.shards[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  function shardsFor(m, word) {
+    var first = shardOf(m, word), list = [first];
+    // Terms that start with the word may run on into the next shards.
+    for (var k = first + 1; k < m.shards.length && list.length < 3 && m.shards[k].indexOf(word) === 0; k++) list.push(k);
+    return list;
+  }
+  function lowerBound(terms, word) {
+    var lo = 0, hi = terms.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (terms[mid][0] < word) lo = mid + 1; else hi = mid; }
+    return lo;
+  }
+
+  // Edits (insertions, deletions, substitutions, swaps of neighbours) between a and b, up to max.
+  function edits(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+        cur.push(v);
+        if (v < best) best = v;
+      }
+      if (best > max) return max + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+  function allowedEdits(word) { return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0; }
+
+  // The terms a query word matches, each with how much a match counts.
+  function candidates(word, terms) {
+    var out = [], at = lowerBound(terms, word), exact = false;
+    for (var i = at; i < terms.length && terms[i][0].indexOf(word) === 0; i++) {
+      var t = terms[i][0];
+      if (t.charAt(t.length - 1) === "#") continue;
+      if (t === word) { out.push({ term: terms[i], weight: 1 }); exact = true; }
+      else if (word.length >= 2) out.push({ term: terms[i], weight: 0.55 + 0.35 * word.length / t.length });
+    }
+    var max = allowedEdits(word);
+    if (!exact && max) {
+      for (i = 0; i < terms.length; i++) {
+        var term = terms[i][0];
+        var e = term.indexOf(word) === 0 || term.charAt(term.length - 1) === "#" ? 0 : edits(word, term, max);
+        if (e > 0 && e <= max) out.push({ term: terms[i], weight: e === 1 ? 0.5 : 0.3 });
+      }
+    }
+    // The most telling prefix matches first, so that a short prefix stays quick.
+    if (out.length > 64) {
+      out.sort(function (a, b) { return b.weight - a.weight || decode(a.term).docs.length - decode(b.term).docs.length; });
+      out.length = 64;
+    }
+    return out;
+  }
+
+  // Ranks every document matching the query: those with every word first,
+  // then by BM25 (impacts from the index, rarity from each term's postings).
+  function search(query) {
+    return manifest().then(function (m) {
+      var list = words(query, m.stops);
+      var id = wholeId(query);
+      var wanted = list.concat([id]);
+      if (!list.length) return { query: query, words: [], ranked: [], m: m };
+      var needed = {};
+      wanted.forEach(function (w) { shardsFor(m, w).forEach(function (k) { needed[k] = true; }); });
+      return Promise.all(Object.keys(needed).map(function (k) {
+        return load("search/terms/" + k + ".json").then(function (s) { return [k, s.terms]; });
+      })).then(function (loaded) {
+        var shards = {};
+        loaded.forEach(function (p) { shards[p[0]] = p[1]; });
+        var terms = function (w) {
+          var all = [];
+          shardsFor(m, w).forEach(function (k) { all = all.concat(shards[k]); });
+          return all;
+        };
+        var scores = new Map();
+        var hit = function (doc) {
+          var s = scores.get(doc);
+          if (!s) { s = { doc: doc, score: 0, words: 0, section: -1, exact: false }; scores.set(doc, s); }
+          return s;
+        };
+        list.forEach(function (w, wi) {
+          var best = new Map();
+          candidates(w, terms(w)).forEach(function (c) {
+            var p = decode(c.term), df = p.docs.length;
+            var idf = Math.log(1 + (m.documents - df + 0.5) / (df + 0.5));
+            for (var i = 0; i < df; i++) {
+              var v = c.weight * idf * p.impacts[i], b = best.get(p.docs[i]);
+              if (!b || v > b.v) best.set(p.docs[i], { v: v, section: p.sections[i] });
+            }
+          });
+          best.forEach(function (b, doc) {
+            var s = hit(doc);
+            s.score += b.v; s.words++;
+            if (s.section < 0 || wi === 0) s.section = b.section;
+          });
+        });
+        // A whole id (adr-0007, payments) puts its document first.
+        {
+          var ts = terms(id), at = lowerBound(ts, id);
+          if (at < ts.length && ts[at][0] === id) decode(ts[at]).docs.forEach(function (doc) {
+            var s = hit(doc); s.exact = true; s.words = Math.max(s.words, list.length);
+          });
+        }
+        var ranked = Array.from(scores.values());
+        ranked.sort(function (a, b) {
+          return (b.exact - a.exact) || (b.words - a.words) || (b.score - a.score) || (a.doc - b.doc);
+        });
+        var full = ranked.filter(function (s) { return s.words === list.length; });
+        return { query: query, words: list, ranked: ranked, all: full.length > 0, m: m };
+      });
+    });
+  }
+
+  // What results show, from the chunks their documents are in.
+  function shown(m, docs) {
+    var chunks = {};
+    docs.forEach(function (d) { chunks[Math.floor(d / m.docs_chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return load("search/docs/" + c + ".json").then(function (list) { return [c, list]; });
+    })).then(function (loaded) {
+      var byChunk = {};
+      loaded.forEach(function (p) { byChunk[p[0]] = p[1]; });
+      return docs.map(function (d) {
+        var r = byChunk[Math.floor(d / m.docs_chunk)][d % m.docs_chunk];
+        return { doc: d, title: r[0], url: r[1], kind: r[2], id: r[3], team: r[4], status: r[5] };
+      });
+    });
+  }
+  function texts(m, docs) {
+    var chunks = {};
+    docs.forEach(function (d) { chunks[Math.floor(d / m.text_chunk)] = true; });
+    return Promise.all(Object.keys(chunks).map(function (c) {
+      return load("search/text/" + c + ".json").then(function (list) { return [c, list]; });
+    })).then(function (loaded) {
+      var byChunk = {};
+      loaded.forEach(function (p) { byChunk[p[0]] = p[1]; });
+      return function (d) { return byChunk[Math.floor(d / m.text_chunk)][d % m.text_chunk]; };
+    });
+  }
+
+  return { load: load, manifest: manifest, words: words, edits: edits, search: search, shown: shown, texts: texts, decodeNumbers: decodeNumbers };
+  }
+
+  if (typeof module === "object" && module.exports) { module.exports = { engine: engine }; return; }
+  var boxes = document.querySelectorAll("form[data-search]");
+  if (!boxes.length) return;
+  var base = boxes[0].getAttribute("data-search") || "/";
+  var index = engine(function (path) {
+    return fetch(base + path).then(function (r) {
+      if (!r.ok) throw new Error(path + ": " + r.status);
+      return r.json();
+    });
+  });
+  var load = index.load, manifest = index.manifest, words = index.words, edits = index.edits,
+    search = index.search, shown = index.shown, texts = index.texts;
+  function allowedEdits(word) { return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0; }
+
+  // Text with the query's words (and what they prefix) marked.
+  function marked(text, list) {
+    var span = document.createDocumentFragment();
+    var re = /[\p{Alphabetic}\p{N}]+/gu, last = 0, found;
+    while ((found = re.exec(text))) {
+      var w = words(found[0], new Set())[0] || "";
+      var match = list.some(function (q) { return w.indexOf(q) === 0 || (allowedEdits(q) && edits(q, w, allowedEdits(q)) <= allowedEdits(q)); });
+      if (!match) continue;
+      span.appendChild(document.createTextNode(text.slice(last, found.index)));
+      var mark = document.createElement("mark");
+      mark.textContent = found[0];
+      span.appendChild(mark);
+      last = found.index + found[0].length;
+    }
+    span.appendChild(document.createTextNode(text.slice(last)));
+    return span;
+  }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    return e;
+  }
+  function describe(r) {
+    return [r.kind, r.id, r.team, r.status].filter(function (x, i, a) { return x && a.indexOf(x) === i; }).join(" · ");
+  }
+  function unavailable(e) {
+    return location.protocol === "file:"
+      ? "Search cannot load its index from a file:// page. Serve the folder over HTTP (seam serve does)."
+      : "Search could not load its index (" + e.message + ").";
+  }
+
+  // The box in every page's header: results as you type.
+  boxes.forEach(function (form, n) {
+    var input = form.querySelector("input[type=search]");
+    var list = el("ul", "search-dropdown");
+    list.id = "search-dropdown-" + n;
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "Search results");
+    list.hidden = true;
+    form.appendChild(list);
+    input.placeholder = "Search teams, decisions, documents";
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    var asked = 0, active = -1;
+    function close() {
+      list.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function move(to) {
+      var items = list.querySelectorAll("[role=option]");
+      if (!items.length) return;
+      if (active >= 0) items[active].removeAttribute("aria-selected");
+      active = (to + items.length) % items.length;
+      items[active].setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    }
+    function show(items, note) {
+      list.textContent = "";
+      items.forEach(function (r, i) {
+        var li = el("li", "search-option");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        var a = el("a");
+        a.href = base + r.url;
+        a.tabIndex = -1;
+        a.appendChild(marked(r.title, r.words));
+        li.appendChild(a);
+        li.appendChild(el("span", "search-meta", describe(r)));
+        list.appendChild(li);
+      });
+      var more = el("li", "search-all");
+      var link = el("a", null, note);
+      link.href = base + "search/?q=" + encodeURIComponent(input.value.trim());
+      link.tabIndex = -1;
+      more.appendChild(link);
+      list.appendChild(more);
+      list.hidden = false; active = -1;
+      input.setAttribute("aria-expanded", "true");
+    }
+    var timer = 0;
+    function run() {
+      var q = input.value, mine = ++asked;
+      if (!q.trim()) { close(); return; }
+      search(q).then(function (res) {
+        if (mine !== asked) return null;
+        var top = res.ranked.slice(0, SHOWN);
+        return shown(res.m, top.map(function (s) { return s.doc; })).then(function (items) {
+          if (mine !== asked) return;
+          items.forEach(function (r) { r.words = res.words; });
+          var count = res.ranked.length;
+          show(items, count ? "All " + count + " result" + (count === 1 ? "" : "s") + " →" : "No results for “" + q.trim() + "”");
+        });
+      }).catch(function (e) {
+        if (mine !== asked) return;
+        list.textContent = "";
+        list.appendChild(el("li", "search-error", unavailable(e)));
+        list.hidden = false;
+      });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 40); });
+    input.addEventListener("focus", function () { manifest().catch(function () {}); if (input.value.trim() && list.children.length) { list.hidden = false; input.setAttribute("aria-expanded", "true"); } });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) run(); else move(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); move(active - 1); }
+      else if (e.key === "Escape") { if (!list.hidden) { e.preventDefault(); close(); } else input.blur(); }
+      else if (e.key === "Enter" && active >= 0) {
+        var a = list.querySelectorAll("[role=option] a")[active];
+        if (a) { e.preventDefault(); location.href = a.href; }
+      }
+    });
+    list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    e.preventDefault();
+    boxes[0].querySelector("input[type=search]").focus();
+  });
+
+  // The results page: every result, with excerpts and filters with counts.
+  var page = document.querySelector("[data-search-page]");
+  if (!page) return;
+  var pageInput = page.querySelector("input[type=search]");
+  var status = page.querySelector(".search-status");
+  var resultsList = page.querySelector(".search-results-list");
+  var filters = page.querySelector(".search-filters");
+  var more = page.querySelector(".search-more");
+  var q = new URLSearchParams(location.search).get("q") || "";
+  pageInput.value = q;
+  boxes[0].querySelector("input[type=search]").value = q;
+  var state = null, chosen = { kind: new Set(), status: new Set(), team: new Set() }, showing = 0;
+
+  function facetsOf(f, doc) {
+    return { kind: f.kinds[f.values[doc * 3] - 1], status: f.statuses[f.values[doc * 3 + 1] - 1], team: f.teams[f.values[doc * 3 + 2] - 1] };
+  }
+  function passes(fa, except) {
+    return Object.keys(chosen).every(function (k) { return k === except || !chosen[k].size || chosen[k].has(fa[k]); });
+  }
+  function drawFilters() {
+    Object.keys(chosen).forEach(function (facet) {
+      var set = filters.querySelector("[data-facet=" + facet + "]");
+      var counts = new Map();
+      state.ranked.forEach(function (s) {
+        if (!passes(s.facets, facet)) return;
+        var v = s.facets[facet];
+        if (v) counts.set(v, (counts.get(v) || 0) + 1);
+      });
+      Array.prototype.slice.call(set.querySelectorAll("label")).forEach(function (l) { l.remove(); });
+      Array.from(counts.keys()).sort().forEach(function (v) {
+        var label = el("label");
+        var box = el("input");
+        box.type = "checkbox"; box.value = v; box.checked = chosen[facet].has(v);
+        box.addEventListener("change", function () {
+          if (box.checked) chosen[facet].add(v); else chosen[facet].delete(v);
+          draw();
+        });
+        label.appendChild(box);
+        label.appendChild(document.createTextNode(" " + v + " "));
+        label.appendChild(el("span", "count", String(counts.get(v))));
+        set.appendChild(label);
+      });
+      set.hidden = counts.size === 0;
+    });
+    filters.hidden = false;
+  }
+  function drawMore() {
+    var matching = state.ranked.filter(function (s) { return passes(s.facets); });
+    var slice = matching.slice(showing, showing + PAGE);
+    showing += slice.length;
+    more.hidden = showing >= matching.length;
+    status.textContent = matching.length + " result" + (matching.length === 1 ? "" : "s") + " for “" + state.query.trim() + "”" +
+      (state.all || !state.words.length || state.words.length === 1 ? "" : " (none has every word; showing those with some)");
+    var docs = slice.map(function (s) { return s.doc; });
+    return Promise.all([shown(state.m, docs), texts(state.m, docs)]).then(function (p) {
+      p[0].forEach(function (r, i) {
+        var s = slice[i], text = p[1](r.doc), li = el("li", "search-result");
+        var h = el("h2");
+        var a = el("a"); a.href = base + r.url; a.appendChild(marked(r.title, state.words));
+        h.appendChild(a); li.appendChild(h);
+        li.appendChild(el("p", "search-meta", describe(r)));
+        var heading = s.section > 0 ? text[0][s.section - 1] : null;
+        if (heading) {
+          var under = el("a", "search-section"); under.href = base + r.url + "#" + heading[1]; under.textContent = "§ " + heading[0];
+          li.appendChild(under);
+        }
+        var opening = text[1][s.section] || text[1].find(function (o) { return o; }) || "";
+        if (opening) { var p2 = el("p", "search-excerpt"); p2.appendChild(marked(opening, state.words)); li.appendChild(p2); }
+        resultsList.appendChild(li);
+      });
+    });
+  }
+  function draw() {
+    resultsList.textContent = ""; showing = 0;
+    drawFilters();
+    return drawMore();
+  }
+  more.addEventListener("click", function () { drawMore(); });
+  if (!q.trim()) { status.textContent = "Type a team, a service, an ADR number or a word from a decision."; return; }
+  status.textContent = "Searching…";
+  Promise.all([search(q), load("search/facets.json")]).then(function (p) {
+    var f = p[1];
+    if (!f.values) f.values = index.decodeNumbers(f.documents);
+    state = p[0];
+    state.ranked.forEach(function (s) { s.facets = facetsOf(f, s.doc); });
+    return draw();
+  }).catch(function (e) { status.textContent = unavailable(e); });
+})();
