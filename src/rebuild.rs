@@ -288,6 +288,8 @@ pub struct Workspace {
     listing_orders: render::ListingOrders,
     /// Who is on duty as the last renderer worked it out, and what that read.
     on_duty: Option<render::OnDuty>,
+    /// The search index as last made, patched for the documents an edit changes.
+    search: render::search::Indexer,
     /// The problems of reading and typing the files, as [`file_problems`] last gave them.
     file_problems: Vec<Diagnostic>,
     /// The content folder's files as last listed, and their paths relative to the root.
@@ -331,10 +333,13 @@ impl Workspace {
             digest_views: HashMap::new(),
             listing_orders: Default::default(),
             on_duty: None,
+            search: Default::default(),
             file_problems,
             listed: listed(&root, &listing),
             listing,
         };
+        let index = workspace.search.index(&workspace.site);
+        let _ = workspace.site.search.set(index);
         let jobs = render::plan(&workspace.site);
         let renderer =
             Renderer::new(&workspace.site, &workspace.tera, &workspace.graphs, &jobs).recording();
@@ -613,6 +618,12 @@ impl Workspace {
         // changed, and everything when the settings changed.
         // The plan and what linking says of each document are worked out side by side.
         // When the relations stand, only the documents `relinked` names are hashed again.
+        // The search index: only the documents whose files changed are indexed again.
+        if everything {
+            self.search = Default::default();
+        }
+        let index = self.search.index(&self.site);
+        let _ = self.site.search.set(index);
         let last_links = &self.outputs.hashed[0];
         let last_dense = std::mem::take(&mut self.outputs.dense);
         let (jobs, now) = rayon::join(

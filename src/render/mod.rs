@@ -394,7 +394,7 @@ pub const PRODUCERS: &[Producer] = &[
                         .files
                         .iter()
                         .enumerate()
-                        .map(|(n, (path, _))| job(path.clone(), Output::Search(n))),
+                        .map(|(n, f)| job(f.path.clone(), Output::Search(n))),
                 )
                 .collect()
         },
@@ -942,12 +942,10 @@ impl<'a> Renderer<'a> {
                 &[],
             ),
             &Output::Search(n) => {
-                // The index holds every document's words and what its results show.
-                for kind in Kind::ALL {
-                    views.note(Read::Kind(kind));
-                }
-                let (_, contents) = &search::of(site).files[n];
-                Ok(file(contents.clone().into_bytes()))
+                // What the documents' words, titles and openings make of this file.
+                let f = &search::of(site).files[n];
+                views.note(Read::Search(f.path.clone()));
+                Ok(file(f.contents.as_bytes().to_vec()))
             }
             Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
         }

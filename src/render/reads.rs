@@ -77,6 +77,9 @@ pub enum Read {
     /// those reads does, so a page that lists many digests (the archive, the
     /// feed) records one read per week, not every document each one shows.
     DigestView(crate::model::Week),
+    /// One file of the search index, by path: what the documents' words,
+    /// titles, headings and openings make of it.
+    Search(String),
     /// A site-wide value.
     Fact(Fact),
 }
@@ -158,7 +161,8 @@ impl Read {
             }
             Read::Digest(week) => touched.digests_from.is_none_or(|from| *week >= from),
             Read::Fact(Fact::Dates) => touched.entries.as_ref().is_none_or(|e| !e.is_empty()),
-            Read::Tag(_) | Read::Fact(_) => true,
+            // A lookup of the hash the index keeps.
+            Read::Tag(_) | Read::Fact(_) | Read::Search(_) => true,
             // Stands for other reads: whoever asks works it out from them.
             Read::DigestView(_) => false,
         }
@@ -180,6 +184,7 @@ impl Read {
             | Read::Tag(_)
             | Read::Digest(_)
             | Read::DigestView(_)
+            | Read::Search(_)
             | Read::Fact(_) => None,
         }
     }
@@ -719,6 +724,7 @@ impl<'a> Fingerprints<'a> {
             // Not a value of the site: it changes with the reads of its
             // week's page ([`affected`], and the rebuild's digest views).
             Read::DigestView(week) => hash_of(week),
+            Read::Search(path) => hash_of(&super::search::of(site).get(path).map(|f| f.hash)),
             Read::Digest(week) => hash_of(
                 &site
                     .digests

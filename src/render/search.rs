@@ -34,9 +34,9 @@ pub const DOCS_CHUNK: usize = 64;
 /// Documents per `search/text/` file.
 pub const TEXT_CHUNK: usize = 128;
 /// A shard is cut before a term once it holds this many bytes and the term's hash allows.
-const SHARD_MIN: usize = 24 * 1024;
+const SHARD_MIN: usize = 32 * 1024;
 /// A shard is cut before a term once it holds this many bytes, whatever the hash.
-const SHARD_MAX: usize = 64 * 1024;
+const SHARD_MAX: usize = 96 * 1024;
 /// Characters of each section's opening kept for excerpts.
 const OPENING: usize = 200;
 /// Longer words are not indexed (hashes, encoded data).
@@ -108,7 +108,52 @@ pub fn fold(word: &str) -> String {
 /// The folded words of a text: runs of letters and digits, stop words and
 /// over-long words left out.
 pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    all_words(text).filter(|w| !STOP_WORDS.contains(&w.as_str()))
+    all_words(text).filter(|w| !is_stop_word(w))
+}
+
+/// Whether a folded word is one of [`STOP_WORDS`].
+pub fn is_stop_word(word: &str) -> bool {
+    // A match compiles to a switch on length, then on bytes.
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "but"
+            | "by"
+            | "for"
+            | "from"
+            | "has"
+            | "have"
+            | "if"
+            | "in"
+            | "into"
+            | "is"
+            | "it"
+            | "its"
+            | "of"
+            | "on"
+            | "or"
+            | "our"
+            | "so"
+            | "that"
+            | "the"
+            | "their"
+            | "then"
+            | "there"
+            | "these"
+            | "this"
+            | "to"
+            | "was"
+            | "we"
+            | "were"
+            | "which"
+            | "will"
+            | "with"
+    )
 }
 
 /// The folded words of a text, stop words included.
@@ -118,6 +163,70 @@ fn all_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .map(fold)
         // Folding can leave nothing (a lone mark).
         .filter(|w| !w.is_empty() && w.chars().count() <= LONGEST_TERM)
+}
+
+/// Calls `each` with every folded word of `text` that [`words`] gives: a
+/// slice of `text` when it is already folded (most prose), else `buffer`,
+/// reused (the index's hot path: no allocation per word). The flag says
+/// whether the word is a slice of `text`.
+fn each_word<'t>(text: &'t str, buffer: &mut String, mut each: impl FnMut(&str, Option<&'t str>)) {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // A run of letters and digits, scanned by byte while it is ASCII.
+        let start = i;
+        let mut ascii = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().expect("a char starts here");
+                if !c.is_alphanumeric() {
+                    break;
+                }
+                ascii = false;
+                i += c.len_utf8();
+            }
+        }
+        if i == start {
+            // A separator: one ASCII byte, or one other character.
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        }
+        let w = &text[start..i];
+        if ascii {
+            if w.len() > LONGEST_TERM {
+                continue;
+            }
+            let digits = w.bytes().all(|b| b.is_ascii_digit());
+            if (!digits || !w.starts_with('0')) && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+                if !is_stop_word(w) {
+                    each(w, Some(w));
+                }
+                continue;
+            }
+            buffer.clear();
+            if digits {
+                let trimmed = w.trim_start_matches('0');
+                buffer.push_str(if trimmed.is_empty() { "0" } else { trimmed });
+            } else {
+                buffer.extend(w.bytes().map(|b| b.to_ascii_lowercase() as char));
+            }
+        } else {
+            buffer.clear();
+            buffer.push_str(&fold(w));
+            if buffer.is_empty() || buffer.chars().count() > LONGEST_TERM {
+                continue;
+            }
+        }
+        if !is_stop_word(buffer) {
+            each(buffer, None);
+        }
+    }
 }
 
 /// The term that stands for a whole id: its words joined by `-`, then
@@ -132,7 +241,7 @@ pub fn id_term(id: &str) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Each term, sorted, with its weighted count and the section it is first in (0: before any heading).
-    pub terms: Vec<(String, Occurrence)>,
+    pub terms: TermList,
     /// Indexed words in all fields, for length normalisation.
     pub length: u32,
     /// What a result shows: title, address, kind, id, team, status.
@@ -141,6 +250,46 @@ pub struct Entry {
     pub headings: Vec<(String, String)>,
     /// The opening of each section (the first before any heading).
     pub openings: Vec<String>,
+}
+
+/// A document's terms in sorted order, held in one string (a document has
+/// hundreds; one allocation each would dominate indexing).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermList {
+    text: String,
+    ends: Vec<(u32, Occurrence)>,
+}
+
+impl TermList {
+    /// The list of these terms, which must be sorted and distinct.
+    pub fn new<'a>(terms: impl IntoIterator<Item = (&'a str, Occurrence)>) -> TermList {
+        let mut list = TermList::default();
+        for (t, o) in terms {
+            list.text.push_str(t);
+            list.ends.push((list.text.len() as u32, o));
+        }
+        list
+    }
+
+    /// Each term and its occurrence, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, Occurrence)> + '_ {
+        let mut start = 0usize;
+        self.ends.iter().map(move |&(end, o)| {
+            let term = &self.text[start..end as usize];
+            start = end as usize;
+            (term, o)
+        })
+    }
+
+    /// How many terms there are.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
 }
 
 /// A term in one document.
@@ -162,40 +311,82 @@ impl Entry {
     }
 }
 
-/// Collects a document's terms.
+/// Collects a document's terms, borrowing those that are slices of its text.
 #[derive(Default)]
-struct Terms {
-    map: fnv::FnvHashMap<String, Occurrence>,
+struct Terms<'a> {
+    map: fnv::FnvHashMap<std::borrow::Cow<'a, str>, Occurrence>,
     length: u32,
+    buffer: String,
 }
 
-impl Terms {
-    fn add(&mut self, term: String, field: Field, section: Option<u32>) {
-        self.length += 1;
-        let o = self.map.entry(term).or_insert(Occurrence {
-            weight: 0,
-            section: u32::MAX,
-        });
-        o.weight += field as u32;
-        if let Some(s) = section {
-            o.section = o.section.min(s);
-        }
+impl<'a> Terms<'a> {
+    fn add(&mut self, term: &str, field: Field, section: Option<u32>) {
+        add(&mut self.map, &mut self.length, term, None, field, section);
     }
 
-    fn text(&mut self, text: &str, field: Field, section: Option<u32>) {
-        for w in words(text) {
-            self.add(w, field, section);
+    /// Adds the words of a text that lives as long as the document.
+    fn text(&mut self, text: &'a str, field: Field, section: Option<u32>) {
+        let Terms {
+            map,
+            length,
+            buffer,
+        } = self;
+        each_word(text, buffer, |w, slice| {
+            add(map, length, w, slice, field, section)
+        });
+    }
+
+    /// Adds the words of a text that does not outlive this call.
+    fn passing(&mut self, text: &str, field: Field, section: Option<u32>) {
+        let Terms {
+            map,
+            length,
+            buffer,
+        } = self;
+        each_word(text, buffer, |w, _| {
+            add(map, length, w, None, field, section)
+        });
+    }
+}
+
+fn add<'a>(
+    map: &mut fnv::FnvHashMap<std::borrow::Cow<'a, str>, Occurrence>,
+    length: &mut u32,
+    term: &str,
+    slice: Option<&'a str>,
+    field: Field,
+    section: Option<u32>,
+) {
+    *length += 1;
+    let o = match map.get_mut(term) {
+        Some(o) => o,
+        None => {
+            let key = match slice {
+                Some(s) => std::borrow::Cow::Borrowed(s),
+                None => std::borrow::Cow::Owned(term.to_string()),
+            };
+            map.entry(key).or_insert(Occurrence {
+                weight: 0,
+                section: u32::MAX,
+            })
         }
+    };
+    o.weight += field as u32;
+    if let Some(s) = section {
+        o.section = o.section.min(s);
     }
 }
 
 /// What `doc` gives the index.
 pub fn entry(doc: &Document) -> Entry {
-    let mut terms = Terms::default();
+    let mut terms = Terms {
+        map: fnv::FnvHashMap::with_capacity_and_hasher(512, Default::default()),
+        ..Terms::default()
+    };
     // The whole id, marked so that only a query of exactly it finds it (`adr-7#`).
     let id = id_term(&doc.id);
     if id.len() > 1 {
-        terms.add(id, Field::Id, None);
+        terms.add(&id, Field::Id, None);
     }
     terms.text(&doc.id, Field::Id, None);
     terms.text(&doc.title, Field::Title, None);
@@ -208,16 +399,18 @@ pub fn entry(doc: &Document) -> Entry {
     terms.text(doc.kind.as_str(), Field::Facet, None);
     let team = doc.team().unwrap_or_default().to_string();
     if !matches!(doc.details, Details::Team(_)) {
-        terms.text(&team, Field::Facet, None);
+        terms.passing(&team, Field::Facet, None);
     }
     let status = doc.status().unwrap_or_default();
-    terms.text(&status, Field::Facet, None);
+    terms.passing(&status, Field::Facet, None);
 
     // The body: headings count more, code blocks and raw HTML are left out.
     let mut section = 0u32;
     let mut in_heading = false;
     let mut in_code = false;
     let mut openings = vec![String::new()];
+    // Characters the current section's opening still has room for.
+    let mut room = OPENING;
     let body = doc.source.body();
     for event in Parser::new_ext(body, crate::load::markdown_options()) {
         match event {
@@ -225,46 +418,54 @@ pub fn entry(doc: &Document) -> Entry {
                 section += 1;
                 in_heading = true;
                 openings.push(String::new());
+                room = OPENING;
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(t) | Event::Code(t) if !in_code => {
-                if in_heading {
-                    terms.text(&t, Field::Heading, Some(section));
+                let field = if in_heading {
+                    Field::Heading
                 } else {
-                    terms.text(&t, Field::Body, Some(section));
+                    Field::Body
+                };
+                match &t {
+                    pulldown_cmark::CowStr::Borrowed(b) => terms.text(b, field, Some(section)),
+                    other => terms.passing(other, field, Some(section)),
+                }
+                if !in_heading && room > 0 {
                     let opening = openings.last_mut().expect("one opening per section");
-                    if opening.chars().count() < OPENING {
-                        if !opening.is_empty() && !opening.ends_with(' ') {
-                            opening.push(' ');
-                        }
-                        opening.extend(t.chars().take(OPENING - opening.chars().count()));
+                    for c in t.chars().take(room) {
+                        opening.push(c);
+                        room -= 1;
                     }
                 }
             }
-            Event::SoftBreak | Event::HardBreak if !in_heading => {
-                if let Some(o) = openings.last_mut()
-                    && !o.is_empty()
-                    && !o.ends_with(' ')
-                {
-                    o.push(' ');
+            // Lines and blocks run on with a space between them.
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
+                if !in_heading && room > 0 =>
+            {
+                let opening = openings.last_mut().expect("one opening per section");
+                if !opening.is_empty() && !opening.ends_with(' ') {
+                    opening.push(' ');
+                    room -= 1;
                 }
             }
             _ => {}
         }
     }
-    let mut sorted: Vec<(String, Occurrence)> = terms
+    let mut sorted: Vec<(&str, Occurrence)> = terms
         .map
-        .into_iter()
-        .map(|(t, mut o)| {
-            if o.section == u32::MAX {
-                o.section = 0;
-            }
-            (t, o)
+        .iter()
+        .map(|(t, &o)| {
+            let section = if o.section == u32::MAX { 0 } else { o.section };
+            (t.as_ref(), Occurrence { section, ..o })
         })
         .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let list = TermList::new(sorted);
     let headings = doc
         .source
         .outline
@@ -273,7 +474,7 @@ pub fn entry(doc: &Document) -> Entry {
         .map(|h| (h.text.clone(), h.anchor.clone()))
         .collect();
     Entry {
-        terms: sorted,
+        terms: list,
         length: terms.length,
         shown: [
             doc.title.clone(),
@@ -323,25 +524,49 @@ pub fn decode_numbers(text: &str) -> Vec<u32> {
 }
 
 /// The whole search index of one site: every file under `search/`, in order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SearchIndex {
-    /// Path under the output folder and contents of each file.
-    pub files: Vec<(String, String)>,
+    /// Each file, by path.
+    pub files: Vec<SearchFile>,
+}
+
+/// One file of the search index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchFile {
+    /// Its path under the output folder.
+    pub path: String,
+    /// What it holds (shared with the index an edit patches).
+    pub contents: Arc<str>,
+    /// A hash of the contents, worked out once when they are made.
+    pub hash: u64,
 }
 
 impl SearchIndex {
+    /// The file at `path`.
+    pub fn get(&self, path: &str) -> Option<&SearchFile> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i])
+    }
+
     /// The contents of the file at `path`.
     pub fn file(&self, path: &str) -> Option<&str> {
-        self.files
-            .binary_search_by(|(p, _)| p.as_str().cmp(path))
-            .ok()
-            .map(|i| self.files[i].1.as_str())
+        self.get(path).map(|f| &*f.contents)
     }
+}
+
+/// Contents and their hash.
+type Made = (Arc<str>, u64);
+
+fn made(contents: String) -> Made {
+    let hash = crate::model::stable_hash(contents.as_str());
+    (Arc::from(contents), hash)
 }
 
 /// The search index of `site`, made on first use.
 pub fn of(site: &Site) -> &SearchIndex {
-    site.search.get_or_init(|| Arc::new(index_site(site)))
+    site.search.get_or_init(|| Indexer::default().index(site))
 }
 
 /// The search index of `site`, from each document's entry.
@@ -356,121 +581,361 @@ pub fn index_site(site: &Site) -> SearchIndex {
 
 /// The index of these entries, a document's number being its position.
 pub fn index(entries: &[Arc<Entry>]) -> SearchIndex {
-    let (terms, (docs, (text, facets))) = rayon::join(
-        || term_files(entries),
-        || {
-            rayon::join(
-                || docs_files(entries),
-                || rayon::join(|| text_files(entries), || facets_file(entries)),
-            )
-        },
-    );
-    let (shards, firsts) = terms;
-    let manifest = serde_json::json!({
-        "format": FORMAT,
-        "documents": entries.len(),
-        "docs_chunk": DOCS_CHUNK,
-        "text_chunk": TEXT_CHUNK,
-        "stop_words": STOP_WORDS,
-        "shards": firsts,
-    });
-    let mut files = vec![("search/index.json".to_string(), manifest.to_string())];
-    files.push(("search/facets.json".to_string(), facets));
-    files.extend(shards);
-    files.extend(docs);
-    files.extend(text);
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    SearchIndex { files }
+    let mut indexer = Indexer::default();
+    indexer.index_entries(entries.to_vec(), None);
+    Arc::unwrap_or_clone(std::mem::take(&mut indexer.files))
 }
 
-/// Every term's postings, encoded: for each document (by number, as the
-/// difference from the one before), its impact and its section.
-fn postings(entries: &[Arc<Entry>]) -> Vec<(&str, String)> {
-    let mut by_term: fnv::FnvHashMap<&str, (u32, String)> = Default::default();
-    for (n, e) in entries.iter().enumerate() {
-        let n = n as u32;
-        for (term, o) in &e.terms {
-            let (last, out) = by_term
-                .entry(term.as_str())
-                .or_insert_with(|| (0, String::new()));
-            encode_number(n - *last, out);
-            encode_number(e.impact(*o), out);
-            encode_number(o.section, out);
-            *last = n;
+/// One document's use of a term: its number, impact and section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Posting {
+    doc: u32,
+    impact: u8,
+    section: u32,
+}
+
+/// A term's postings, in document order, and their encoded form.
+#[derive(Default)]
+struct TermPostings {
+    list: Vec<Posting>,
+    encoded: String,
+}
+
+impl TermPostings {
+    fn encode(&mut self) {
+        self.encoded.clear();
+        let mut last = 0;
+        for p in &self.list {
+            encode_number(p.doc - last, &mut self.encoded);
+            encode_number(u32::from(p.impact), &mut self.encoded);
+            encode_number(p.section, &mut self.encoded);
+            last = p.doc;
         }
     }
-    let mut terms: Vec<(&str, String)> = by_term.into_iter().map(|(t, (_, p))| (t, p)).collect();
-    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    terms
 }
 
-/// The shard files, and the first term of each.
-fn term_files(entries: &[Arc<Entry>]) -> (Vec<(String, String)>, Vec<String>) {
-    let terms = postings(entries);
-    // Cut before a term when the shard is full, or large enough and the term's hash says so.
-    let mut shards: Vec<Vec<(&str, String)>> = Vec::new();
+/// A shard's file: each term with its encoded postings.
+#[derive(serde::Serialize)]
+struct ShardFile<'a> {
+    format: u32,
+    terms: &'a [(&'a str, &'a str)],
+}
+
+/// A shard as last made: its first and last term, how many, and its file.
+struct MadeShard {
+    first: String,
+    last: String,
+    count: usize,
+    json: Made,
+}
+
+/// Makes a site's search index and keeps what it made, so that the next
+/// index, after an edit, works out again only the documents whose files
+/// changed and writes again only the shards and chunks they touch. The
+/// files are those a fresh indexer makes.
+#[derive(Default)]
+pub struct Indexer {
+    /// Each document's id and what its entry was made from, by position.
+    keys: Vec<(crate::model::DocId, u64)>,
+    entries: Vec<Arc<Entry>>,
+    terms: fnv::FnvHashMap<String, TermPostings>,
+    /// Every term, sorted.
+    sorted: Vec<String>,
+    shards: Vec<MadeShard>,
+    docs: Vec<Made>,
+    text: Vec<Made>,
+    files: Arc<SearchIndex>,
+}
+
+/// What an entry is made from: the document's file and address.
+fn entry_key(doc: &Document) -> (crate::model::DocId, u64) {
+    (
+        doc.key,
+        crate::model::stable_hash(&(doc.source.fingerprint, &doc.url, &doc.id)),
+    )
+}
+
+impl Indexer {
+    /// The search index of `site`, reusing what the last call made.
+    pub fn index(&mut self, site: &Site) -> Arc<SearchIndex> {
+        let keys: Vec<_> = site.documents.iter().map(entry_key).collect();
+        // Entries whose file is as it was are kept, wherever the document now sits.
+        let known: fnv::FnvHashMap<_, &Arc<Entry>> =
+            self.keys.iter().copied().zip(&self.entries).collect();
+        let entries: Vec<Arc<Entry>> = site
+            .documents
+            .par_iter()
+            .zip(&keys)
+            .map(|(d, k)| match known.get(k) {
+                Some(&e) => e.clone(),
+                None => Arc::new(entry(d)),
+            })
+            .collect();
+        drop(known);
+        // When every document kept its place, only the changed ones are patched in.
+        let changed = (!self.keys.is_empty()
+            && self.keys.len() == keys.len()
+            && self.keys.iter().zip(&keys).all(|(a, b)| a.0 == b.0))
+        .then(|| {
+            (0..keys.len())
+                .filter(|&i| self.keys[i] != keys[i])
+                .collect::<Vec<usize>>()
+        });
+        self.keys = keys;
+        self.index_entries(entries, changed);
+        self.files()
+    }
+
+    /// The files last made.
+    fn files(&self) -> Arc<SearchIndex> {
+        self.files.clone()
+    }
+
+    /// Makes the index of `entries`; `changed` names the positions that
+    /// differ from the last entries when all others are as they were.
+    fn index_entries(&mut self, entries: Vec<Arc<Entry>>, changed: Option<Vec<usize>>) {
+        let mut dirty: fnv::FnvHashSet<String> = Default::default();
+        let patch = changed.filter(|_| self.entries.len() == entries.len());
+        match &patch {
+            Some(changed) => {
+                for &i in changed {
+                    self.patch(i, &entries[i], &mut dirty);
+                }
+                let terms = &mut self.terms;
+                for t in &dirty {
+                    if let Some(p) = terms.get_mut(t) {
+                        p.encode();
+                    }
+                }
+            }
+            None => self.rebuild_terms(&entries),
+        }
+        self.entries = entries;
+        let entries = &self.entries;
+
+        // Shards: cut as a fresh index would, and made again only where a term changed.
+        let sizes: Vec<usize> = self
+            .sorted
+            .iter()
+            .map(|t| t.len() + self.terms[t].encoded.len() + 6)
+            .collect();
+        let ranges = cut(&self.sorted, &sizes);
+        let old: fnv::FnvHashMap<&str, &MadeShard> =
+            self.shards.iter().map(|m| (m.first.as_str(), m)).collect();
+        let (sorted, terms) = (&self.sorted, &self.terms);
+        let shards: Vec<MadeShard> = ranges
+            .par_iter()
+            .map(|r| {
+                let names = &sorted[r.clone()];
+                let (first, last) = (&names[0], &names[names.len() - 1]);
+                if patch.is_some()
+                    && let Some(m) = old.get(first.as_str())
+                    && m.last == *last
+                    && m.count == names.len()
+                    && !names.iter().any(|t| dirty.contains(t))
+                {
+                    return MadeShard {
+                        first: m.first.clone(),
+                        last: m.last.clone(),
+                        count: m.count,
+                        json: m.json.clone(),
+                    };
+                }
+                let body: Vec<(&str, &str)> = names
+                    .iter()
+                    .map(|t| (t.as_str(), terms[t].encoded.as_str()))
+                    .collect();
+                MadeShard {
+                    first: first.clone(),
+                    last: last.clone(),
+                    count: names.len(),
+                    json: made(
+                        serde_json::to_string(&ShardFile {
+                            format: FORMAT,
+                            terms: &body,
+                        })
+                        .expect("strings"),
+                    ),
+                }
+            })
+            .collect();
+        drop(old);
+        self.shards = shards;
+
+        // Chunks with no changed document are kept.
+        let keep = |chunk: usize, size: usize, made: &Vec<Made>| -> bool {
+            patch.as_ref().is_some_and(|changed| {
+                chunk < made.len() && !changed.iter().any(|&i| i / size == chunk)
+            })
+        };
+        let docs: Vec<Made> = entries
+            .par_chunks(DOCS_CHUNK)
+            .enumerate()
+            .map(|(i, chunk)| {
+                if keep(i, DOCS_CHUNK, &self.docs) {
+                    return self.docs[i].clone();
+                }
+                let shown: Vec<&[String; 6]> = chunk.iter().map(|e| &e.shown).collect();
+                made(serde_json::to_string(&shown).expect("strings"))
+            })
+            .collect();
+        let text: Vec<Made> = entries
+            .par_chunks(TEXT_CHUNK)
+            .enumerate()
+            .map(|(i, chunk)| {
+                if keep(i, TEXT_CHUNK, &self.text) {
+                    return self.text[i].clone();
+                }
+                let text: Vec<_> = chunk.iter().map(|e| (&e.headings, &e.openings)).collect();
+                made(serde_json::to_string(&text).expect("strings"))
+            })
+            .collect();
+        self.docs = docs;
+        self.text = text;
+
+        let firsts: Vec<&str> = self
+            .shards
+            .iter()
+            .enumerate()
+            .map(|(i, m)| if i == 0 { "" } else { m.first.as_str() })
+            .collect();
+        let manifest = serde_json::json!({
+            "format": FORMAT,
+            "documents": entries.len(),
+            "docs_chunk": DOCS_CHUNK,
+            "text_chunk": TEXT_CHUNK,
+            "stop_words": STOP_WORDS,
+            "shards": firsts,
+        });
+        let file = |path: String, (contents, hash): &Made| SearchFile {
+            path,
+            contents: contents.clone(),
+            hash: *hash,
+        };
+        let mut files = vec![
+            file("search/index.json".into(), &made(manifest.to_string())),
+            file("search/facets.json".into(), &made(facets_file(entries))),
+        ];
+        for (i, m) in self.shards.iter().enumerate() {
+            files.push(file(format!("search/terms/{i}.json"), &m.json));
+        }
+        for (i, d) in self.docs.iter().enumerate() {
+            files.push(file(format!("search/docs/{i}.json"), d));
+        }
+        for (i, t) in self.text.iter().enumerate() {
+            files.push(file(format!("search/text/{i}.json"), t));
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.files = Arc::new(SearchIndex { files });
+    }
+
+    /// Every term's postings, from all the entries: gathered by parts of
+    /// the corpus in parallel, then joined term by term in document order.
+    fn rebuild_terms(&mut self, entries: &[Arc<Entry>]) {
+        let size = entries
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let parts: Vec<fnv::FnvHashMap<&str, Vec<Posting>>> = entries
+            .par_chunks(size)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut part: fnv::FnvHashMap<&str, Vec<Posting>> = Default::default();
+                for (n, e) in chunk.iter().enumerate() {
+                    for (term, o) in e.terms.iter() {
+                        part.entry(term).or_default().push(Posting {
+                            doc: (c * size + n) as u32,
+                            impact: e.impact(o) as u8,
+                            section: o.section,
+                        });
+                    }
+                }
+                part
+            })
+            .collect();
+        let mut names: Vec<&str> = parts.iter().flat_map(|p| p.keys().copied()).collect();
+        names.par_sort_unstable();
+        names.dedup();
+        let built: Vec<(String, TermPostings)> = names
+            .par_iter()
+            .map(|&t| {
+                let mut p = TermPostings::default();
+                for part in &parts {
+                    if let Some(list) = part.get(t) {
+                        p.list.extend_from_slice(list);
+                    }
+                }
+                p.encode();
+                (t.to_string(), p)
+            })
+            .collect();
+        drop(parts);
+        self.sorted = built.iter().map(|(t, _)| t.clone()).collect();
+        self.terms = built.into_iter().collect();
+        self.shards.clear();
+    }
+
+    /// Takes document `i`'s last entry out of the postings and puts `new` in.
+    fn patch(&mut self, i: usize, new: &Entry, dirty: &mut fnv::FnvHashSet<String>) {
+        let doc = i as u32;
+        let old = self.entries[i].clone();
+        for (term, _) in old.terms.iter() {
+            let Some(p) = self.terms.get_mut(term) else {
+                continue;
+            };
+            if let Ok(at) = p.list.binary_search_by_key(&doc, |p| p.doc) {
+                p.list.remove(at);
+            }
+            if p.list.is_empty() {
+                self.terms.remove(term);
+                if let Ok(at) = self.sorted.binary_search_by(|t| t.as_str().cmp(term)) {
+                    self.sorted.remove(at);
+                }
+            }
+            dirty.insert(term.to_string());
+        }
+        for (term, o) in new.terms.iter() {
+            let posting = Posting {
+                doc,
+                impact: new.impact(o) as u8,
+                section: o.section,
+            };
+            let p = match self.terms.get_mut(term) {
+                Some(p) => p,
+                None => {
+                    if let Err(at) = self.sorted.binary_search_by(|t| t.as_str().cmp(term)) {
+                        self.sorted.insert(at, term.to_string());
+                    }
+                    self.terms.entry(term.to_string()).or_default()
+                }
+            };
+            match p.list.binary_search_by_key(&doc, |p| p.doc) {
+                Ok(at) => p.list[at] = posting,
+                Err(at) => p.list.insert(at, posting),
+            }
+            dirty.insert(term.to_string());
+        }
+    }
+}
+
+/// Where shards start and end over the sorted terms: a cut before a term
+/// when the shard is full, or large enough and the term's hash says so (so
+/// that a boundary depends on the terms near it, and an edit moves few).
+fn cut(sorted: &[String], sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut size = 0usize;
-    for (term, posting) in terms {
-        let cut = shards.is_empty()
+    for (i, term) in sorted.iter().enumerate() {
+        let cut = ranges.is_empty()
             || size >= SHARD_MAX
-            || (size >= SHARD_MIN && crate::model::stable_hash(term) % 4 == 0);
+            || (size >= SHARD_MIN && crate::model::stable_hash(term.as_str()) % 4 == 0);
         if cut {
-            shards.push(Vec::new());
+            ranges.push(i..i);
             size = 0;
         }
-        size += term.len() + posting.len() + 6;
-        shards.last_mut().expect("a shard").push((term, posting));
+        size += sizes[i];
+        ranges.last_mut().expect("a shard").end = i + 1;
     }
-    let firsts = shards
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            if i == 0 {
-                String::new()
-            } else {
-                s[0].0.to_string()
-            }
-        })
-        .collect();
-    let files = shards
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let body = serde_json::json!({ "format": FORMAT, "terms": s });
-            (format!("search/terms/{i}.json"), body.to_string())
-        })
-        .collect();
-    (files, firsts)
-}
-
-/// What results show, [`DOCS_CHUNK`] documents a file.
-fn docs_files(entries: &[Arc<Entry>]) -> Vec<(String, String)> {
-    entries
-        .par_chunks(DOCS_CHUNK)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let shown: Vec<&[String; 6]> = chunk.iter().map(|e| &e.shown).collect();
-            (
-                format!("search/docs/{i}.json"),
-                serde_json::to_string(&shown).expect("strings"),
-            )
-        })
-        .collect()
-}
-
-/// Headings and section openings, [`TEXT_CHUNK`] documents a file.
-fn text_files(entries: &[Arc<Entry>]) -> Vec<(String, String)> {
-    entries
-        .par_chunks(TEXT_CHUNK)
-        .enumerate()
-        .map(|(i, chunk)| {
-            let text: Vec<_> = chunk.iter().map(|e| (&e.headings, &e.openings)).collect();
-            (
-                format!("search/text/{i}.json"),
-                serde_json::to_string(&text).expect("strings"),
-            )
-        })
-        .collect()
+    ranges
 }
 
 /// Each document's kind, status and team, as numbers into lists of each.
@@ -526,6 +991,16 @@ mod tests {
         assert_eq!(fold("x0042"), "x0042");
         assert_eq!(id_term("ADR-0007"), "adr-7#");
         assert_eq!(id_term("The Platform"), "the-platform#");
+        // The hot path folds as `words` does.
+        let text = "The Café's ÜBER-fast API, ADR-0007 and naïve 00 a1b2 ǅemal";
+        let mut fast = Vec::new();
+        each_word(text, &mut String::new(), |w, _| fast.push(w.to_string()));
+        assert_eq!(fast, words(text).collect::<Vec<_>>());
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOP_WORDS, "stop words are sorted");
+        assert!(STOP_WORDS.iter().all(|w| is_stop_word(w)));
+        assert!(!is_stop_word("ledger") && !is_stop_word("thee"));
     }
 
     #[test]
@@ -562,7 +1037,7 @@ mod tests {
             )],
             "ADR-0007",
         );
-        let get = |t: &str| e.terms.iter().find(|(x, _)| x == t).map(|(_, o)| *o);
+        let get = |t: &str| e.terms.iter().find(|(x, _)| *x == t).map(|(_, o)| o);
         let id = get("adr-7#").expect("the whole id is a term");
         let title = get("queue").expect("a title word");
         let body = get("ordering").expect("a body word");
@@ -593,7 +1068,7 @@ mod tests {
     #[test]
     fn impacts_grow_with_count_and_shrink_with_length() {
         let e = |length| Entry {
-            terms: Vec::new(),
+            terms: TermList::default(),
             length,
             shown: Default::default(),
             headings: Vec::new(),
@@ -625,7 +1100,7 @@ mod tests {
                 terms.sort_by(|a, b| a.0.cmp(&b.0));
                 terms.dedup_by(|a, b| a.0 == b.0);
                 Arc::new(Entry {
-                    terms,
+                    terms: TermList::new(terms.iter().map(|(t, o)| (t.as_str(), *o))),
                     length: 60,
                     shown: [
                         format!("Doc {n}"),
@@ -687,5 +1162,60 @@ mod tests {
         // The same entries give the same bytes.
         let again = super::index(&entries);
         assert_eq!(again.files, index.files);
+    }
+
+    #[test]
+    fn an_edit_patches_the_index_to_what_a_fresh_one_makes_and_rewrites_few_files() {
+        // Enough distinct words for several shards.
+        let page = |n: usize, extra: &str| {
+            let words: Vec<String> = (0..120)
+                .map(|k| format!("w{:05}", (n * 37 + k * 11) % 9000))
+                .collect();
+            format!(
+                "---\ntitle: Page {n}\n---\n\n{}\n{extra}\n",
+                words.join(" ")
+            )
+        };
+        let names: Vec<String> = (0..300).map(|n| format!("handbook/p{n:03}.md")).collect();
+        let texts: Vec<String> = (0..300).map(|n| page(n, "")).collect();
+        let files = |texts: &[String]| -> Vec<(String, String)> {
+            names.iter().cloned().zip(texts.iter().cloned()).collect()
+        };
+        let site_of = |files: &[(String, String)]| {
+            let borrowed: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(a, b)| (a.as_str(), b.as_str()))
+                .collect();
+            crate::site::test_site(&borrowed, "2026-11-20")
+        };
+        let before = site_of(&files(&texts));
+        let mut indexer = Indexer::default();
+        let first = indexer.index(&before);
+        let shards = first
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with("search/terms/"))
+            .count();
+        assert!(shards >= 4, "{shards} shards");
+
+        // One page gains a word no other page has.
+        let mut edited = texts.clone();
+        edited[150] = page(150, "zebra");
+        let after = site_of(&files(&edited));
+        let patched = indexer.index(&after);
+        let fresh = Indexer::default().index(&after);
+        assert_eq!(patched.files, fresh.files, "a patched index is a fresh one");
+        let changed: Vec<&str> = patched
+            .files
+            .iter()
+            .zip(&first.files)
+            .filter(|(a, b)| a != b)
+            .map(|(a, _)| a.path.as_str())
+            .collect();
+        // Only the shard with the new word: the page's other words keep
+        // their impact, and its title and opening are as they were.
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        let shard = patched.file(changed[0]).expect("the changed shard");
+        assert!(changed[0].starts_with("search/terms/") && shard.contains(r#"["zebra","#));
     }
 }
