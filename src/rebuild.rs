@@ -624,6 +624,7 @@ impl Workspace {
         }
         let index = self.search.index(&self.site);
         let _ = self.site.search.set(index);
+        clock.lap("search");
         let last_links = &self.outputs.hashed[0];
         let last_dense = std::mem::take(&mut self.outputs.dense);
         let (jobs, now) = rayon::join(

@@ -238,7 +238,7 @@ pub fn id_term(id: &str) -> String {
 }
 
 /// What one document gives the search index.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Entry {
     /// Each term, sorted, with its weighted count and the section it is first in (0: before any heading).
     pub terms: TermList,
@@ -681,9 +681,71 @@ impl Indexer {
                 .filter(|&i| self.keys[i] != keys[i])
                 .collect::<Vec<usize>>()
         });
+        if changed.is_none() && !self.keys.is_empty() {
+            // Documents came, went or moved: renumber the postings of those
+            // that stayed, take out those that went, and patch in the rest.
+            if let Some(changed) = self.renumber(&keys) {
+                self.keys = keys;
+                self.terms.par_iter_mut().for_each(|(_, p)| p.encode());
+                self.index_entries(entries, Some(changed));
+                return self.files();
+            }
+        }
         self.keys = keys;
         self.index_entries(entries, changed);
         self.files()
+    }
+
+    /// Renumbers the postings for documents at `keys` when those that stay
+    /// keep their order (documents are sorted by path): the entries of those
+    /// that went are taken out and the new places hold empty entries. Gives
+    /// the places whose entry is to be patched in, or `None` (nothing done)
+    /// when the order changed.
+    fn renumber(&mut self, keys: &[(crate::model::DocId, u64)]) -> Option<Vec<usize>> {
+        let old: fnv::FnvHashMap<crate::model::DocId, usize> =
+            self.keys.iter().enumerate().map(|(i, k)| (k.0, i)).collect();
+        let mut old_to_new: Vec<Option<u32>> = vec![None; self.keys.len()];
+        let mut last: Option<usize> = None;
+        for (n, k) in keys.iter().enumerate() {
+            if let Some(&o) = old.get(&k.0) {
+                if last.is_some_and(|l| o <= l) {
+                    return None;
+                }
+                last = Some(o);
+                old_to_new[o] = Some(n as u32);
+            }
+        }
+        let mut dirty = fnv::FnvHashSet::default();
+        let empty = Arc::new(Entry::default());
+        for o in 0..self.keys.len() {
+            if old_to_new[o].is_none() {
+                self.patch(o, &empty, &mut dirty);
+            }
+        }
+        self.terms.par_iter_mut().for_each(|(_, p)| {
+            for posting in &mut p.list {
+                posting.doc = old_to_new[posting.doc as usize].expect("only documents that stay");
+            }
+        });
+        let mut entries = vec![empty; keys.len()];
+        for (o, n) in old_to_new.iter().enumerate() {
+            if let Some(n) = n {
+                entries[*n as usize] = self.entries[o].clone();
+            }
+        }
+        self.entries = entries;
+        // The shards and chunks are all made again: numbers after the first change moved.
+        self.shards.clear();
+        self.docs.clear();
+        self.text.clear();
+        Some(
+            (0..keys.len())
+                .filter(|&n| {
+                    old.get(&keys[n].0)
+                        .is_none_or(|&o| self.keys[o] != keys[n])
+                })
+                .collect(),
+        )
     }
 
     /// The files last made.
@@ -875,11 +937,21 @@ impl Indexer {
         self.shards.clear();
     }
 
-    /// Takes document `i`'s last entry out of the postings and puts `new` in.
+    /// Takes document `i`'s last entry out of the postings and puts `new`
+    /// in, marking dirty only the terms whose postings change.
     fn patch(&mut self, i: usize, new: &Entry, dirty: &mut fnv::FnvHashSet<String>) {
         let doc = i as u32;
         let old = self.entries[i].clone();
-        for (term, _) in old.terms.iter() {
+        let posting = |e: &Entry, o: Occurrence| Posting {
+            doc,
+            impact: e.impact(o) as u8,
+            section: o.section,
+        };
+        let was: fnv::FnvHashMap<&str, Posting> =
+            old.terms.iter().map(|(t, o)| (t, posting(&old, o))).collect();
+        let now: fnv::FnvHashMap<&str, Posting> =
+            new.terms.iter().map(|(t, o)| (t, posting(new, o))).collect();
+        for (&term, _) in was.iter().filter(|(t, _)| !now.contains_key(*t)) {
             let Some(p) = self.terms.get_mut(term) else {
                 continue;
             };
@@ -894,12 +966,10 @@ impl Indexer {
             }
             dirty.insert(term.to_string());
         }
-        for (term, o) in new.terms.iter() {
-            let posting = Posting {
-                doc,
-                impact: new.impact(o) as u8,
-                section: o.section,
-            };
+        for (&term, &posting) in &now {
+            if was.get(term) == Some(&posting) && self.terms.contains_key(term) {
+                continue;
+            }
             let p = match self.terms.get_mut(term) {
                 Some(p) => p,
                 None => {
@@ -916,6 +986,7 @@ impl Indexer {
             dirty.insert(term.to_string());
         }
     }
+
 }
 
 /// Where shards start and end over the sorted terms: a cut before a term

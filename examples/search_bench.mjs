@@ -1,0 +1,127 @@
+// Benchmark: what a cold search costs a reader, on a site `seam build` wrote.
+//
+//   node examples/search_bench.mjs OUTPUT_DIR [QUERIES]
+//
+// Generates a query set from the site's own index, deterministically:
+// single words of rare, middling and common frequency, two- and three-word
+// queries from titles, ids, and title words with one typo (a letter
+// dropped, doubled, swapped or replaced, at a seeded place). Each query runs
+// on a fresh engine of theme/search.js (a cold cache) that reads the files
+// from disk and counts their bytes, as a browser would fetch them for the
+// dropdown's first results. Prints, per query class, the bytes fetched
+// (script included; raw and gzipped), the files, the query time, and for
+// typos how often the intended document is in the top five.
+import { readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const { engine } = require("../theme/search.js");
+const dir = process.argv[2];
+const perClass = Number(process.argv[3] || 50);
+if (!dir) {
+  console.error("usage: node examples/search_bench.mjs OUTPUT_DIR [QUERIES]");
+  process.exit(2);
+}
+const sizes = new Map();
+function size(path) {
+  if (!sizes.has(path)) {
+    const bytes = readFileSync(dir + "/" + path);
+    sizes.set(path, [bytes.length, gzipSync(bytes).length]);
+  }
+  return sizes.get(path);
+}
+function fresh() {
+  const fetched = new Set();
+  const e = engine((path) => {
+    fetched.add(path);
+    return Promise.resolve(JSON.parse(readFileSync(dir + "/" + path, "utf8")));
+  });
+  return { e, fetched };
+}
+
+// A small deterministic generator (mulberry32).
+let seed = 42;
+function random() {
+  seed |= 0; seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = (list) => list[Math.floor(random() * list.length)];
+
+const manifest = JSON.parse(readFileSync(dir + "/search/index.json", "utf8"));
+const n = manifest.documents;
+// Every term and its document count, from the shards.
+const terms = [];
+for (let k = 0; k < manifest.shards.length; k++) {
+  const shard = JSON.parse(readFileSync(`${dir}/search/terms/${k}.json`, "utf8"));
+  const { e } = fresh();
+  for (const t of shard.terms) {
+    if (t[0].endsWith("#") || !/^[a-z]{4,}$/.test(t[0])) continue;
+    terms.push([t[0], e.decodeNumbers(t[1]).length / 3]);
+  }
+}
+terms.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+const band = (lo, hi) => terms.filter(([, df]) => df >= lo * n && df <= hi * n).map(([t]) => t);
+const docs = [];
+for (let c = 0; c * manifest.docs_chunk < n; c++) {
+  docs.push(...JSON.parse(readFileSync(`${dir}/search/docs/${c}.json`, "utf8")));
+}
+const titled = docs.map((d, i) => [i, d]).filter(([, d]) => d[0].split(/\s+/).filter((w) => /^[a-z]{5,}$/i.test(w)).length >= 3);
+
+function typo(word) {
+  const at = 1 + Math.floor(random() * (word.length - 1));
+  const letter = "abcdefghijklmnopqrstuvwxyz"[Math.floor(random() * 26)];
+  switch (Math.floor(random() * 4)) {
+    case 0: return word.slice(0, at) + word.slice(at + 1);
+    case 1: return word.slice(0, at) + word[at - 1] + word.slice(at);
+    case 2: return at < word.length - 1 ? word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2) : word.slice(0, -1);
+    default: return word.slice(0, at) + (letter === word[at] ? "z" : letter) + word.slice(at + 1);
+  }
+}
+
+const classes = {
+  "rare word": () => ({ q: pick(band(0, 0.001)) }),
+  "middling word": () => ({ q: pick(band(0.01, 0.05)) }),
+  "common word": () => ({ q: pick(band(0.1, 1)) }),
+  "two words": () => { const [, d] = pick(titled); const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)); return { q: w.slice(0, 2).join(" ") }; },
+  "three words": () => { const [, d] = pick(titled); const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)); return { q: w.slice(0, 3).join(" ") }; },
+  "id": () => { const d = pick(docs); return { q: d[3], target: docs.indexOf(d) }; },
+  "title words, one typo": () => {
+    const [i, d] = pick(titled);
+    const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)).slice(0, 3);
+    const k = Math.floor(random() * w.length);
+    w[k] = typo(w[k].toLowerCase());
+    return { q: w.join(" "), target: i };
+  },
+};
+
+const script = size("theme/search.js");
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
+console.log(`${n} documents, ${statSync(dir + "/search").isDirectory() ? "" : "no "}search/; script ${script[0]} B (${script[1]} gzipped)`);
+console.log("class | median KB fetched (gzip) | max KB | median files | query ms median / p95 | top 5");
+for (const [name, make] of Object.entries(classes)) {
+  const bytes = [], gz = [], files = [], times = [];
+  let hits = 0, targets = 0;
+  for (let i = 0; i < perClass; i++) {
+    const { q, target } = make();
+    if (!q) continue;
+    const { e, fetched } = fresh();
+    const t0 = performance.now();
+    const r = await e.search(q);
+    const top = r.ranked.slice(0, 8).map((s) => s.doc);
+    await e.shown(r.m, top);
+    times.push(performance.now() - t0);
+    let raw = script[0], zipped = script[1];
+    for (const f of fetched) { const [a, b] = size(f); raw += a; zipped += b; }
+    bytes.push(raw / 1024); gz.push(zipped / 1024); files.push(fetched.size);
+    if (target !== undefined) { targets++; if (top.slice(0, 5).includes(target)) hits++; }
+    // A repeated query fetches nothing new.
+    const before = fetched.size;
+    await e.search(q);
+    if (fetched.size !== before) throw new Error("a repeated query fetched again: " + q);
+  }
+  console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(files)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}`);
+}
