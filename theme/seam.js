@@ -11,7 +11,9 @@
       var status = form.elements.status.value, team = form.elements.team.value, tag = form.elements.tag.value;
       var shown = 0;
       rows.forEach(function (row) {
-        var ok = (!status || row.dataset.status === status) &&
+        // A search of the filter's box leaves only the ADRs it found (theme/search.js).
+        var ok = (!form.searchMatches || form.searchMatches.has(row.dataset.url)) &&
+          (!status || row.dataset.status === status) &&
           (!team || row.dataset.team === team) &&
           (!tag || (" " + row.dataset.tags + " ").indexOf(" " + tag + " ") >= 0);
         row.hidden = !ok;
@@ -20,6 +22,7 @@
       form.elements.shown.value = shown + " of " + rows.length;
     }
     form.addEventListener("change", apply);
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
     apply();
   });
   // Sort tables marked data-sortable by clicking a column header (a button, for keyboards).

@@ -7,6 +7,7 @@
   var FORMAT = 1;
   var SHOWN = 8;
   var PAGE = 20;
+  var FILTERED = 200;
 
   // The search engine over an index whose files `get(path)` fetches as JSON.
   function engine(get) {
@@ -70,7 +71,7 @@
 
   // The shard a term falls in: the last whose first term is not after it.
   function shardOf(m, term) {
-    var lo = 0, hi = m.shards.length - 1;
+    var lo = 0, hi = Math.max(0, m.shards.length - 1);
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
       if (m.shards[mid] <= term) lo = mid; else hi = mid - 1;
@@ -143,7 +144,7 @@
       var list = words(query, m.stops);
       var id = wholeId(query);
       var wanted = list.concat([id]);
-      if (!list.length) return { query: query, words: [], ranked: [], m: m };
+      if (!list.length || !m.shards.length) return { query: query, words: list, ranked: [], m: m };
       var needed = {};
       wanted.forEach(function (w) { shardsFor(m, w).forEach(function (k) { needed[k] = true; }); });
       return Promise.all(Object.keys(needed).map(function (k) {
@@ -363,6 +364,31 @@
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
     e.preventDefault();
     boxes[0].querySelector("input[type=search]").focus();
+  });
+
+  // A filter box on an index (the ADR index): the rows the search finds, in any order.
+  document.querySelectorAll("input[data-search-filter]").forEach(function (input) {
+    var kind = input.getAttribute("data-search-filter"), form = input.form, asked = 0, timer = 0;
+    function apply(matches) {
+      form.searchMatches = matches;
+      form.dispatchEvent(new Event("change"));
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value, mine = ++asked;
+        if (!q.trim()) { apply(null); return; }
+        search(q).then(function (res) {
+          // The best FILTERED documents with every word; the kind is checked from what results show.
+          var docs = res.ranked.filter(function (s) { return s.words === res.words.length || s.exact; })
+            .slice(0, FILTERED).map(function (s) { return s.doc; });
+          return shown(res.m, docs);
+        }).then(function (items) {
+          if (mine !== asked) return;
+          apply(new Set(items.filter(function (r) { return r.kind === kind; }).map(function (r) { return base + r.url; })));
+        }).catch(function () { if (mine === asked) apply(null); });
+      }, 60);
+    });
   });
 
   // The results page: every result, with excerpts and filters with counts.

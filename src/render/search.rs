@@ -702,8 +702,12 @@ impl Indexer {
     /// the places whose entry is to be patched in, or `None` (nothing done)
     /// when the order changed.
     fn renumber(&mut self, keys: &[(crate::model::DocId, u64)]) -> Option<Vec<usize>> {
-        let old: fnv::FnvHashMap<crate::model::DocId, usize> =
-            self.keys.iter().enumerate().map(|(i, k)| (k.0, i)).collect();
+        let old: fnv::FnvHashMap<crate::model::DocId, usize> = self
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.0, i))
+            .collect();
         let mut old_to_new: Vec<Option<u32>> = vec![None; self.keys.len()];
         let mut last: Option<usize> = None;
         for (n, k) in keys.iter().enumerate() {
@@ -740,10 +744,7 @@ impl Indexer {
         self.text.clear();
         Some(
             (0..keys.len())
-                .filter(|&n| {
-                    old.get(&keys[n].0)
-                        .is_none_or(|&o| self.keys[o] != keys[n])
-                })
+                .filter(|&n| old.get(&keys[n].0).is_none_or(|&o| self.keys[o] != keys[n]))
                 .collect(),
         )
     }
@@ -947,10 +948,16 @@ impl Indexer {
             impact: e.impact(o) as u8,
             section: o.section,
         };
-        let was: fnv::FnvHashMap<&str, Posting> =
-            old.terms.iter().map(|(t, o)| (t, posting(&old, o))).collect();
-        let now: fnv::FnvHashMap<&str, Posting> =
-            new.terms.iter().map(|(t, o)| (t, posting(new, o))).collect();
+        let was: fnv::FnvHashMap<&str, Posting> = old
+            .terms
+            .iter()
+            .map(|(t, o)| (t, posting(&old, o)))
+            .collect();
+        let now: fnv::FnvHashMap<&str, Posting> = new
+            .terms
+            .iter()
+            .map(|(t, o)| (t, posting(new, o)))
+            .collect();
         for (&term, _) in was.iter().filter(|(t, _)| !now.contains_key(*t)) {
             let Some(p) = self.terms.get_mut(term) else {
                 continue;
@@ -986,7 +993,6 @@ impl Indexer {
             dirty.insert(term.to_string());
         }
     }
-
 }
 
 /// Where shards start and end over the sorted terms: a cut before a term

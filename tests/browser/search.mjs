@@ -124,6 +124,21 @@ try {
     assert.match(await section.getAttribute("href"), /#[\w-]+$/);
   });
 
+  await check("the ADR index's filter box searches, an ADR number included", async () => {
+    await page.goto(site + "adrs/");
+    const q = page.locator("form.filters input[name=q]");
+    const visible = () => page.locator("#adr-table tbody tr:not([hidden])");
+    const all = await visible().count();
+    await q.fill("kafka");
+    await page.waitForFunction((n) => document.querySelectorAll("#adr-table tbody tr:not([hidden])").length < n, all);
+    const titles = await visible().locator("td:nth-child(2)").allTextContents();
+    assert.ok(titles.some((t) => /Kafka/.test(t)), titles.join("\n"));
+    await q.fill("7");
+    await page.waitForFunction(() => [...document.querySelectorAll("#adr-table tbody tr:not([hidden]) td:first-child")].some((td) => td.textContent.trim() === "ADR-0007"));
+    await q.fill("");
+    await page.waitForFunction((n) => document.querySelectorAll("#adr-table tbody tr:not([hidden])").length === n, all);
+  });
+
   await check("every request stays on the site's host", async () => {
     const outside = requests.filter((u) => !u.startsWith(origin));
     assert.deepEqual(outside, []);
