@@ -721,10 +721,11 @@ impl Indexer {
         }
         let mut dirty = fnv::FnvHashSet::default();
         let empty = Arc::new(Entry::default());
-        for o in 0..self.keys.len() {
-            if old_to_new[o].is_none() {
-                self.patch(o, &empty, &mut dirty);
-            }
+        let gone: Vec<usize> = (0..old_to_new.len())
+            .filter(|&o| old_to_new[o].is_none())
+            .collect();
+        for o in gone {
+            self.patch(o, &empty, &mut dirty);
         }
         self.terms.par_iter_mut().for_each(|(_, p)| {
             for posting in &mut p.list {
