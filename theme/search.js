@@ -196,31 +196,30 @@
     });
   }
 
-  // What results show, from the chunks their documents are in.
-  function shown(m, docs) {
+  // Each document's record in the chunks of `dir` (`size` documents a file), fetching each chunk once.
+  function records(dir, size, docs) {
     var chunks = {};
-    docs.forEach(function (d) { chunks[Math.floor(d / m.docs_chunk)] = true; });
+    docs.forEach(function (d) { chunks[Math.floor(d / size)] = true; });
     return Promise.all(Object.keys(chunks).map(function (c) {
-      return load("search/docs/" + c + ".json").then(function (list) { return [c, list]; });
+      return load("search/" + dir + "/" + c + ".json").then(function (list) { return [c, list]; });
     })).then(function (loaded) {
       var byChunk = {};
       loaded.forEach(function (p) { byChunk[p[0]] = p[1]; });
+      return function (d) { return byChunk[Math.floor(d / size)][d % size]; };
+    });
+  }
+  // What results show: title, address (under the site), kind, id, team, status.
+  function shown(m, docs) {
+    return records("docs", m.docs_chunk, docs).then(function (record) {
       return docs.map(function (d) {
-        var r = byChunk[Math.floor(d / m.docs_chunk)][d % m.docs_chunk];
+        var r = record(d);
         return { doc: d, title: r[0], url: r[1], kind: r[2], id: r[3], team: r[4], status: r[5] };
       });
     });
   }
+  // Each document's headings (with anchors) and section openings.
   function texts(m, docs) {
-    var chunks = {};
-    docs.forEach(function (d) { chunks[Math.floor(d / m.text_chunk)] = true; });
-    return Promise.all(Object.keys(chunks).map(function (c) {
-      return load("search/text/" + c + ".json").then(function (list) { return [c, list]; });
-    })).then(function (loaded) {
-      var byChunk = {};
-      loaded.forEach(function (p) { byChunk[p[0]] = p[1]; });
-      return function (d) { return byChunk[Math.floor(d / m.text_chunk)][d % m.text_chunk]; };
-    });
+    return records("text", m.text_chunk, docs);
   }
 
   return { load: load, manifest: manifest, words: words, edits: edits, search: search, shown: shown, texts: texts, decodeNumbers: decodeNumbers };

@@ -566,22 +566,19 @@ fn made(contents: String) -> Made {
 
 /// The search index of `site`, made on first use.
 pub fn of(site: &Site) -> &SearchIndex {
-    site.search.get_or_init(|| Indexer::default().index(site))
+    site.search.get_or_init(|| Indexer::once().index(site))
 }
 
-/// The search index of `site`, from each document's entry.
+/// The search index of `site`, made afresh (for benchmarks).
 pub fn index_site(site: &Site) -> SearchIndex {
-    let entries: Vec<Arc<Entry>> = site
-        .documents
-        .par_iter()
-        .map(|d| Arc::new(entry(d)))
-        .collect();
-    index(&entries)
+    let mut indexer = Indexer::once();
+    drop(indexer.index(site));
+    Arc::unwrap_or_clone(std::mem::take(&mut indexer.files))
 }
 
 /// The index of these entries, a document's number being its position.
 pub fn index(entries: &[Arc<Entry>]) -> SearchIndex {
-    let mut indexer = Indexer::default();
+    let mut indexer = Indexer::once();
     indexer.index_entries(entries.to_vec(), None);
     Arc::unwrap_or_clone(std::mem::take(&mut indexer.files))
 }
@@ -645,6 +642,8 @@ pub struct Indexer {
     docs: Vec<Made>,
     text: Vec<Made>,
     files: Arc<SearchIndex>,
+    /// Made for one index only (a build): what only patching needs is let go.
+    once: bool,
 }
 
 /// What an entry is made from: the document's file and address.
@@ -656,8 +655,21 @@ fn entry_key(doc: &Document) -> (crate::model::DocId, u64) {
 }
 
 impl Indexer {
+    /// An indexer for one index: memory goes as each piece is made (each
+    /// term's decoded postings once encoded, each document's terms once
+    /// gathered, the encodings once in their shards), so it cannot patch.
+    pub fn once() -> Indexer {
+        Indexer {
+            once: true,
+            ..Indexer::default()
+        }
+    }
+
     /// The search index of `site`, reusing what the last call made.
     pub fn index(&mut self, site: &Site) -> Arc<SearchIndex> {
+        if self.once {
+            return self.index_once(site);
+        }
         let keys: Vec<_> = site.documents.iter().map(entry_key).collect();
         // Entries whose file is as it was are kept, wherever the document now sits.
         let known: fnv::FnvHashMap<_, &Arc<Entry>> =
@@ -750,6 +762,82 @@ impl Indexer {
         )
     }
 
+    /// The index of `site` made in one pass that keeps little: each part of
+    /// the corpus encodes its postings as it reads its documents, and each
+    /// term's parts are joined in document order.
+    fn index_once(&mut self, site: &Site) -> Arc<SearchIndex> {
+        /// One term's postings in one part: its first and last document, and
+        /// the encoding after the first document's number.
+        struct Part {
+            first: u32,
+            last: u32,
+            rest: String,
+        }
+        let docs = &site.documents;
+        let size = docs
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let parts: Vec<(Vec<Arc<Entry>>, fnv::FnvHashMap<String, Part>)> = docs
+            .par_chunks(size)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut terms: fnv::FnvHashMap<String, Part> = Default::default();
+                let mut entries = Vec::with_capacity(chunk.len());
+                for (n, d) in chunk.iter().enumerate() {
+                    let doc = (c * size + n) as u32;
+                    let mut e = entry(d);
+                    for (term, o) in e.terms.iter() {
+                        let p = match terms.get_mut(term) {
+                            Some(p) => {
+                                encode_number(doc - p.last, &mut p.rest);
+                                p.last = doc;
+                                p
+                            }
+                            None => terms.entry(term.to_string()).or_insert(Part {
+                                first: doc,
+                                last: doc,
+                                rest: String::new(),
+                            }),
+                        };
+                        encode_number(e.impact(o), &mut p.rest);
+                        encode_number(o.section, &mut p.rest);
+                    }
+                    e.terms = TermList::default();
+                    entries.push(Arc::new(e));
+                }
+                (entries, terms)
+            })
+            .collect();
+        let mut names: Vec<&str> = parts
+            .iter()
+            .flat_map(|(_, terms)| terms.keys().map(String::as_str))
+            .collect();
+        names.par_sort_unstable();
+        names.dedup();
+        let built: Vec<(String, TermPostings)> = names
+            .par_iter()
+            .map(|&t| {
+                let mut p = TermPostings::default();
+                let mut last = 0;
+                for (_, terms) in &parts {
+                    if let Some(part) = terms.get(t) {
+                        encode_number(part.first - last, &mut p.encoded);
+                        p.encoded.push_str(&part.rest);
+                        last = part.last;
+                    }
+                }
+                (t.to_string(), p)
+            })
+            .collect();
+        drop(names);
+        let entries: Vec<Arc<Entry>> = parts.into_iter().flat_map(|(e, _)| e).collect();
+        self.sorted = built.iter().map(|(t, _)| t.clone()).collect();
+        self.terms = built.into_iter().collect();
+        self.make_files(entries, None);
+        self.files()
+    }
+
     /// The files last made.
     fn files(&self) -> Arc<SearchIndex> {
         self.files.clone()
@@ -774,6 +862,18 @@ impl Indexer {
             }
             None => self.rebuild_terms(&entries),
         }
+        self.make_files(entries, patch.map(|changed| (changed, dirty)));
+    }
+
+    /// Makes the files from the terms as they now stand; `patch` names the
+    /// documents that changed, and the terms whose postings did, when all
+    /// others are as they were.
+    fn make_files(
+        &mut self,
+        entries: Vec<Arc<Entry>>,
+        patch: Option<(Vec<usize>, fnv::FnvHashSet<String>)>,
+    ) {
+        let dirty = patch.as_ref().map(|p| &p.1);
         self.entries = entries;
         let entries = &self.entries;
 
@@ -796,7 +896,7 @@ impl Indexer {
                     && let Some(m) = old.get(first.as_str())
                     && m.last == *last
                     && m.count == names.len()
-                    && !names.iter().any(|t| dirty.contains(t))
+                    && !names.iter().any(|t| dirty.is_some_and(|d| d.contains(t)))
                 {
                     return MadeShard {
                         first: m.first.clone(),
@@ -825,10 +925,14 @@ impl Indexer {
             .collect();
         drop(old);
         self.shards = shards;
+        if self.once {
+            self.terms = Default::default();
+            self.sorted = Vec::new();
+        }
 
         // Chunks with no changed document are kept.
         let keep = |chunk: usize, size: usize, made: &Vec<Made>| -> bool {
-            patch.as_ref().is_some_and(|changed| {
+            patch.as_ref().is_some_and(|(changed, _)| {
                 chunk < made.len() && !changed.iter().any(|&i| i / size == chunk)
             })
         };
@@ -896,6 +1000,7 @@ impl Indexer {
     /// Every term's postings, from all the entries: gathered by parts of
     /// the corpus in parallel, then joined term by term in document order.
     fn rebuild_terms(&mut self, entries: &[Arc<Entry>]) {
+        let once = self.once;
         let size = entries
             .len()
             .div_ceil(4 * rayon::current_num_threads())
@@ -930,6 +1035,9 @@ impl Indexer {
                     }
                 }
                 p.encode();
+                if once {
+                    p.list = Vec::new();
+                }
                 (t.to_string(), p)
             })
             .collect();
