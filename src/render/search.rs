@@ -778,7 +778,9 @@ impl Indexer {
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(64);
-        let parts: Vec<(Vec<Arc<Entry>>, fnv::FnvHashMap<String, Part>)> = docs
+        /// A part's entries (without their terms) and its terms' postings.
+        type Gathered = (Vec<Arc<Entry>>, fnv::FnvHashMap<String, Part>);
+        let parts: Vec<Gathered> = docs
             .par_chunks(size)
             .enumerate()
             .map(|(c, chunk)| {
