@@ -222,7 +222,8 @@ impl Job {
             Output::Health(_) => "health",
             Output::NotFound => "404",
             Output::Sitemap | Output::SitemapPart(_) => "sitemap",
-            Output::SearchPage | Output::Search(_) => "search",
+            Output::SearchPage => "search",
+            Output::Search(_) => "search index",
             Output::Theme(_) => "theme",
         }
     }
@@ -387,15 +388,16 @@ pub const PRODUCERS: &[Producer] = &[
     },
     Producer {
         name: "search",
+        plan: |_, _| vec![job("search/index.html", Output::SearchPage)],
+    },
+    Producer {
+        name: "search index",
         plan: |site, _| {
-            std::iter::once(job("search/index.html", Output::SearchPage))
-                .chain(
-                    search::of(site)
-                        .files
-                        .iter()
-                        .enumerate()
-                        .map(|(n, f)| job(f.path.clone(), Output::Search(n))),
-                )
+            search::of(site)
+                .files
+                .iter()
+                .enumerate()
+                .map(|(n, f)| job(f.path.clone(), Output::Search(n)))
                 .collect()
         },
     },
@@ -415,10 +417,15 @@ pub const PRODUCERS: &[Producer] = &[
 /// Where two outputs would have one path (two documents with one id), the
 /// first planned keeps it, so the same inputs always give the same site.
 pub fn plan(site: &Site) -> Vec<Job> {
+    plan_of(site, PRODUCERS.iter())
+}
+
+/// The files of these producers, as [`plan`] names them.
+fn plan_of<'p>(site: &Site, producers: impl Iterator<Item = &'p Producer>) -> Vec<Job> {
     // Paths are remembered by hash; two paths with one hash are told apart by looking.
     let mut seen: fnv::FnvHashMap<u64, usize> = Default::default();
     let mut jobs: Vec<Job> = Vec::new();
-    for producer in PRODUCERS {
+    for producer in producers {
         for j in (producer.plan)(site, &jobs) {
             let hash = crate::model::stable_hash(&j.path);
             match seen.get(&hash) {
@@ -1061,7 +1068,8 @@ pub fn render_with_reads(
 /// error is found without making the whole site. Returns how many were rendered.
 pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
     let graphs = GraphCache::default();
-    let jobs = plan(site);
+    // The search index uses no template: it is not made to check them.
+    let jobs = plan_of(site, PRODUCERS.iter().filter(|p| p.name != "search index"));
     let mut renderer = Renderer::new(site, tera, &graphs, &jobs);
     renderer.sample = true;
     let mut seen = std::collections::BTreeSet::new();
@@ -1310,6 +1318,19 @@ pub(crate) fn absolute_base(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checking_the_templates_renders_the_search_page_but_makes_no_index() {
+        let site = crate::site::test_site(
+            &[("handbook/a.md", "---\ntitle: A\n---\nText.\n")],
+            "2026-11-20",
+        );
+        let tera = load_templates(&site.root).unwrap();
+        let checked = check_templates(&site, &tera).unwrap();
+        assert!(checked > 10, "{checked} templates");
+        assert!(site.search.get().is_none(), "the index is left unmade");
+        assert!(plan(&site).iter().any(|j| j.path == "search/index.json"));
+    }
 
     #[test]
     fn past_50000_pages_the_sitemap_is_an_index_of_parts() {
