@@ -329,13 +329,20 @@
       if (!q.trim()) { close(); return; }
       search(q).then(function (res) {
         if (mine !== asked) return null;
-        var top = res.ranked.slice(0, SHOWN);
-        return shown(res.m, top.map(function (s) { return s.doc; })).then(function (items) {
+        var docs = res.ranked.slice(0, SHOWN).map(function (s) { return s.doc; });
+        var count = res.ranked.length;
+        var note = count ? "All " + count + " result" + (count === 1 ? "" : "s") + " →" : "No results for “" + q.trim() + "”";
+        var all = false;
+        function draw(items) {
           if (mine !== asked) return;
           items.forEach(function (r) { r.words = res.words; });
-          var count = res.ranked.length;
-          show(items, count ? "All " + count + " result" + (count === 1 ? "" : "s") + " →" : "No results for “" + q.trim() + "”");
-        });
+          var was = active;
+          show(items, note);
+          if (was >= 0) move(was);
+        }
+        // The best result shows as soon as its chunk is here; the rest follow.
+        var first = shown(res.m, docs.slice(0, 1)).then(function (items) { if (!all) draw(items); });
+        return Promise.all([first, shown(res.m, docs).then(function (items) { all = true; draw(items); })]);
       }).catch(function (e) {
         if (mine !== asked) return;
         list.textContent = "";
