@@ -69,6 +69,15 @@
     return term.list;
   }
 
+  // The typo shard of a word: where its letters, read backwards, fall.
+  function endOf(m, word) {
+    var r = Array.from(word).reverse().join(""), lo = 0, hi = m.ends.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (m.ends[mid] <= r) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
   // The shard a term falls in: the last whose first term is not after it.
   function shardOf(m, term) {
     var lo = 0, hi = Math.max(0, m.shards.length - 1);
@@ -113,7 +122,7 @@
   function allowedEdits(word) { return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0; }
 
   // The terms a query word matches, each with how much a match counts.
-  function candidates(word, terms) {
+  function candidates(word, terms, extra) {
     var out = [], at = lowerBound(terms, word), exact = false;
     for (var i = at; i < terms.length && terms[i][0].indexOf(word) === 0; i++) {
       var t = terms[i][0];
@@ -129,6 +138,10 @@
         if (e > 0 && e <= max) out.push({ term: terms[i], weight: e === 1 ? 0.5 : 0.3 });
       }
     }
+    // Terms the typo shards found, whose first letters differ from the word's.
+    (extra || []).forEach(function (t) {
+      out.push({ term: t, weight: edits(word, t[0], max) === 1 ? 0.5 : 0.3 });
+    });
     // The most telling prefix matches first, so that a short prefix stays quick.
     if (out.length > 64) {
       out.sort(function (a, b) { return b.weight - a.weight || decode(a.term).docs.length - decode(b.term).docs.length; });
@@ -145,18 +158,60 @@
       var id = wholeId(query);
       var wanted = list.concat([id]);
       if (!list.length || !m.shards.length) return { query: query, words: list, ranked: [], m: m };
-      var needed = {};
+      var needed = {}, ends = {};
       wanted.forEach(function (w) { shardsFor(m, w).forEach(function (k) { needed[k] = true; }); });
-      return Promise.all(Object.keys(needed).map(function (k) {
-        return load("search/terms/" + k + ".json").then(function (s) { return [k, s.terms]; });
-      })).then(function (loaded) {
-        var shards = {};
-        loaded.forEach(function (p) { shards[p[0]] = p[1]; });
-        var terms = function (w) {
-          var all = [];
-          shardsFor(m, w).forEach(function (k) { all = all.concat(shards[k]); });
-          return all;
-        };
+      var shards = {}, endShards = {};
+      var fetchTerms = function (ks) {
+        return Promise.all(ks.map(function (k) {
+          return load("search/terms/" + k + ".json").then(function (s) { shards[k] = s.terms; });
+        }));
+      };
+      var terms = function (w) {
+        var all = [];
+        shardsFor(m, w).forEach(function (k) { all = all.concat(shards[k]); });
+        return all;
+      };
+      // A word long enough to be mistyped that begins no term of its shard
+      // may have its first letters wrong: the typo shard of its last letters
+      // names the terms that end as it does (fetched only then).
+      var typos = [];
+      return fetchTerms(Object.keys(needed)).then(function () {
+        typos = list.filter(function (w) {
+          if (!allowedEdits(w) || !m.ends || !m.ends.length) return false;
+          var own = terms(w), at = lowerBound(own, w);
+          return !(at < own.length && own[at][0].indexOf(w) === 0);
+        });
+        typos.forEach(function (w) { ends[endOf(m, w)] = true; });
+        return Promise.all(Object.keys(ends).map(function (k) {
+          return load("search/ends/" + k + ".json").then(function (s) { endShards[k] = s.terms; });
+        }));
+      }).then(function () {
+        // A mistyped word with no term of its own: the terms that end as it
+        // does, within its edits, from their shards (one more request).
+        var extra = {}, more = {};
+        typos.forEach(function (w) {
+          var max = allowedEdits(w);
+          extra[w] = endShards[endOf(m, w)].filter(function (t) {
+            var k = shardOf(m, t);
+            return shardsFor(m, w).indexOf(k) < 0 && edits(w, t, max) <= max;
+          });
+          extra[w].forEach(function (t) { var k = shardOf(m, t); if (!shards[k]) more[k] = true; });
+        });
+        return fetchTerms(Object.keys(more)).then(function () {
+          Object.keys(extra).forEach(function (w) {
+            extra[w] = extra[w].map(function (t) {
+              var list = shards[shardOf(m, t)], at = lowerBound(list, t);
+              return list[at];
+            }).filter(function (t) { return t; });
+          });
+          return rank(m, list, id, terms, extra, query);
+        });
+      });
+    });
+  }
+
+  // Scores every document for the query's words: BM25 over each word's best-matching term.
+  function rank(m, list, id, terms, extra, query) {
         var scores = new Map();
         var hit = function (doc) {
           var s = scores.get(doc);
@@ -165,7 +220,7 @@
         };
         list.forEach(function (w, wi) {
           var best = new Map();
-          candidates(w, terms(w)).forEach(function (c) {
+          candidates(w, terms(w), extra[w]).forEach(function (c) {
             var p = decode(c.term), df = p.docs.length;
             var idf = Math.log(1 + (m.documents - df + 0.5) / (df + 0.5));
             for (var i = 0; i < df; i++) {
@@ -192,8 +247,6 @@
         });
         var full = ranked.filter(function (s) { return s.words === list.length; });
         return { query: query, words: list, ranked: ranked, all: full.length > 0, m: m };
-      });
-    });
   }
 
   // Each document's record in the chunks of `dir` (`size` documents a file), fetching each chunk once.

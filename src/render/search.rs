@@ -642,6 +642,8 @@ pub struct Indexer {
     docs: Vec<Made>,
     text: Vec<Made>,
     files: Arc<SearchIndex>,
+    /// The typo shards: the first reversed term of each, and its file.
+    ends: Vec<(String, Made)>,
     /// Made for one index only (a build): what only patching needs is let go.
     once: bool,
 }
@@ -927,6 +929,7 @@ impl Indexer {
             .collect();
         drop(old);
         self.shards = shards;
+        self.ends = ends_files(&self.sorted);
         if self.once {
             self.terms = Default::default();
             self.sorted = Vec::new();
@@ -976,6 +979,7 @@ impl Indexer {
             "text_chunk": TEXT_CHUNK,
             "stop_words": STOP_WORDS,
             "shards": firsts,
+            "ends": self.ends.iter().enumerate().map(|(i, (first, _))| if i == 0 { "" } else { first.as_str() }).collect::<Vec<_>>(),
         });
         let file = |path: String, (contents, hash): &Made| SearchFile {
             path,
@@ -991,6 +995,9 @@ impl Indexer {
         }
         for (i, d) in self.docs.iter().enumerate() {
             files.push(file(format!("search/docs/{i}.json"), d));
+        }
+        for (i, (_, e)) in self.ends.iter().enumerate() {
+            files.push(file(format!("search/ends/{i}.json"), e));
         }
         for (i, t) in self.text.iter().enumerate() {
             files.push(file(format!("search/text/{i}.json"), t));
@@ -1106,16 +1113,56 @@ impl Indexer {
     }
 }
 
+/// Terms shorter than this have no typo tolerance, and are not in the typo shards.
+const TYPO_LENGTH: usize = 5;
+/// A typo shard is cut once it holds this many bytes and the hash allows.
+const ENDS_MIN: usize = 12 * 1024;
+/// A typo shard is cut once it holds this many bytes.
+const ENDS_MAX: usize = 32 * 1024;
+
+/// The typo shards: every term of [`TYPO_LENGTH`] letters or more, sorted
+/// by its letters read backwards, so that a query word whose first letters
+/// are mistyped still finds the terms that end as it does. Each file lists
+/// the terms (forwards); the script looks up their postings in their shards.
+fn ends_files(sorted: &[String]) -> Vec<(String, Made)> {
+    let mut ends: Vec<(String, &str)> = sorted
+        .iter()
+        .filter(|t| !t.ends_with(ID_MARK) && t.chars().count() >= TYPO_LENGTH)
+        .map(|t| (t.chars().rev().collect(), t.as_str()))
+        .collect();
+    ends.sort_unstable();
+    let reversed: Vec<String> = ends.iter().map(|(r, _)| r.clone()).collect();
+    let sizes: Vec<usize> = ends.iter().map(|(_, t)| t.len() + 3).collect();
+    cut_at(&reversed, &sizes, ENDS_MIN, ENDS_MAX)
+        .into_iter()
+        .map(|r| {
+            let names: Vec<&str> = ends[r.clone()].iter().map(|(_, t)| *t).collect();
+            let json = serde_json::json!({ "format": FORMAT, "terms": names }).to_string();
+            (reversed[r.start].clone(), made(json))
+        })
+        .collect()
+}
+
 /// Where shards start and end over the sorted terms: a cut before a term
 /// when the shard is full, or large enough and the term's hash says so (so
 /// that a boundary depends on the terms near it, and an edit moves few).
 fn cut(sorted: &[String], sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
+    cut_at(sorted, sizes, SHARD_MIN, SHARD_MAX)
+}
+
+/// Cuts as [`cut`] does, between these sizes.
+fn cut_at(
+    sorted: &[String],
+    sizes: &[usize],
+    min: usize,
+    max: usize,
+) -> Vec<std::ops::Range<usize>> {
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     let mut size = 0usize;
     for (i, term) in sorted.iter().enumerate() {
         let cut = ranges.is_empty()
-            || size >= SHARD_MAX
-            || (size >= SHARD_MIN && crate::model::stable_hash(term.as_str()) % 4 == 0);
+            || size >= max
+            || (size >= min && crate::model::stable_hash(term.as_str()) % 4 == 0);
         if cut {
             ranges.push(i..i);
             size = 0;
@@ -1400,10 +1447,29 @@ mod tests {
             .filter(|(a, b)| a != b)
             .map(|(a, _)| a.path.as_str())
             .collect();
-        // Only the shard with the new word: the page's other words keep
-        // their impact, and its title and opening are as they were.
-        assert_eq!(changed.len(), 1, "{changed:?}");
-        let shard = patched.file(changed[0]).expect("the changed shard");
-        assert!(changed[0].starts_with("search/terms/") && shard.contains(r#"["zebra","#));
+        // Only the shard with the new word and the typo shard that lists it:
+        // the page's other words keep their impact, and its title and
+        // opening are as they were.
+        assert_eq!(changed.len(), 2, "{changed:?}");
+        assert!(changed[0].starts_with("search/ends/"), "{changed:?}");
+        assert!(patched.file(changed[0]).unwrap().contains(r#""zebra""#));
+        let shard = patched.file(changed[1]).expect("the changed shard");
+        assert!(changed[1].starts_with("search/terms/") && shard.contains(r#"["zebra","#));
+    }
+
+    #[test]
+    fn typo_shards_list_long_words_by_their_ends() {
+        let sorted: Vec<String> = ["adr-7#", "alpha", "beta", "observability", "gamma", "zeta"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let ends = ends_files(&sorted);
+        assert_eq!(ends.len(), 1);
+        let file: serde_json::Value = serde_json::from_str(&ends[0].1.0).unwrap();
+        // By their letters read backwards: ahpla, ammag, ytilibavresbo; no ids, no short words.
+        assert_eq!(
+            file["terms"],
+            serde_json::json!(["alpha", "gamma", "observability"])
+        );
     }
 }

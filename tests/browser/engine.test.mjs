@@ -68,3 +68,28 @@ test("stop words alone find nothing, and a repeated query fetches nothing new", 
   await ids("ledger");
   assert.equal(fetched.length, before);
 });
+
+test("a typo in a word's first letters is found through the typo shards", async () => {
+  // A hand-made index of two documents: shard 1 holds "observability" (in
+  // document 1), so "bservability" looks in shard 0 and finds nothing that
+  // starts like it; the typo shard of words ending "…ytilibavres" names it.
+  const files = {
+    "search/index.json": { format: 1, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m"], ends: [""] },
+    "search/terms/0.json": { format: 1, terms: [["alpha", "0v0"], ["beta", "1v0"]] },
+    "search/terms/1.json": { format: 1, terms: [["observability", "1v0"], ["zeta", "0v0"]] },
+    "search/ends/0.json": { format: 1, terms: ["alpha", "observability"] },
+    "search/docs/0.json": [["Alpha", "a/", "page", "a", "", ""], ["Observability", "o/", "page", "o", "", ""]],
+  };
+  const asked = [];
+  const small = engine((path) => { asked.push(path); return Promise.resolve(files[path]); });
+  const r = await small.search("bservability");
+  const shown = await small.shown(r.m, r.ranked.map((s) => s.doc));
+  assert.deepEqual(shown.map((d) => d.id), ["o"]);
+  assert.ok(asked.includes("search/ends/0.json") && asked.includes("search/terms/1.json"), asked.join(" "));
+  // A word spelled right, or a prefix, never fetches a typo shard.
+  const fetchedPlain = [];
+  const plain = engine((path) => { fetchedPlain.push(path); return Promise.resolve(files[path]); });
+  await plain.search("alp");
+  await plain.search("zeta");
+  assert.ok(fetchedPlain.length > 0 && !fetchedPlain.some((p) => p.includes("/ends/")), fetchedPlain.join(" "));
+});
