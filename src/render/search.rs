@@ -644,6 +644,8 @@ pub struct Indexer {
     files: Arc<SearchIndex>,
     /// The typo shards: the first reversed term of each, and its file.
     ends: Vec<(String, Made)>,
+    /// Whether a term came or went since the typo shards were made.
+    ends_stale: bool,
     /// Made for one index only (a build): what only patching needs is let go.
     once: bool,
 }
@@ -929,7 +931,10 @@ impl Indexer {
             .collect();
         drop(old);
         self.shards = shards;
-        self.ends = ends_files(&self.sorted);
+        if self.ends_stale || patch.is_none() {
+            self.ends = ends_files(&self.sorted);
+            self.ends_stale = false;
+        }
         if self.once {
             self.terms = Default::default();
             self.sorted = Vec::new();
@@ -1088,6 +1093,7 @@ impl Indexer {
                 if let Ok(at) = self.sorted.binary_search_by(|t| t.as_str().cmp(term)) {
                     self.sorted.remove(at);
                 }
+                self.ends_stale = true;
             }
             dirty.insert(term.to_string());
         }
@@ -1101,6 +1107,7 @@ impl Indexer {
                     if let Err(at) = self.sorted.binary_search_by(|t| t.as_str().cmp(term)) {
                         self.sorted.insert(at, term.to_string());
                     }
+                    self.ends_stale = true;
                     self.terms.entry(term.to_string()).or_default()
                 }
             };
