@@ -212,41 +212,41 @@
 
   // Scores every document for the query's words: BM25 over each word's best-matching term.
   function rank(m, list, id, terms, extra, query) {
-        var scores = new Map();
-        var hit = function (doc) {
-          var s = scores.get(doc);
-          if (!s) { s = { doc: doc, score: 0, words: 0, section: -1, exact: false }; scores.set(doc, s); }
-          return s;
-        };
-        list.forEach(function (w, wi) {
-          var best = new Map();
-          candidates(w, terms(w), extra[w]).forEach(function (c) {
-            var p = decode(c.term), df = p.docs.length;
-            var idf = Math.log(1 + (m.documents - df + 0.5) / (df + 0.5));
-            for (var i = 0; i < df; i++) {
-              var v = c.weight * idf * p.impacts[i], b = best.get(p.docs[i]);
-              if (!b || v > b.v) best.set(p.docs[i], { v: v, section: p.sections[i] });
-            }
-          });
-          best.forEach(function (b, doc) {
-            var s = hit(doc);
-            s.score += b.v; s.words++;
-            if (s.section < 0 || wi === 0) s.section = b.section;
-          });
-        });
-        // A whole id (adr-0007, payments) puts its document first.
-        {
-          var ts = terms(id), at = lowerBound(ts, id);
-          if (at < ts.length && ts[at][0] === id) decode(ts[at]).docs.forEach(function (doc) {
-            var s = hit(doc); s.exact = true; s.words = Math.max(s.words, list.length);
-          });
+    var scores = new Map();
+    var hit = function (doc) {
+      var s = scores.get(doc);
+      if (!s) { s = { doc: doc, score: 0, words: 0, section: -1, exact: false }; scores.set(doc, s); }
+      return s;
+    };
+    list.forEach(function (w, wi) {
+      var best = new Map();
+      candidates(w, terms(w), extra[w]).forEach(function (c) {
+        var p = decode(c.term), df = p.docs.length;
+        var idf = Math.log(1 + (m.documents - df + 0.5) / (df + 0.5));
+        for (var i = 0; i < df; i++) {
+          var v = c.weight * idf * p.impacts[i], b = best.get(p.docs[i]);
+          if (!b || v > b.v) best.set(p.docs[i], { v: v, section: p.sections[i] });
         }
-        var ranked = Array.from(scores.values());
-        ranked.sort(function (a, b) {
-          return (b.exact - a.exact) || (b.words - a.words) || (b.score - a.score) || (a.doc - b.doc);
-        });
-        var full = ranked.filter(function (s) { return s.words === list.length; });
-        return { query: query, words: list, ranked: ranked, all: full.length > 0, m: m };
+      });
+      best.forEach(function (b, doc) {
+        var s = hit(doc);
+        s.score += b.v; s.words++;
+        if (s.section < 0 || wi === 0) s.section = b.section;
+      });
+    });
+    // A whole id (adr-0007, payments) puts its document first.
+    {
+      var ts = terms(id), at = lowerBound(ts, id);
+      if (at < ts.length && ts[at][0] === id) decode(ts[at]).docs.forEach(function (doc) {
+        var s = hit(doc); s.exact = true; s.words = Math.max(s.words, list.length);
+      });
+    }
+    var ranked = Array.from(scores.values());
+    ranked.sort(function (a, b) {
+      return (b.exact - a.exact) || (b.words - a.words) || (b.score - a.score) || (a.doc - b.doc);
+    });
+    var full = ranked.filter(function (s) { return s.words === list.length; });
+    return { query: query, words: list, ranked: ranked, all: full.length > 0, m: m };
   }
 
   // Each document's record in the chunks of `dir` (`size` documents a file), fetching each chunk once.
@@ -275,7 +275,7 @@
     return records("text", m.text_chunk, docs);
   }
 
-  return { load: load, manifest: manifest, words: words, edits: edits, search: search, shown: shown, texts: texts, decodeNumbers: decodeNumbers };
+  return { load: load, manifest: manifest, words: words, edits: edits, allowedEdits: allowedEdits, search: search, shown: shown, texts: texts, decodeNumbers: decodeNumbers };
   }
 
   if (typeof module === "object" && module.exports) { module.exports = { engine: engine }; return; }
@@ -289,8 +289,7 @@
     });
   });
   var load = index.load, manifest = index.manifest, words = index.words, edits = index.edits,
-    search = index.search, shown = index.shown, texts = index.texts;
-  function allowedEdits(word) { return word.length >= 9 ? 2 : word.length >= 5 ? 1 : 0; }
+    search = index.search, shown = index.shown, texts = index.texts, allowedEdits = index.allowedEdits;
 
   // Text with the query's words (and what they prefix) marked.
   function marked(text, list) {

@@ -324,27 +324,32 @@ impl<'a> Terms<'a> {
         add(&mut self.map, &mut self.length, term, None, field, section);
     }
 
-    /// Adds the words of a text that lives as long as the document.
+    /// Adds the words of a text that lives as long as the document (its
+    /// terms can borrow it).
     fn text(&mut self, text: &'a str, field: Field, section: Option<u32>) {
+        self.words(text, field, section, |slice| slice);
+    }
+
+    /// Adds the words of a text that does not outlive this call.
+    fn passing(&mut self, text: &str, field: Field, section: Option<u32>) {
+        self.words(text, field, section, |_| None);
+    }
+
+    /// Adds the words of `text`; `borrow` says which slices of it a term may keep.
+    fn words<'t>(
+        &mut self,
+        text: &'t str,
+        field: Field,
+        section: Option<u32>,
+        borrow: impl Fn(Option<&'t str>) -> Option<&'a str>,
+    ) {
         let Terms {
             map,
             length,
             buffer,
         } = self;
         each_word(text, buffer, |w, slice| {
-            add(map, length, w, slice, field, section)
-        });
-    }
-
-    /// Adds the words of a text that does not outlive this call.
-    fn passing(&mut self, text: &str, field: Field, section: Option<u32>) {
-        let Terms {
-            map,
-            length,
-            buffer,
-        } = self;
-        each_word(text, buffer, |w, _| {
-            add(map, length, w, None, field, section)
+            add(map, length, w, borrow(slice), field, section)
         });
     }
 }
@@ -815,12 +820,11 @@ impl Indexer {
                 (entries, terms)
             })
             .collect();
-        let mut names: Vec<&str> = parts
-            .iter()
-            .flat_map(|(_, terms)| terms.keys().map(String::as_str))
-            .collect();
-        names.par_sort_unstable();
-        names.dedup();
+        let names = distinct_sorted(
+            parts
+                .iter()
+                .flat_map(|(_, terms)| terms.keys().map(String::as_str)),
+        );
         let built: Vec<(String, TermPostings)> = names
             .par_iter()
             .map(|&t| {
@@ -838,8 +842,7 @@ impl Indexer {
             .collect();
         drop(names);
         let entries: Vec<Arc<Entry>> = parts.into_iter().flat_map(|(e, _)| e).collect();
-        self.sorted = built.iter().map(|(t, _)| t.clone()).collect();
-        self.terms = built.into_iter().collect();
+        self.set_terms(built);
         self.make_files(entries, None);
         self.files()
     }
@@ -1011,6 +1014,12 @@ impl Indexer {
         self.files = Arc::new(SearchIndex { files });
     }
 
+    /// Takes these terms, sorted, as the index's.
+    fn set_terms(&mut self, built: Vec<(String, TermPostings)>) {
+        self.sorted = built.iter().map(|(t, _)| t.clone()).collect();
+        self.terms = built.into_iter().collect();
+    }
+
     /// Every term's postings, from all the entries: gathered by parts of
     /// the corpus in parallel, then joined term by term in document order.
     fn rebuild_terms(&mut self, entries: &[Arc<Entry>]) {
@@ -1036,9 +1045,7 @@ impl Indexer {
                 part
             })
             .collect();
-        let mut names: Vec<&str> = parts.iter().flat_map(|p| p.keys().copied()).collect();
-        names.par_sort_unstable();
-        names.dedup();
+        let names = distinct_sorted(parts.iter().flat_map(|p| p.keys().copied()));
         let built: Vec<(String, TermPostings)> = names
             .par_iter()
             .map(|&t| {
@@ -1056,8 +1063,7 @@ impl Indexer {
             })
             .collect();
         drop(parts);
-        self.sorted = built.iter().map(|(t, _)| t.clone()).collect();
-        self.terms = built.into_iter().collect();
+        self.set_terms(built);
         self.shards.clear();
     }
 
@@ -1118,6 +1124,14 @@ impl Indexer {
             dirty.insert(term.to_string());
         }
     }
+}
+
+/// The distinct names among `names`, sorted.
+fn distinct_sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.collect();
+    names.par_sort_unstable();
+    names.dedup();
+    names
 }
 
 /// Terms shorter than this have no typo tolerance, and are not in the typo shards.
