@@ -1,22 +1,20 @@
 //! The weekly digest as a page, an archive, an Atom feed and an email.
 //!
-//! One view model ([`DigestView`]) feeds every form. Its links are made under
-//! the site's base path for pages, and under the absolute `base_url` for the
-//! email and the feed, which are read away from the site.
+//! One view model ([`DigestView`], built by `Views::digest`) feeds every
+//! form. Its links are made under the site's base path for pages, and under
+//! the absolute `base_url` for the email and the feed, which are read away
+//! from the site.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use super::markdown::{render_fragment, render_text, sections};
 use super::views::{DependencyView, LinkView, SiteView, Views};
 use super::{OutputFile, RenderError, render_page};
-use crate::check::normalise_heading;
-use crate::digest::{AlignmentChange, DecisionReason, Digest, RotationWeeks};
+use crate::digest::Digest;
 use crate::link::Site;
-use crate::model::{Details, Week};
-use crate::schedule::Shift;
+use crate::model::Week;
 
 /// Words a minute for the stated reading time: silent reading of non-fiction
 /// averages about 238 (Brysbaert, 2019); 230 allows for names and dates.
@@ -36,7 +34,7 @@ pub const UPDATE_SECTIONS: &[(&str, &[&str])] = &[
 pub const FEED_ENTRIES: usize = 20;
 
 /// Width of the plain-text email.
-const TEXT_WIDTH: usize = 72;
+pub(crate) const TEXT_WIDTH: usize = 72;
 
 /// One section of a team's update, as HTML and as text.
 #[derive(Serialize, Clone)]
@@ -171,7 +169,7 @@ pub struct DigestMore {
 }
 
 /// The first `limit` items, and how many were left out.
-fn capped<T>(items: impl ExactSizeIterator<Item = T>, limit: usize) -> (Vec<T>, usize) {
+pub(crate) fn capped<T>(items: impl ExactSizeIterator<Item = T>, limit: usize) -> (Vec<T>, usize) {
     let total = items.len();
     (items.take(limit).collect(), total.saturating_sub(limit))
 }
@@ -263,239 +261,6 @@ pub fn subject(organisation: &str, week: Week) -> String {
     )
 }
 
-/// The digest of one week as a view, with links under `views`' base.
-pub fn digest_view(views: &Views, digest: &Digest) -> DigestView {
-    let site = views.site();
-    let docs = &site.documents;
-    let base = views.base().to_string();
-    let href = |path: &str| format!("{base}{path}");
-
-    let updates = digest
-        .updates
-        .iter()
-        .map(|u| {
-            let doc = &docs[u.update];
-            let body = doc.source.body();
-            let found = sections(body);
-            let sections = UPDATE_SECTIONS
-                .iter()
-                .filter_map(|(title, names)| {
-                    let (_, range) = found.iter().find(|(h, _)| {
-                        names
-                            .iter()
-                            .any(|n| normalise_heading(h) == normalise_heading(n))
-                    })?;
-                    let fragment = &body[range.clone()];
-                    let text = render_text(doc, site, fragment, TEXT_WIDTH);
-                    (!text.trim().is_empty()).then(|| UpdateSectionView {
-                        title: title.to_string(),
-                        html: render_fragment(doc, site, fragment, &base, None),
-                        text,
-                    })
-                })
-                .collect();
-            DigestUpdateView {
-                team: views.link(u.team),
-                update: views.link(u.update),
-                sections,
-            }
-        })
-        .collect();
-
-    let mut more = DigestMore::default();
-    let (decisions, n) = capped(digest.decisions.iter(), SECTION_LIMIT);
-    more.decisions = n;
-    let decisions = decisions
-        .into_iter()
-        .map(|d| {
-            let team = match &docs[d.adr].details {
-                Details::Adr(a) => a.team.as_ref().and_then(|t| site.team(&t.id)),
-                _ => None,
-            };
-            let later = match &docs[d.adr].details {
-                Details::Adr(a) => a
-                    .status_changed
-                    .filter(|c| *c > digest.week.sunday())
-                    .map(|c| format!("{} on {c}", site.status(d.adr).unwrap_or_default())),
-                _ => None,
-            };
-            DecisionView {
-                later,
-                adr: views.link(d.adr),
-                status: site.status(d.adr),
-                reason: match d.reason {
-                    DecisionReason::Dated => "dated",
-                    DecisionReason::StatusChanged => "status-changed",
-                },
-                team: team.map(|t| views.link(t)),
-            }
-        })
-        .collect();
-
-    let (open, n) = capped(digest.open_for_comment.iter(), SECTION_LIMIT);
-    more.open_for_comment = n;
-    let open_for_comment = open
-        .into_iter()
-        .filter_map(|&i| match &docs[i].details {
-            Details::Adr(a) => a.comment_by.map(|c| CommentView {
-                adr: views.link(i),
-                comment_by: c.to_string(),
-                days_left: (c - digest.as_of).num_days(),
-            }),
-            _ => None,
-        })
-        .collect();
-
-    let deps = &site.links.dependencies;
-    let (watch, n) = capped(digest.watch.iter(), SECTION_LIMIT);
-    more.watch = n;
-    let watch = watch
-        .into_iter()
-        .map(|&n| views.dependency(&deps[n]))
-        .collect();
-    let (due_soon, n) = capped(digest.due_soon.iter(), SECTION_LIMIT);
-    more.due_soon = n;
-    let due_soon = due_soon
-        .into_iter()
-        .map(|&n| views.dependency(&deps[n]))
-        .collect();
-
-    let alignment = |i: usize, change: &'static str| {
-        let Details::Alignment(a) = &docs[i].details else {
-            unreachable!("digest alignments are alignments")
-        };
-        DigestAlignmentView {
-            alignment: views.link(i),
-            change,
-            teams: a
-                .teams
-                .iter()
-                .map(|t| {
-                    site.team(&t.id)
-                        .map(|x| docs[x].title.clone())
-                        .unwrap_or_else(|| t.id.clone())
-                })
-                .collect(),
-            review_by: a.review_by.map(|d| d.to_string()),
-        }
-    };
-    let changes = digest.alignments.iter().map(|&(i, c)| {
-        (
-            i,
-            match c {
-                AlignmentChange::New => "new",
-                AlignmentChange::Changed => "changed",
-            },
-        )
-    });
-    let overdue = digest.past_review.iter().map(|&i| (i, "review-overdue"));
-    let all: Vec<(usize, &'static str)> = changes.chain(overdue).collect();
-    let (shown, n) = capped(all.into_iter(), SECTION_LIMIT);
-    more.alignments = n;
-    let alignments = shown
-        .into_iter()
-        .map(|(i, change)| alignment(i, change))
-        .collect();
-
-    let (rotations, n) = capped(digest.rotations.iter(), SECTION_LIMIT);
-    more.rotations = n;
-    let rotations = rotations
-        .into_iter()
-        .filter_map(|&r| crate::digest::rotation_weeks(site, r, digest.week))
-        .map(|r| rotation_view(views, site, &r))
-        .collect();
-
-    let health_errors = digest.health.iter().map(|h| h.errors).sum();
-    let health_warnings = digest.health.iter().map(|h| h.warnings).sum();
-    let (health, n) = capped(digest.health.iter(), SECTION_LIMIT);
-    more.health = n;
-    let health: Vec<DigestHealthView> = health
-        .into_iter()
-        .map(|h| DigestHealthView {
-            team: h.team.map(|t| views.link(t)),
-            name: h
-                .team
-                .map(|t| docs[t].title.clone())
-                .unwrap_or_else(|| "Other documents".into()),
-            errors: h.errors,
-            warnings: h.warnings,
-            summary: h
-                .codes
-                .iter()
-                .map(|(code, n)| {
-                    if *n == 1 {
-                        code.to_string()
-                    } else {
-                        format!("{code} ×{n}")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
-        .collect();
-
-    let week = digest.week.to_string();
-    DigestView {
-        title: format!("Week {}, {}", digest.week.week, digest.week.year),
-        dates: week_dates(digest.week),
-        as_of: digest.as_of.to_string(),
-        current: digest.current,
-        organisation: site.config.title.clone(),
-        subject: subject(&site.config.title, digest.week),
-        reading_minutes: 0,
-        words: 0,
-        links: DigestLinks {
-            page: href(&format!("digest/{week}/")),
-            archive: href("digest/"),
-            feed: href("digest/feed.xml"),
-            tracker: href("dependencies/"),
-            health: href("health/"),
-            home: href(""),
-        },
-        week,
-        updates,
-        missing: {
-            let (missing, n) = capped(digest.missing.iter(), MISSING_LIMIT);
-            more.missing = n;
-            missing.into_iter().map(|&t| views.link(t)).collect()
-        },
-        decisions,
-        open_for_comment,
-        watch,
-        due_soon,
-        alignments,
-        rotations,
-        health_errors,
-        health_warnings,
-        health,
-        more,
-    }
-}
-
-fn rotation_view(views: &Views, site: &Site, r: &RotationWeeks) -> DigestRotationView {
-    let tz = match &site.documents[r.rotation].details {
-        Details::Rotation(rot) => rot.timezone.unwrap_or(chrono_tz::Tz::UTC),
-        _ => chrono_tz::Tz::UTC,
-    };
-    let when = |t: DateTime<Utc>| {
-        t.with_timezone(&tz)
-            .format("%a %-d %b %H:%M %Z")
-            .to_string()
-    };
-    let shift = |s: &Shift| ShiftView {
-        member: s.member.clone(),
-        pairs: crate::schedule::pairs_text(&s.pairs),
-        from: when(s.start),
-        until: when(s.end),
-        overridden: s.overridden,
-    };
-    DigestRotationView {
-        rotation: views.link(r.rotation),
-        this_week: r.this_week.iter().map(shift).collect(),
-        next_week: r.next_week.iter().map(shift).collect(),
-    }
-}
-
 /// A rendered digest email.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DigestEmail {
@@ -557,7 +322,7 @@ fn measure(tera: &Tera, view: &mut DigestView) -> Result<(), RenderError> {
 /// The email of a digest: subject, plain text and HTML with inlined CSS.
 pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestEmail, RenderError> {
     let views = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
-    let mut view = digest_view(&views, digest);
+    let mut view = views.digest(digest);
     measure(tera, &mut view)?;
     let text = render_email_text(tera, &view)?;
     let mut c = Context::new();
@@ -581,7 +346,7 @@ pub fn digest_email(site: &Site, tera: &Tera, digest: &Digest) -> Result<DigestE
 
 /// The page view of a digest, measured (word count and reading time).
 pub fn page_view(tera: &Tera, views: &Views, digest: &Digest) -> Result<DigestPage, RenderError> {
-    let mut view = digest_view(views, digest);
+    let mut view = views.digest(digest);
     measure(tera, &mut view)?;
     let value = tera::Value::try_from_serializable(&view)
         .map_err(|e| RenderError::template("digest.html", e))?;
@@ -624,18 +389,19 @@ pub fn digest_archive(
 
 /// The Atom feed of the newest digests, with links that work away from the site.
 pub fn digest_feed(
-    site: &Site,
+    views: &Views,
     tera: &Tera,
     pages: &[std::sync::Arc<DigestPage>],
 ) -> Result<OutputFile, RenderError> {
-    let absolute = Views::new(site).with_base(super::absolute_base(&site.config.base_url));
-    let entries = site
-        .digests
+    let header = views.feed_header();
+    let absolute = views.clone().with_base(header.base.clone());
+    let entries = views
+        .digests()
         .par_iter()
         .zip(pages)
         .take(FEED_ENTRIES)
         .map(|(digest, page)| {
-            let mut feed_view = digest_view(&absolute, digest);
+            let mut feed_view = absolute.digest(digest);
             feed_view.words = page.view.words;
             feed_view.reading_minutes = page.view.reading_minutes;
             let mut c = Context::new();
@@ -656,12 +422,10 @@ pub fn digest_feed(
             })
         })
         .collect::<Result<Vec<_>, RenderError>>()?;
+    let title = format!("{} weekly digest", header.author);
+    let subtitle = header.description.clone();
     Ok(super::feed::section_feed(
-        site,
-        "digest/",
-        format!("{} weekly digest", site.config.title),
-        site.config.description.clone(),
-        entries,
+        &header, "digest/", title, subtitle, entries,
     ))
 }
 

@@ -78,25 +78,25 @@ pub fn id_for(url: &str) -> String {
 /// `<dir>feed.xml`: links under the absolute `base_url`, the organisation as
 /// author, and the newest entry's time (else the build's date) as its own.
 pub fn section_feed(
-    site: &crate::link::Site,
+    header: &super::views::FeedHeader,
     dir: &str,
     title: String,
     subtitle: String,
     entries: Vec<Entry>,
 ) -> super::OutputFile {
-    let base = super::absolute_base(&site.config.base_url);
+    let base = &header.base;
     let feed = Feed {
         id: format!("{base}{dir}"),
         title,
         subtitle,
         link: format!("{base}{dir}"),
         self_link: format!("{base}{dir}feed.xml"),
-        author: site.config.title.clone(),
+        author: header.author.clone(),
         updated: entries
             .iter()
             .map(|e| e.updated)
             .max()
-            .unwrap_or_else(|| crate::digest::utc_midnight(site.today)),
+            .unwrap_or_else(|| crate::digest::utc_midnight(header.today)),
         entries,
     };
     super::OutputFile {

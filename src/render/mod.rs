@@ -462,7 +462,6 @@ pub type DigestViews = std::collections::HashMap<
 
 /// What every output is made with: templates, highlighter, views and what several outputs share.
 pub struct Renderer<'a> {
-    site: &'a Site,
     tera: &'a Tera,
     site_view: SiteView,
     views: Views<'a>,
@@ -491,7 +490,6 @@ impl<'a> Renderer<'a> {
     /// Prepares to render `site` with `tera`, drawing graphs through `graphs`.
     pub fn new(site: &'a Site, tera: &'a Tera, graphs: &'a GraphCache, jobs: &[Job]) -> Self {
         Renderer {
-            site,
             tera,
             site_view: SiteView::new(site),
             views: Views::new(site),
@@ -572,8 +570,8 @@ impl<'a> Renderer<'a> {
             self.digest_reads.into_inner(),
         ) {
             (Some(pages), Some(reads)) => self
-                .site
-                .digests
+                .views
+                .digests()
                 .iter()
                 .zip(pages)
                 .zip(reads)
@@ -658,8 +656,8 @@ impl<'a> Renderer<'a> {
             return Ok(pages);
         }
         let made = self
-            .site
-            .digests
+            .views
+            .digests()
             .par_iter()
             .map(|d| {
                 if let Some((view, reads)) = self.prior_digests.get(&d.week) {
@@ -673,7 +671,7 @@ impl<'a> Renderer<'a> {
                     // Teams are named (and linked); the other documents show their text.
                     let (named, shown) = reads::digest_documents(d);
                     for i in named {
-                        views.note(Read::Title(self.site.documents[i].key));
+                        views.note_title(i);
                     }
                     for i in shown {
                         views.note_body(i);
@@ -691,7 +689,7 @@ impl<'a> Renderer<'a> {
     /// Notes that a page shows the digests `range` of `site.digests` as
     /// their pages do ([`Read::DigestView`]).
     fn note_digest_views(&self, views: &Views, range: std::ops::Range<usize>) {
-        for d in self.site.digests.get(range).into_iter().flatten() {
+        for d in self.views.digests().get(range).into_iter().flatten() {
             views.note(Read::DigestView(d.week));
         }
     }
@@ -742,43 +740,43 @@ impl<'a> Renderer<'a> {
     }
 
     fn make(&self, job: &Job, views: &Views) -> Result<OutputFile, RenderError> {
-        let site = self.site;
         let file = |contents: Vec<u8>| OutputFile {
             path: job.path.clone(),
             contents,
         };
         match &job.output {
             &Output::Document(i) => {
-                let doc = &site.documents[i];
+                let kind = views.kind(i);
                 let mut page = views.document(i, self.highlighter());
                 if let Some(team) = page.team.as_mut() {
                     team.graph = Some(dependency_graph(views, Some(i), self.graphs).to_string());
                 }
-                let template = format!("{}.html", doc.kind.as_str());
+                let template = format!("{}.html", kind.as_str());
                 let title = page.link.title.clone();
                 self.page(
                     views,
                     job,
                     &template,
-                    doc.kind.url_dir(),
+                    kind.url_dir(),
                     &title,
-                    &doc.url,
+                    views.url(i),
                     &[("page", &page)],
                 )
             }
             &Output::Calendar(i) => {
-                let doc = &site.documents[i];
-                let crate::model::Details::Rotation(r) = &doc.details else {
+                let Some(c) = views.calendar(i) else {
                     unreachable!("calendars are planned for rotations")
                 };
-                views.note_document(i);
-                views.note(Read::Fact(Fact::Settings));
-                let url = format!("{}{}", absolute_base(&site.config.base_url), doc.url);
-                let url = url.contains("://").then_some(url.as_str());
-                let at = crate::schedule::noon(r, site.today);
                 Ok(file(
-                    ics::rotation_calendar(&doc.id, &doc.title, r, at, CALENDAR_SHIFTS, url)
-                        .into_bytes(),
+                    ics::rotation_calendar(
+                        c.id,
+                        c.title,
+                        c.rotation,
+                        c.from,
+                        CALENDAR_SHIFTS,
+                        c.url.as_deref(),
+                    )
+                    .into_bytes(),
                 ))
             }
             &Output::Digest(n) => {
@@ -798,20 +796,11 @@ impl<'a> Renderer<'a> {
                 let pages = self.digest_pages()?;
                 self.note_digest_views(views, 0..pages.len().min(digest::FEED_ENTRIES));
                 views.note(Read::Fact(Fact::Weeks));
-                digest::digest_feed(site, self.tera, pages)
+                digest::digest_feed(views, self.tera, pages)
             }
-            Output::AdrFeed => Ok(adr_feed(site, views)),
+            Output::AdrFeed => Ok(adr_feed(views)),
             Output::Home => {
-                // Whichever page sits at the root is the introduction.
-                views.note(Read::Kind(Kind::Page));
-                let intro = site
-                    .documents
-                    .iter()
-                    .position(|d| d.url.is_empty())
-                    .map(|i| {
-                        views.note_body(i);
-                        markdown::render_body(&site.documents[i], site, self.highlighter())
-                    });
+                let intro = views.intro(self.highlighter());
                 let home = views.home(intro, self.on_duty(views));
                 let latest = self.digest_pages()?.first().map(|p| &p.view);
                 self.note_digest_views(views, 0..1);
@@ -821,7 +810,7 @@ impl<'a> Renderer<'a> {
                     job,
                     "home.html",
                     "home",
-                    &site.config.title,
+                    &self.site_view.title,
                     "",
                     &[("home", &home), ("latest_digest", &latest)],
                 )
@@ -865,11 +854,11 @@ impl<'a> Renderer<'a> {
                 )
             }
             Output::Graph => {
-                note_org_graph(views);
+                views.note_org_graph();
                 Ok(file(self.org_graph().as_bytes().to_vec()))
             }
             &Output::Tracker(n) => {
-                note_org_graph(views);
+                views.note_org_graph();
                 // A large organisation's graph is linked, not inlined: it would outweigh the page.
                 let graph = if n == 1 && self.org_graph().len() <= INLINE_GRAPH_BYTES {
                     self.org_graph().to_string()
@@ -925,9 +914,9 @@ impl<'a> Renderer<'a> {
                 note_sitemap(views);
                 let parts = sitemap_parts(self.page_paths.len());
                 let text = if parts > 0 {
-                    sitemap_index(site, parts)
+                    sitemap_index(views, parts)
                 } else {
-                    sitemap(site, &self.page_paths)
+                    sitemap(views, &self.page_paths)
                 };
                 Ok(file(text.into_bytes()))
             }
@@ -936,7 +925,7 @@ impl<'a> Renderer<'a> {
                 let start = (n - 1) * SITEMAP_URLS;
                 let end = (start + SITEMAP_URLS).min(self.page_paths.len());
                 Ok(file(
-                    sitemap(site, &self.page_paths[start..end]).into_bytes(),
+                    sitemap(views, &self.page_paths[start..end]).into_bytes(),
                 ))
             }
             Output::SearchPage => self.page(
@@ -948,20 +937,15 @@ impl<'a> Renderer<'a> {
                 "search/",
                 &[],
             ),
-            &Output::Search(n) => {
-                // What the documents' words, titles and openings make of this file.
-                let f = &search::of(site).files[n];
-                views.note(Read::Search(f.path.clone()));
-                Ok(file(f.contents.as_bytes().to_vec()))
-            }
-            Output::Theme(name) => Ok(file(assets::theme_file(&site.root, name)?)),
+            &Output::Search(n) => Ok(file(views.search_file(n).contents.as_bytes().to_vec())),
+            Output::Theme(name) => Ok(file(assets::theme_file(views.root(), name)?)),
         }
     }
 
     /// The template an output is rendered with, if it uses one.
     pub fn template(&self, job: &Job) -> Option<String> {
         Some(match &job.output {
-            &Output::Document(i) => format!("{}.html", self.site.documents[i].kind.as_str()),
+            &Output::Document(i) => format!("{}.html", self.views.kind(i).as_str()),
             Output::Digest(_) => "digest.html".into(),
             Output::DigestArchive => "digest_index.html".into(),
             Output::DigestFeed => "digest_content.html".into(),
@@ -990,13 +974,6 @@ fn note_sitemap(views: &Views) {
     views.note(Read::Fact(Fact::Outputs));
     views.note(Read::Fact(Fact::Settings));
     views.note(Read::Fact(Fact::Dates));
-}
-
-/// Notes what the organisation's graph is drawn from: every team and every dependency.
-fn note_org_graph(views: &Views) {
-    views.note(Read::Kind(Kind::Team));
-    views.note(Read::Fact(Fact::Dependencies));
-    views.note(Read::Fact(Fact::Settings));
 }
 
 /// Lets one helper insert values of different types into a template context.
@@ -1114,46 +1091,14 @@ pub(crate) fn escape_xml(s: &str) -> String {
 pub const ADR_FEED_ENTRIES: usize = 20;
 
 /// The Atom feed of the newest ADRs, by date.
-fn adr_feed(site: &Site, views: &Views) -> OutputFile {
-    views.note(Read::Kind(Kind::Adr));
-    views.note(Read::Fact(Fact::Settings));
-    let base = absolute_base(&site.config.base_url);
-    let mut adrs: Vec<&crate::model::Document> = site
-        .documents
-        .iter()
-        .filter(|d| d.kind == Kind::Adr && !d.url.is_empty() && d.url != "adrs/")
-        .collect();
-    adrs.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));
-    let stamp = |d: Option<chrono::NaiveDate>| crate::digest::utc_midnight(d.unwrap_or(site.today));
-    let entries: Vec<feed::Entry> = adrs
-        .iter()
-        .take(ADR_FEED_ENTRIES)
-        .map(|d| {
-            if let Some(i) = site.index.position(d.key) {
-                views.note_body(i);
-            }
-            let url = format!("{base}{}", d.url);
-            let status = site.index.position(d.key).and_then(|i| site.status(i));
-            feed::Entry {
-                id: url.clone(),
-                title: match status {
-                    Some(status) => format!("{}: {} ({status})", d.id, d.title),
-                    None => format!("{}: {}", d.id, d.title),
-                },
-                link: url,
-                updated: stamp(match &d.details {
-                    crate::model::Details::Adr(a) => a.status_changed.max(a.date),
-                    _ => d.date,
-                }),
-                summary: d.description.clone(),
-                content: markdown::render_body_under(d, site, &base, None),
-            }
-        })
-        .collect();
+fn adr_feed(views: &Views) -> OutputFile {
+    let header = views.feed_header();
+    let entries = views.adr_feed_entries(ADR_FEED_ENTRIES);
+    let title = format!("{} decisions", header.author);
     feed::section_feed(
-        site,
+        &header,
         "adrs/",
-        format!("{} decisions", site.config.title),
+        title,
         "Architecture decision records, newest first.".into(),
         entries,
     )
@@ -1165,81 +1110,8 @@ pub fn dependency_graph(
     focus: Option<usize>,
     graphs: &GraphCache,
 ) -> std::sync::Arc<str> {
-    let site = views.site();
-    match focus {
-        // The team's dependencies both ways and the loops it is in; its neighbours' names below.
-        Some(f) => views.note_links(f),
-        None => note_org_graph(views),
-    }
-    let base = site.config.base_path();
-    let deps: Vec<&crate::link::DependencyLink> = site
-        .links
-        .dependencies
-        .iter()
-        .filter(|d| d.to.is_some())
-        .filter(|d| focus.is_none_or(|f| d.from == f || d.to == Some(f)))
-        .collect();
-    let teams: Vec<usize> = site
-        .documents
-        .iter()
-        .enumerate()
-        .filter(|(i, d)| {
-            d.kind == Kind::Team
-                && focus.is_none_or(|f| {
-                    *i == f || deps.iter().any(|x| x.from == *i || x.to == Some(*i))
-                })
-        })
-        .map(|(i, _)| i)
-        .collect();
-    let position: BTreeMap<usize, usize> = teams.iter().enumerate().map(|(n, &i)| (i, n)).collect();
-    let nodes: Vec<graph::GraphNode> = teams
-        .iter()
-        .inspect(|&&i| {
-            if focus.is_some() {
-                views.note_document(i);
-            }
-        })
-        .map(|&i| graph::GraphNode {
-            label: site.documents[i].title.clone(),
-            url: markdown::page_href(&base, &site.documents[i].url, None),
-            highlight: focus == Some(i),
-        })
-        .collect();
-    let edges: Vec<graph::GraphEdge> = deps
-        .iter()
-        .filter_map(|d| {
-            let to = d.to?;
-            let crate::model::Details::Team(team) = &site.documents[d.from].details else {
-                return None;
-            };
-            let dep = &team.depends_on[d.entry];
-            let flags = d.assessment.flag_names();
-            let flags = if flags.is_empty() {
-                String::new()
-            } else {
-                format!("; {}", flags.join(", "))
-            };
-            Some(graph::GraphEdge {
-                from: position[&d.from],
-                to: position[&to],
-                risk: d.assessment.computed,
-                title: format!(
-                    "{} needs {} from {}{}: {} risk{flags}",
-                    site.documents[d.from].title,
-                    dep.what,
-                    site.documents[to].title,
-                    dep.need_by.map(|n| format!(" by {n}")).unwrap_or_default(),
-                    d.assessment.computed
-                ),
-                in_cycle: site.links.in_cycle(d.from, to),
-            })
-        })
-        .collect();
-    let title = match focus {
-        Some(f) => format!("Dependencies of and on {}", site.documents[f].title),
-        None => format!("Dependencies between the teams of {}", site.config.title),
-    };
-    graphs.render(&title, &nodes, &edges)
+    let g = views.graph(focus);
+    graphs.render(&g.title, &g.nodes, &g.edges)
 }
 
 /// The most URLs one sitemap file may hold (sitemaps.org); past it, `sitemap.xml` is an index.
@@ -1259,8 +1131,8 @@ fn sitemap_parts(pages: usize) -> usize {
 }
 
 /// A sitemap index of `parts` sitemap files, `sitemap-1.xml` on.
-fn sitemap_index(site: &Site, parts: usize) -> String {
-    let absolute = absolute_base(&site.config.base_url);
+fn sitemap_index(views: &Views, parts: usize) -> String {
+    let absolute = views.absolute_base();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -1274,17 +1146,13 @@ fn sitemap_index(site: &Site, parts: usize) -> String {
     out
 }
 
-fn sitemap(site: &Site, pages: &[String]) -> String {
+fn sitemap(views: &Views, pages: &[String]) -> String {
     #[derive(Serialize)]
     struct Entry {
         loc: String,
     }
-    let absolute = absolute_base(&site.config.base_url);
-    let dates: std::collections::HashMap<&str, chrono::NaiveDate> = site
-        .documents
-        .iter()
-        .filter_map(|d| Some((d.url.as_str(), d.date?)))
-        .collect();
+    let absolute = views.absolute_base();
+    let dates = views.page_dates();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -1341,7 +1209,7 @@ mod tests {
         assert_eq!(sitemap_parts(100_001), 3);
         let mut site = crate::site::test_site(&[("index.md", "Home.\n")], "2026-11-20");
         site.config.base_url = "https://wiki.example.com/docs/".into();
-        let index = sitemap_index(&site, 3);
+        let index = sitemap_index(&Views::new(&site), 3);
         // Read back by an XML parser: a sitemapindex of three absolute sitemap locations.
         let mut reader = quick_xml::Reader::from_str(&index);
         let (mut root, mut locs, mut in_loc) = (None, Vec::new(), false);

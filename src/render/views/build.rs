@@ -4,10 +4,17 @@
 //! This file owns the builder itself, its recording (`note_*`) and what every
 //! page shares: links, references, dependencies, duties, tag links and the
 //! site-wide values. Document pages are built in `document`; index pages
-//! (listings, tags, health, tracker, commitments, home) in `listings`.
+//! (listings, tags, health, tracker, commitments, home) in `listings`; the
+//! weekly digest's view in `digest`; what calendars, feeds, the sitemap,
+//! graphs and the search files read in `outputs`. Nothing else reads the
+//! linked site: producers see it only through these views.
 
+mod digest;
 mod document;
 mod listings;
+mod outputs;
+
+pub use outputs::{CalendarSource, FeedHeader, GraphSource};
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -168,6 +175,11 @@ impl<'a> Views<'a> {
         self.note(Read::Document(self.site.documents[i].key));
     }
 
+    /// Notes a document's title and address, as a link to it shows them.
+    pub fn note_title(&self, i: usize) {
+        self.note(Read::Title(self.site.documents[i].key));
+    }
+
     /// Notes what linking says about a document.
     pub fn note_links(&self, i: usize) {
         self.note(Read::Links(self.site.documents[i].key));
@@ -206,11 +218,6 @@ impl<'a> Views<'a> {
     /// The base every link is made under.
     pub fn base(&self) -> &str {
         &self.base
-    }
-
-    /// The site being viewed.
-    pub fn site(&self) -> &'a Site {
-        self.site
     }
 
     /// A link to document `i`.
