@@ -1,6 +1,18 @@
 // Seam: small progressive enhancements. Every page works without this file.
 (function () {
   "use strict";
+  // On a narrow screen the navigation folds behind a Menu button; without
+  // this script it stays open, wrapped under the site's name.
+  var header = document.querySelector(".site-header");
+  var toggle = header && header.querySelector(".nav-toggle");
+  if (toggle) {
+    header.classList.add("js-nav");
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      toggle.setAttribute("aria-expanded", String(open));
+      header.classList.toggle("nav-open", open);
+    });
+  }
   // Filter tables by the data-* attributes of their rows (the ADR index).
   document.querySelectorAll("form[data-filter-table]").forEach(function (form) {
     var table = document.getElementById(form.getAttribute("data-filter-table"));

@@ -23,7 +23,8 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
 );
 
 /// Built-in theme files, by output path.
-pub const THEME: &[(&str, &str)] = embed!("theme": "seam.css", "seam.js", "search.js");
+pub const THEME: &[(&str, &str)] =
+    embed!("theme": "seam.css", "seam.js", "search.js", "favicon.svg");
 
 /// Files under `dir`, by path relative to it, sorted; none when it does not exist.
 pub fn local_files(dir: &Path) -> Vec<(String, PathBuf)> {

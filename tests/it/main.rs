@@ -1,6 +1,7 @@
 //! Integration tests: run the real `seam` binary on fixture docs repos.
 
 mod adr_import;
+mod browser;
 mod build;
 mod check;
 mod commands;

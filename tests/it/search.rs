@@ -3,32 +3,11 @@
 //! into in headless Chromium. Without Node or Chromium these tests say so and
 //! pass, except in CI (`CI` set), where a missing tool is a failure.
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::Command;
 
+use super::browser::{browser_tests, chromium, have, serve_static};
 use super::{example, fixture, seam};
-
-/// Whether `tool` runs; in CI a missing tool fails the test.
-fn have(tool: &str, args: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("{tool} is needed for this test in CI (.ci/run installs it)");
-    }
-    if !ok {
-        eprintln!("skipped: {tool} is not installed");
-    }
-    ok
-}
-
-fn browser_tests() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
-}
 
 fn build(root: &Path, out: &Path, base_url: Option<&str>) {
     let mut cmd = seam();
@@ -120,68 +99,11 @@ fn the_engine_ranks_tokenises_and_forgives_typos_as_pinned() {
     assert!(text.contains("# fail 0"), "{text}");
 }
 
-/// A static file server this project did not write, stopped when dropped.
-struct Static(Child);
-
-impl Drop for Static {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve_static(dir: &Path) -> (Static, u16) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 runs");
-    let server = Static(child);
-    let started = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the static server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (server, port)
-}
-
 #[test]
 fn search_works_in_headless_chromium_behind_a_sub_path() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !have("node", &["--version"])
-        || !have(&chromium, &["--version"])
-        || !have(
-            "node",
-            &[
-                "-e",
-                &format!(
-                    "require({:?})",
-                    browser_tests()
-                        .join("node_modules/playwright-core")
-                        .to_string_lossy()
-                ),
-            ],
-        )
-    {
+    let Some(chromium) = chromium() else {
         return;
-    }
+    };
     // The site published under /wiki/ of its host, as behind a sub-path.
     let dir = tempfile::tempdir().unwrap();
     let (server, port) = serve_static(dir.path());
