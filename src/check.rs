@@ -255,6 +255,24 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
                     );
                 }
             }
+            // A commitment past its date leaves the commitments page; say so, so it is not forgotten.
+            if al.status == Some(AlignmentStatus::Active) {
+                for c in &al.commitments {
+                    if let Some(date) = c.date.filter(|&d| d < today) {
+                        out.push(
+                            Diagnostic::warning(
+                                codes::PAST_DUE_COMMITMENT,
+                                c.team.span.clone(),
+                                format!(
+                                    "`{}` committed to “{}” by {date}, which has passed",
+                                    c.team.id, c.deliverable
+                                ),
+                            )
+                            .with_hint("agree a new `date`, take the commitment out once it is delivered, or close the alignment with `status: closed`"),
+                        );
+                    }
+                }
+            }
             if doc.source.outline.words > ALIGNMENT_MAX_WORDS {
                 out.push(
                     Diagnostic::warning(
@@ -740,6 +758,41 @@ mod tests {
                 ("content/adrs/0003-c.md".to_string(), 7, Warning),
             ]
         );
+    }
+
+    #[test]
+    fn only_an_active_alignments_passed_commitments_are_past_due() {
+        let team = |n: &str| {
+            format!(
+                "---\nname: {n}\n---\n\n## Current Priorities\n\nx\n\n## Looking for Input On\n\nx\n\n## Recent Wins\n\nx\n"
+            )
+        };
+        let alignment = |status: &str| {
+            format!(
+                "---\ntitle: T\nteams: [a, b]\nstatus: {status}\ncommitments:\n  - {{ team: a, deliverable: X, date: 2026-11-19 }}\n  - {{ team: b, deliverable: Y, date: 2026-11-20 }}\n---\n\n## Ownership Map\n\nx\n\n## Interface Definitions\n\nx\n\n## Timeline Commitments\n\nx\n\n## Slip Protocol\n\nx\n\n## Escalation Path\n\nx\n"
+            )
+        };
+        let (a, b) = (team("A"), team("B"));
+        let (active, closed, draft) =
+            (alignment("active"), alignment("closed"), alignment("draft"));
+        let site = crate::site::test_site(
+            &[
+                ("teams/a.md", &a),
+                ("teams/b.md", &b),
+                ("alignments/active.md", &active),
+                ("alignments/closed.md", &closed),
+                ("alignments/draft.md", &draft),
+            ],
+            "2026-11-20",
+        );
+        let got: Vec<(String, u32)> = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == codes::PAST_DUE_COMMITMENT)
+            .map(|d| (d.span.file_display(), d.span.line))
+            .collect();
+        // A date of today is not past; closed and draft alignments promise nothing yet or any more.
+        assert_eq!(got, vec![("content/alignments/active.md".to_string(), 6)]);
     }
 
     #[test]

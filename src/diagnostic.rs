@@ -307,6 +307,8 @@ pub mod codes {
     pub const TOO_FEW_PARTIES: &str = "too-few-parties";
     /// A commitment by a team that is not a party to the alignment.
     pub const COMMITMENT_NOT_PARTY: &str = "commitment-not-party";
+    /// A commitment of an active alignment whose date has passed.
+    pub const PAST_DUE_COMMITMENT: &str = "past-due-commitment";
     /// An alignment longer than 1,000 words.
     pub const TOO_LONG: &str = "too-long";
     /// A rotation that cannot produce a schedule.

@@ -13,6 +13,23 @@
       header.classList.toggle("nav-open", open);
     });
   }
+  // A graph's arrows say what is needed when focused or tapped, not only on hover.
+  document.querySelectorAll("figure.graph").forEach(function (figure) {
+    var detail = document.createElement("p");
+    detail.className = "graph-detail muted";
+    detail.setAttribute("aria-live", "polite");
+    detail.setAttribute("data-enhancement", "");
+    detail.textContent = "Select an arrow (or Tab to it) for what is needed.";
+    figure.insertAdjacentElement("afterend", detail);
+    function show(e) {
+      var edge = e.target.closest && e.target.closest(".edge");
+      if (edge && edge.getAttribute("aria-label")) detail.textContent = edge.getAttribute("aria-label") + ".";
+    }
+    figure.addEventListener("focusin", show);
+    figure.addEventListener("click", show);
+    // A wide graph opens on its middle, where a layered drawing starts, not its empty left edge.
+    if (figure.scrollWidth > figure.clientWidth) figure.scrollLeft = (figure.scrollWidth - figure.clientWidth) / 2;
+  });
   // Filter tables by the data-* attributes of their rows (the ADR index).
   document.querySelectorAll("form[data-filter-table]").forEach(function (form) {
     var table = document.getElementById(form.getAttribute("data-filter-table"));

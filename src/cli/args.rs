@@ -74,6 +74,10 @@ pub(crate) enum Command {
     Init {
         /// Where to create it (default: the current folder).
         dir: Option<PathBuf>,
+        /// The day the starter documents are dated around (default: today,
+        /// or `SOURCE_DATE_EPOCH`).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        today: Option<NaiveDate>,
     },
     /// Create a document with its kind's front matter and sections, and print its path.
     New {

@@ -53,7 +53,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode> {
             open,
             today,
         } => serve(root, &bind, port, open, today),
-        Command::Init { dir } => init(quiet, dir),
+        Command::Init { dir, today } => init(quiet, dir, today),
         Command::New { kind } => new(root, quiet, kind),
         Command::Deps {
             team,
@@ -332,9 +332,13 @@ fn open_browser(url: &str) {
 }
 
 /// `seam init`: a new docs repo in `dir` (default: here).
-fn init(quiet: bool, dir: Option<PathBuf>) -> Result<ExitCode> {
+fn init(quiet: bool, dir: Option<PathBuf>, today: Option<NaiveDate>) -> Result<ExitCode> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    let written = seam::init::init(&dir)?;
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let (today, _) =
+        seam::config::resolve_today(today, epoch.as_deref(), &seam::config::Config::default())
+            .map_err(|e| anyhow::anyhow!(e))?;
+    let written = seam::init::init(&dir, today)?;
     if !quiet {
         for p in &written {
             println!("created {}", p.display());

@@ -234,6 +234,8 @@ pub struct DigestView {
     pub health: Vec<DigestHealthView>,
     /// How many items each section left out (see [`SECTION_LIMIT`]).
     pub more: DigestMore,
+    /// What the week holds, counted, naming only what it has (`8 updates · 2 decisions`).
+    pub summary: String,
     /// Total doc errors in the docs (all teams, also those left out).
     pub health_errors: usize,
     /// Total doc warnings, likewise.
@@ -368,11 +370,29 @@ pub fn digest_page(
     tera: &Tera,
     site_view: &SiteView,
     page: &DigestPage,
+    newer: Option<&DigestPage>,
+    older: Option<&DigestPage>,
 ) -> Result<OutputFile, RenderError> {
     let url = format!("digest/{}/", page.view.week);
     let mut c = super::context(site_view, "digest", &page.view.title, &url);
     c.insert_value("digest", page.value.clone());
+    // The neighbouring weeks' digests, for the previous and next links.
+    let neighbour = |p: Option<&DigestPage>| {
+        p.map(|p| NeighbourWeek {
+            title: p.view.title.clone(),
+            url: p.view.links.page.clone(),
+        })
+    };
+    c.insert("newer", &neighbour(newer));
+    c.insert("older", &neighbour(older));
     render_page(tera, "digest.html", &format!("{url}index.html"), &c)
+}
+
+/// A neighbouring week's digest, as a digest page links to it.
+#[derive(Serialize)]
+struct NeighbourWeek {
+    title: String,
+    url: String,
 }
 
 /// The archive of every digest.

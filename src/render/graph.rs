@@ -210,7 +210,7 @@ pub fn render_svg(title: &str, nodes: &[GraphNode], edges: &[GraphEdge]) -> Stri
     let deps = lay.edges.len();
     let _ = write!(
         s,
-        "<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{teams} team{}, {deps} dependenc{}. Arrows point from a team to the team it depends on; colour is the computed risk; dashed edges are in a cycle.</desc>",
+        "<title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{teams} team{}, {deps} dependenc{}. Arrows point from a team to the team it depends on; colour and width are the computed risk; dashed edges are in a cycle.</desc>",
         esc(title),
         if teams == 1 { "" } else { "s" },
         if deps == 1 { "y" } else { "ies" },
@@ -238,8 +238,10 @@ pub fn render_svg(title: &str, nodes: &[GraphNode], edges: &[GraphEdge]) -> Stri
         let cycle = if e.in_cycle { " cycle" } else { "" };
         let _ = write!(
             s,
-            r#"<path class="edge risk-{r}{cycle}" d="{}" marker-end="url(#{id}-a-{r})"><title>{}</title></path>"#,
+            // Focusable, so that a keyboard or a tap can show what it needs, not only a hover.
+            r#"<path class="edge risk-{r}{cycle}" d="{}" marker-end="url(#{id}-a-{r})" tabindex="0" role="img" aria-label="{}"><title>{}</title></path>"#,
             path_data(e),
+            esc(&e.title),
             esc(&e.title)
         );
     }
@@ -286,11 +288,12 @@ const STYLE: &str = concat!(
     ".seam-graph a:hover rect,.seam-graph a:focus rect{stroke:var(--g-accent);stroke-width:2.5}",
     ".seam-graph a:focus{outline:none}",
     ".seam-graph a:hover text{text-decoration:underline}",
-    ".seam-graph .edge{fill:none;stroke-width:1.3;stroke-opacity:.55}",
-    ".seam-graph .risk-medium{stroke-width:1.7;stroke-opacity:.75}",
-    ".seam-graph .risk-high{stroke-width:2.1;stroke-opacity:.9}",
-    ".seam-graph .cycle{stroke-dasharray:7 4;stroke-width:2.6;stroke-opacity:.9}",
-    ".seam-graph .edge:hover{stroke-width:3.5;stroke-opacity:1}",
+    // Risk is told by the width of the line as well as its colour.
+    ".seam-graph .edge{fill:none;stroke-width:1.2;stroke-opacity:.6}",
+    ".seam-graph .risk-medium{stroke-width:2.2;stroke-opacity:.8}",
+    ".seam-graph .risk-high{stroke-width:3.4;stroke-opacity:.9}",
+    ".seam-graph .cycle{stroke-dasharray:7 4;stroke-opacity:.9}",
+    ".seam-graph .edge:hover,.seam-graph .edge:focus{stroke-width:4.5;stroke-opacity:1;outline:none}",
     ".seam-graph .risk-low{stroke:var(--g-low)}",
     ".seam-graph .risk-medium{stroke:var(--g-medium)}",
     ".seam-graph .risk-high{stroke:var(--g-high)}",
@@ -305,9 +308,9 @@ const STYLE: &str = concat!(
 
 /// Legend items: (label, classes of the sample line).
 const LEGEND: [(&str, &str); 4] = [
-    ("low risk", "key edge risk-low"),
+    ("low risk (thin)", "key edge risk-low"),
     ("medium risk", "key edge risk-medium"),
-    ("high risk", "key edge risk-high"),
+    ("high risk (thick)", "key edge risk-high"),
     ("in a cycle", "key edge cycle key-cycle"),
 ];
 const LEGEND_LEAD: &str = "Arrow: depends on. Computed risk:";

@@ -783,7 +783,11 @@ impl<'a> Renderer<'a> {
                 let pages = self.digest_pages()?;
                 self.note_digests(views, n..n + 1);
                 views.note(Read::Fact(Fact::Navigation));
-                digest::digest_page(self.tera, &self.site_view, &pages[n])
+                // Which weeks have a digest, for the links to the weeks either side.
+                views.note(Read::Fact(Fact::Weeks));
+                let newer = n.checked_sub(1).map(|m| &*pages[m]);
+                let older = pages.get(n + 1).map(|p| &**p);
+                digest::digest_page(self.tera, &self.site_view, &pages[n], newer, older)
             }
             Output::DigestArchive => {
                 let pages = self.digest_pages()?;
@@ -882,7 +886,7 @@ impl<'a> Renderer<'a> {
                     views,
                     job,
                     "commitments.html",
-                    "alignments",
+                    "commitments",
                     "Commitments",
                     "commitments/",
                     &[("commitments", &commitments)],

@@ -125,6 +125,41 @@ try {
     search: pick(/\/search\/$/),
   };
 
+  // 2. Navigation as a person uses it, by clicking and by keyboard.
+  await check("home → a team → an ADR it owns → its successor → the tracker → back", async () => {
+    await page.goto(site);
+    await page.locator(".card a", { hasText: "Identity" }).click();
+    assert.match(page.url(), /\/teams\/identity\/$/);
+    await page.locator("#decisions ~ ul a", { hasText: "ADR-0005" }).click();
+    assert.match(page.url(), /\/adrs\/adr-0005\/$/);
+    await page.locator(".callout-superseded a", { hasText: "ADR-0015" }).click();
+    assert.match(page.url(), /\/adrs\/adr-0015\/$/);
+    await page.locator(".site-header nav a", { hasText: "Dependencies" }).click();
+    assert.match(page.url(), /\/dependencies\/$/);
+    assert.equal(await page.locator(".site-header nav a[aria-current=page]").textContent(), "Dependencies");
+    await page.goBack();
+    assert.match(page.url(), /\/adrs\/adr-0015\/$/);
+  });
+  await check("the header search finds an ADR by a word of its body and opens it by keyboard alone", async () => {
+    await page.goto(site);
+    await page.keyboard.press("/");
+    // "monolith" is in ADR-0015's context, not its title.
+    await page.keyboard.type("monolith", { delay: 15 });
+    await page.waitForFunction(() => [...document.querySelectorAll(".search-box [role=option] a")]
+      .some((a) => /Opaque session tokens/.test(a.textContent)));
+    const titles = await page.locator(".search-box [role=option] a").allTextContents();
+    const at = titles.findIndex((t) => /Opaque session tokens/.test(t));
+    for (let n = 0; n <= at; n++) await page.keyboard.press("ArrowDown");
+    await Promise.all([page.waitForURL(/\/adrs\/adr-0015\/$/), page.keyboard.press("Enter")]);
+  });
+  await check("a graph's arrow says what is needed when reached by keyboard", async () => {
+    await page.goto(types.tracker || site);
+    const edge = page.locator("figure.graph .edges .edge").first();
+    await edge.focus();
+    const said = await page.locator(".graph-detail").textContent();
+    assert.match(said, / needs .* from .*risk/);
+  });
+
   // 4. Phones: no page is wider than the screen; the navigation can be reached.
   const phone = await browser.newContext({ viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
   const small = await phone.newPage();
@@ -213,9 +248,10 @@ try {
   const noJs = await plain.newPage();
   await check("without JavaScript every page but search results is complete", async () => {
     const differ = [];
-    // Forms are controls the script adds or reveals (filters, search), not content.
+    // Forms are controls the script reveals (filters, search), and what it
+    // adds is marked data-enhancement: neither is content.
     const text = (p) => p.evaluate(() => {
-      document.querySelectorAll("main form").forEach((f) => { f.style.display = "none"; });
+      document.querySelectorAll("main form, main [data-enhancement]").forEach((f) => { f.style.display = "none"; });
       return document.querySelector("main").innerText.replace(/\s+/g, " ").trim();
     });
     for (const url of all) {

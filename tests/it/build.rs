@@ -284,12 +284,20 @@ fn long_listings_continue_on_numbered_pages_and_the_home_page_caps_its_lists() {
     assert!(
         read(out.join("tags/index.html")).contains(r#"common <span class="muted">1005</span>"#)
     );
-    // The tracker: 1,003 rows over two pages, grouped views left to the team pages.
+    // The tracker: 1,003 rows over two pages; the first counts every team's
+    // dependencies both ways, over all of them, and the rows are not repeated.
     let tracker = read(out.join("dependencies/index.html"));
     assert!(tracker.contains("1–1000 of 1003"), "{tracker}");
-    assert!(!tracker.contains(r#"id="by-owner""#));
-    assert!(tracker.contains("the views grouped by team are on each team's page"));
-    assert!(out.join("dependencies/page/2/index.html").is_file());
+    assert!(tracker.contains(r#"id="by-team""#));
+    assert_eq!(tracker.matches(r#"<table class="deps""#).count(), 1);
+    // Team 60's 16 dependencies are all counted, though its last rows are on page 2.
+    assert!(
+        tracker.contains(r##"<a href="/teams/t60/#depends-on">16</a>"##),
+        "{tracker}"
+    );
+    let page2 = read(out.join("dependencies/page/2/index.html"));
+    assert!(page2.contains("Team 60"));
+    assert!(!page2.contains(r#"id="by-team""#));
     // The home page shows 60 of the 61 teams and links to the rest.
     let home = read(out.join("index.html"));
     assert_eq!(home.matches(r#"<li class="card">"#).count(), 60);

@@ -29,20 +29,26 @@ impl SiteView {
     /// The site-wide values.
     pub fn new(site: &Site) -> Self {
         let base = site.config.base_path();
-        let mut nav: Vec<NavItem> = [
-            Kind::Team,
-            Kind::Adr,
-            Kind::Alignment,
-            Kind::Rotation,
-            Kind::Update,
-        ]
-        .into_iter()
-        .map(|k| NavItem {
+        let kind = |k: Kind| NavItem {
             title: k.plural_title().into(),
             section: k.url_dir().into(),
             url: format!("{base}{}/", k.url_dir()),
-        })
-        .collect();
+        };
+        let page = |title: &str, section: &str| NavItem {
+            title: title.into(),
+            section: section.into(),
+            url: format!("{base}{section}/"),
+        };
+        // What sits between teams comes next to the teams.
+        let mut nav: Vec<NavItem> = vec![
+            kind(Kind::Team),
+            page("Dependencies", "dependencies"),
+            kind(Kind::Adr),
+            kind(Kind::Alignment),
+            page("Commitments", "commitments"),
+            kind(Kind::Rotation),
+            kind(Kind::Update),
+        ];
         if site
             .documents
             .iter()
@@ -84,6 +90,29 @@ pub struct Views<'a> {
     base: String,
     problems_by_file: std::sync::Arc<std::sync::OnceLock<BTreeMap<String, Vec<ProblemView>>>>,
     reads: Option<std::sync::Arc<ReadSet>>,
+}
+
+/// Plain text as HTML, escaped, with each span between backticks as `<code>`
+/// (problem messages name fields and values that way). An unpaired
+/// backtick stays as it is.
+pub(crate) fn code_spans(text: &str) -> String {
+    let escape = crate::render::markdown::escape;
+    let parts: Vec<&str> = text.split('`').collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    for (n, part) in parts.iter().enumerate() {
+        let last = n + 1 == parts.len();
+        if n % 2 == 1 && !last {
+            out.push_str("<code>");
+            out.push_str(&escape(part));
+            out.push_str("</code>");
+        } else {
+            if n % 2 == 1 {
+                out.push('`');
+            }
+            out.push_str(&escape(part));
+        }
+    }
+    out
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
@@ -144,6 +173,8 @@ impl<'a> Views<'a> {
             location: format!("{}:{}:{}", file, d.span.line, d.span.column),
             message: d.message.clone(),
             hint: d.hint.clone(),
+            message_html: code_spans(&d.message),
+            hint_html: d.hint.as_deref().map(code_spans),
             document: self.site.index.by_file(&file).map(|i| self.link(i)),
         }
     }
@@ -327,7 +358,7 @@ impl<'a> Views<'a> {
         let tz = r.timezone.unwrap_or(chrono_tz::Tz::UTC);
         Some(DutyView {
             rotation: self.link(i),
-            pairs: crate::schedule::pairs_text(&shift.pairs),
+            pairs: self.pairs_text(&shift.pairs),
             member: shift.member,
             until: shift
                 .end
@@ -337,10 +368,46 @@ impl<'a> Views<'a> {
         })
     }
 
+    /// A person or team as written in a list of names: a team's id becomes its name.
+    pub(crate) fn name_of(&self, written: &str) -> String {
+        self.note_name(Some(Kind::Team), written);
+        match self.site.team(written) {
+            Some(t) => {
+                self.note_title(t);
+                self.site.documents[t].title.clone()
+            }
+            None => written.to_string(),
+        }
+    }
+
+    /// An exchange rotation's pairs, by team name: `Payments & Platform, …`.
+    pub(crate) fn pairs_text(&self, pairs: &[(String, String)]) -> String {
+        pairs
+            .iter()
+            .map(|(a, b)| format!("{} & {}", self.name_of(a), self.name_of(b)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn tag_link(&self, tag: &str) -> TagLink {
         TagLink {
             name: tag.to_string(),
             url: format!("{}tags/{}/", self.base, crate::load::slugify(tag)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backticks_in_problem_messages_become_code_and_the_rest_is_escaped() {
+        use super::code_spans;
+        assert_eq!(
+            code_spans("set `status: done` if <it> was"),
+            "set <code>status: done</code> if &lt;it&gt; was"
+        );
+        assert_eq!(code_spans("a `b` and `c"), "a <code>b</code> and `c");
+        assert_eq!(code_spans("`<x>`"), "<code>&lt;x&gt;</code>");
+        assert_eq!(code_spans("plain"), "plain");
     }
 }

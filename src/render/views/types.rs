@@ -128,6 +128,10 @@ pub struct ProblemView {
     pub message: String,
     /// What to do.
     pub hint: Option<String>,
+    /// `message` as HTML: escaped, with each `` `name` `` as `<code>`.
+    pub message_html: String,
+    /// `hint` as HTML, likewise.
+    pub hint_html: Option<String>,
     /// The document, when the file became one.
     pub document: Option<LinkView>,
 }
@@ -530,11 +534,9 @@ pub struct HomeView {
 pub struct TrackerView {
     /// Every dependency, highest computed risk first, then by need-by date (on this page).
     pub all: Vec<DependencyView>,
-    /// Grouped by the team depended on: what others are waiting on it for
-    /// (only when every dependency fits on one page; team pages group them otherwise).
-    pub by_owner: Vec<DependencyGroup>,
-    /// Grouped by the depending team (likewise).
-    pub by_dependent: Vec<DependencyGroup>,
+    /// Every team with a dependency either way, by name: how much it waits
+    /// for and how much others wait on it for (each team's page lists them).
+    pub by_team: Vec<TeamLoad>,
     /// Number of dependencies at each computed risk.
     pub counts: BTreeMap<String, usize>,
     /// The dependency graph as inline SVG; empty when it is too large to inline.
@@ -543,13 +545,19 @@ pub struct TrackerView {
     pub pagination: PageNav,
 }
 
-/// Dependencies grouped under one team.
+/// One team's dependencies both ways, counted, for the tracker's summary.
 #[derive(Serialize)]
-pub struct DependencyGroup {
+pub struct TeamLoad {
     /// The team, when the id resolves.
     pub team: RefView,
-    /// Its dependencies, in tracker order.
-    pub dependencies: Vec<DependencyView>,
+    /// How many dependencies it has on other teams.
+    pub waits_for: usize,
+    /// How many of those are at high computed risk.
+    pub waits_for_high: usize,
+    /// How many dependencies other teams have on it.
+    pub waited_on_for: usize,
+    /// How many of those are at high computed risk.
+    pub waited_on_for_high: usize,
 }
 
 /// One commitment on the org-wide commitments page.

@@ -9,6 +9,7 @@ use crate::digest::{AlignmentChange, DecisionReason, Digest, RotationWeeks};
 use crate::model::Details;
 use crate::render::digest::*;
 use crate::render::markdown::{render_fragment, render_text, sections};
+use crate::render::views::DependencyView;
 use crate::schedule::Shift;
 
 impl Views<'_> {
@@ -19,7 +20,7 @@ impl Views<'_> {
         let base = self.base().to_string();
         let href = |path: &str| format!("{base}{path}");
 
-        let updates = digest
+        let updates: Vec<DigestUpdateView> = digest
             .updates
             .iter()
             .map(|u| {
@@ -54,7 +55,7 @@ impl Views<'_> {
         let mut more = DigestMore::default();
         let (decisions, n) = capped(digest.decisions.iter(), SECTION_LIMIT);
         more.decisions = n;
-        let decisions = decisions
+        let decisions: Vec<DecisionView> = decisions
             .into_iter()
             .map(|d| {
                 let team = match &docs[d.adr].details {
@@ -98,7 +99,7 @@ impl Views<'_> {
         let deps = &site.links.dependencies;
         let (watch, n) = capped(digest.watch.iter(), SECTION_LIMIT);
         more.watch = n;
-        let watch = watch
+        let watch: Vec<DependencyView> = watch
             .into_iter()
             .map(|&n| self.dependency(&deps[n]))
             .collect();
@@ -141,7 +142,7 @@ impl Views<'_> {
         let all: Vec<(usize, &'static str)> = changes.chain(overdue).collect();
         let (shown, n) = capped(all.into_iter(), SECTION_LIMIT);
         more.alignments = n;
-        let alignments = shown
+        let alignments: Vec<DigestAlignmentView> = shown
             .into_iter()
             .map(|(i, change)| alignment(i, change))
             .collect();
@@ -184,7 +185,35 @@ impl Views<'_> {
             .collect();
 
         let week = digest.week.to_string();
+        let summary = {
+            let count = |n: usize, one: &str, many: &str| {
+                (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+            };
+            let parts: Vec<String> = [
+                count(updates.len(), "update", "updates"),
+                count(decisions.len() + more.decisions, "decision", "decisions"),
+                count(
+                    alignments.len() + more.alignments,
+                    "alignment",
+                    "alignments",
+                ),
+                count(
+                    watch.len() + more.watch,
+                    "dependency to watch",
+                    "dependencies to watch",
+                ),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            if parts.is_empty() {
+                "no updates".to_string()
+            } else {
+                parts.join(" · ")
+            }
+        };
         DigestView {
+            summary,
             title: format!("Week {}, {}", digest.week.week, digest.week.year),
             dates: week_dates(digest.week),
             as_of: digest.as_of.to_string(),
@@ -229,12 +258,12 @@ impl Views<'_> {
         };
         let when = |t: DateTime<Utc>| {
             t.with_timezone(&tz)
-                .format("%a %-d %b %H:%M %Z")
+                .format("%a %Y-%m-%d %H:%M %Z")
                 .to_string()
         };
         let shift = |s: &Shift| ShiftView {
             member: s.member.clone(),
-            pairs: crate::schedule::pairs_text(&s.pairs),
+            pairs: self.pairs_text(&s.pairs),
             from: when(s.start),
             until: when(s.end),
             overridden: s.overridden,

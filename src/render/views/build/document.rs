@@ -138,9 +138,9 @@ impl Views<'_> {
                     status: effective.as_ref().map(|s| s.label().to_string()),
                     date: date(a.date),
                     team: a.team.as_ref().map(|t| self.reference(&t.id, Kind::Team)),
-                    deciders: a.deciders.clone(),
-                    consulted: a.consulted.clone(),
-                    informed: a.informed.clone(),
+                    deciders: a.deciders.iter().map(|n| self.name_of(n)).collect(),
+                    consulted: a.consulted.iter().map(|n| self.name_of(n)).collect(),
+                    informed: a.informed.iter().map(|n| self.name_of(n)).collect(),
                     affects: a
                         .affects
                         .iter()
@@ -222,7 +222,7 @@ impl Views<'_> {
                     next: schedule::next_handoffs(r, at, 8)
                         .into_iter()
                         .map(|s| ShiftView {
-                            pairs: crate::schedule::pairs_text(&s.pairs),
+                            pairs: self.pairs_text(&s.pairs),
                             member: s.member,
                             start: s
                                 .start

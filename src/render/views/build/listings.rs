@@ -316,47 +316,58 @@ impl Views<'_> {
             .iter()
             .map(|d| self.dependency(d))
             .collect();
-        let group = |key: &dyn Fn(&DependencyView) -> RefView| {
-            let mut groups: BTreeMap<String, DependencyGroup> = BTreeMap::new();
-            for d in &all {
-                let team = key(d);
+        // Each team's load both ways, over every dependency (not only this
+        // page's), on the first page only.
+        let mut by_team: BTreeMap<String, TeamLoad> = BTreeMap::new();
+        for d in deps.iter().filter(|_| page <= 1) {
+            let high = usize::from(d.assessment.computed == Risk::High);
+            let waiting = RefView {
+                id: self.site.documents[d.from].id.clone(),
+                link: Some(self.link(d.from)),
+            };
+            let on = match d.to {
+                Some(t) => RefView {
+                    id: self.site.documents[t].id.clone(),
+                    link: Some(self.link(t)),
+                },
+                None => {
+                    let Details::Team(team) = &self.site.documents[d.from].details else {
+                        unreachable!("dependencies come from teams")
+                    };
+                    let id = team.depends_on[d.entry].on.id.clone();
+                    RefView { id, link: None }
+                }
+            };
+            for (team, waits) in [(waiting, true), (on, false)] {
                 let name = team
                     .link
                     .as_ref()
                     .map(|l| l.title.to_lowercase())
                     .unwrap_or_else(|| team.id.clone());
-                groups
-                    .entry(name)
-                    .or_insert_with(|| DependencyGroup {
-                        team,
-                        dependencies: Vec::new(),
-                    })
-                    .dependencies
-                    .push(d.clone());
+                let row = by_team.entry(name).or_insert_with(|| TeamLoad {
+                    team,
+                    waits_for: 0,
+                    waits_for_high: 0,
+                    waited_on_for: 0,
+                    waited_on_for_high: 0,
+                });
+                if waits {
+                    row.waits_for += 1;
+                    row.waits_for_high += high;
+                } else {
+                    row.waited_on_for += 1;
+                    row.waited_on_for_high += high;
+                }
             }
-            groups.into_values().collect::<Vec<_>>()
-        };
-        // Grouped twice more, every row would be on the page three times: past
-        // one page, each team's page shows its rows both ways instead.
-        let (by_owner, by_dependent) = if pagination.pages == 1 {
-            (
-                group(&|d: &DependencyView| d.on.clone()),
-                group(&|d: &DependencyView| RefView {
-                    id: d.from.id.clone(),
-                    link: Some(d.from.clone()),
-                }),
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
+        }
+        let by_team: Vec<TeamLoad> = by_team.into_values().collect();
         let mut counts = BTreeMap::new();
         for d in deps {
             *counts.entry(d.assessment.computed.to_string()).or_insert(0) += 1;
         }
         TrackerView {
             all,
-            by_owner,
-            by_dependent,
+            by_team,
             counts,
             graph,
             pagination,
