@@ -139,3 +139,114 @@ fn every_page_works_on_laptops_and_phones_light_and_dark_with_and_without_script
     );
     assert!(shots.join("team-375-dark.png").is_file());
 }
+
+/// A generated organisation big enough that listings, the tracker and the
+/// digest split into pages: 80 teams that depend on their neighbours, 1,500
+/// ADRs, alignments with commitments, rotations and this week's updates.
+fn large_site(root: &Path) {
+    let content = root.join("content");
+    for dir in [
+        "teams",
+        "adrs",
+        "alignments",
+        "rotations",
+        "updates/2026-W47",
+    ] {
+        std::fs::create_dir_all(content.join(dir)).unwrap();
+    }
+    std::fs::write(
+        root.join("seam.toml"),
+        "title = \"Large Co\"\ntoday = 2026-11-20\n",
+    )
+    .unwrap();
+    let team_sections = "## Current Priorities\n\nShip the thing.\n\n## Looking for Input On\n\nNothing.\n\n## Recent Wins\n\nShipped.\n";
+    for t in 0..80 {
+        let mut deps = String::new();
+        for k in 0..14 {
+            deps.push_str(&format!(
+                "  - {{ on: t{:02}, what: Interface {k} with a long descriptive name for wrapping, need_by: 2026-12-{:02}, committed: 2026-12-{:02}, status: in-progress, updated: 2026-11-10 }}\n",
+                (t + 1 + k % 7) % 80,
+                1 + k,
+                (3 + k * 2).min(28)
+            ));
+        }
+        std::fs::write(
+            content.join(format!("teams/t{t:02}.md")),
+            format!("---\nname: Team {t:02}\nmission: Team {t:02} keeps its services running.\ncoordination_model: service-provider\ndepends_on:\n{deps}---\n\n{team_sections}"),
+        )
+        .unwrap();
+        std::fs::write(
+            content.join(format!("updates/2026-W47/t{t:02}.md")),
+            format!("## Shipped\n\n- Release {t} of the service, see [[t{:02}]].\n\n## Blockers\n\n- None.\n", (t + 1) % 80),
+        )
+        .unwrap();
+    }
+    for n in 1..=1500 {
+        let supersedes = if n > 1 && n % 10 == 0 {
+            format!("supersedes: [ADR-{:04}]\n", n - 1)
+        } else {
+            String::new()
+        };
+        std::fs::write(
+            content.join(format!("adrs/{n:04}-decision.md")),
+            format!("---\ntitle: Decision {n} about the shared platform\nstatus: accepted\ndate: 2026-{:02}-{:02}\nteam: t{:02}\naffects: [t{:02}]\ntags: [platform, tag{}]\n{supersedes}---\n\n## Context\n\nWhy {n}.\n\n## Decision\n\nWe do {n}.\n\n```json\n{{\"decision\": {n}, \"a_long_key_that_makes_the_line_wide\": \"and a long value to go with it\"}}\n```\n\n## Consequences\n\nSome.\n\n## Alternatives Considered\n\nOthers.\n", 1 + n % 11, 1 + n % 28, n % 80, (n + 3) % 80, n % 40),
+        )
+        .unwrap();
+    }
+    for a in 0..40 {
+        std::fs::write(
+            content.join(format!("alignments/a{a:02}.md")),
+            format!("---\ntitle: Alignment {a}\nteams: [t{:02}, t{:02}]\nowner: Someone\nstatus: active\nreview_by: 2027-02-01\ncommitments:\n  - {{ team: t{:02}, deliverable: Deliverable {a}, date: 2026-12-{:02}, confidence: {} }}\n---\n\n## Ownership Map\n\nx\n\n## Interface Definitions\n\nx\n\n## Timeline Commitments\n\nx\n\n## Slip Protocol\n\nx\n\n## Escalation Path\n\nx\n", a * 2 % 80, (a * 2 + 1) % 80, a * 2 % 80, 1 + a % 28, 30 + a % 70),
+        )
+        .unwrap();
+    }
+    for r in 0..10 {
+        std::fs::write(
+            content.join(format!("rotations/r{r}.md")),
+            format!("---\nname: Rotation {r}\nkind: on-call\nteam: t{r:02}\nstart: 2026-01-05\nevery: 1w\nmembers: [Ann Long-Name, Bob Longer-Name, Cy]\n---\n\n## Responsibilities\n\nAnswer pages.\n"),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_large_organisation_works_on_phones_and_passes_axe_too() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    large_site(&root);
+    let out = tmp.path().join("site");
+    let o = seam()
+        .arg("--root")
+        .arg(&root)
+        .args(["build", "--quiet", "--allow-errors", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.join("adrs/page/2/index.html").is_file(),
+        "the ADR index splits into pages"
+    );
+    let (server, port) = serve_static(&out);
+    let o = Command::new("node")
+        .arg(browser_tests().join("site.mjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .args(["--pages", "120"])
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    drop(server);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        text.contains("crawled 120 pages") && !text.contains("FAIL"),
+        "{text}"
+    );
+}
