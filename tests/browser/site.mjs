@@ -247,6 +247,21 @@ try {
     assert.deepEqual(bad, []);
   });
 
+  await check("printed, a team page and the tracker drop the chrome and lose no column", async () => {
+    const printed = await browser.newPage();
+    await printed.emulateMedia({ media: "print" });
+    for (const url of [types.team, types.tracker].filter(Boolean)) {
+      await printed.goto(url);
+      const r = await printed.evaluate(() => ({
+        header: getComputedStyle(document.querySelector(".site-header")).display,
+        clipped: [...document.querySelectorAll("main table")].filter((t) => t.scrollWidth > t.clientWidth + 1).length,
+      }));
+      assert.equal(r.header, "none", url);
+      assert.equal(r.clipped, 0, `${url}: tables cut off`);
+    }
+    await printed.close();
+  });
+
   await check("focus is visible", async () => {
     await page.goto(types.team || site);
     await page.keyboard.press("Tab");

@@ -76,6 +76,24 @@ pub fn serve_static(dir: &Path) -> (Static, u16) {
     (server, port)
 }
 
+/// Runs one of `tests/browser`'s scripts with `args` in `chromium`, asserts
+/// that it passed and that no check failed, and returns what it printed.
+pub fn drive(chromium: &str, script: &str, args: &[&std::ffi::OsStr]) -> String {
+    let o = Command::new("node")
+        .arg(browser_tests().join(script))
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success() && !text.contains("FAIL"),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    text
+}
+
 /// Debian's Chromium (or `$CHROMIUM`), when it, Node and the npm packages
 /// of `tests/browser` are there.
 pub fn chromium() -> Option<String> {
@@ -119,24 +137,10 @@ fn every_page_works_on_laptops_and_phones_light_and_dark_with_and_without_script
     let (server, port) = serve_static(dir.path());
     // Screenshots for review, where the build's other products are.
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    let o = Command::new("node")
-        .arg(browser_tests().join("site.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/");
+    let text = drive(&chromium, "site.mjs", &[url.as_ref(), shots.as_os_str()]);
     drop(server);
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        text.contains("crawled ") && !text.contains("FAIL"),
-        "{text}"
-    );
+    assert!(text.contains("crawled "), "{text}");
     assert!(shots.join("team-375-dark.png").is_file());
 }
 
@@ -231,22 +235,12 @@ fn a_large_organisation_works_on_phones_and_passes_axe_too() {
         "the ADR index splits into pages"
     );
     let (server, port) = serve_static(&out);
-    let o = Command::new("node")
-        .arg(browser_tests().join("site.mjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .args(["--pages", "120"])
-        .env("CHROMIUM", &chromium)
-        .output()
-        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/");
+    let text = drive(
+        &chromium,
+        "site.mjs",
+        &[url.as_ref(), "--pages".as_ref(), "120".as_ref()],
+    );
     drop(server);
-    let text = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        text.contains("crawled 120 pages") && !text.contains("FAIL"),
-        "{text}"
-    );
+    assert!(text.contains("crawled 120 pages"), "{text}");
 }

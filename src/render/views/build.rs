@@ -93,10 +93,10 @@ pub struct Views<'a> {
 }
 
 /// Plain text as HTML, escaped, with each span between backticks as `<code>`
-/// (problem messages name fields and values that way). An unpaired
-/// backtick stays as it is.
+/// (problem messages name fields and values that way), and each date
+/// (`2026-11-20`) kept on one line. An unpaired backtick stays as it is.
 pub(crate) fn code_spans(text: &str) -> String {
-    let escape = crate::render::markdown::escape;
+    let escape = |s: &str| dates_unbroken(&crate::render::markdown::escape(s));
     let parts: Vec<&str> = text.split('`').collect();
     let mut out = String::with_capacity(text.len() + 16);
     for (n, part) in parts.iter().enumerate() {
@@ -112,6 +112,40 @@ pub(crate) fn code_spans(text: &str) -> String {
             out.push_str(&escape(part));
         }
     }
+    out
+}
+
+/// Escaped text with each `YYYY-MM-DD` in a `<span class="date">`, which does not break.
+fn dates_unbroken(text: &str) -> String {
+    let b = text.as_bytes();
+    let is_date = |i: usize| {
+        i + 10 <= b.len()
+            && b[i..i + 10].iter().enumerate().all(|(k, c)| {
+                if k == 4 || k == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            && (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit())
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if is_date(i) {
+            out.push_str(&text[from..i]);
+            out.push_str("<span class=\"date\">");
+            out.push_str(&text[i..i + 10]);
+            out.push_str("</span>");
+            i += 10;
+            from = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[from..]);
     out
 }
 
@@ -380,11 +414,11 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// An exchange rotation's pairs, by team name: `Payments & Platform, …`.
+    /// An exchange rotation's pairs, by team name: `Payments with Platform, …` (a team name may hold an `&`).
     pub(crate) fn pairs_text(&self, pairs: &[(String, String)]) -> String {
         pairs
             .iter()
-            .map(|(a, b)| format!("{} & {}", self.name_of(a), self.name_of(b)))
+            .map(|(a, b)| format!("{} with {}", self.name_of(a), self.name_of(b)))
             .collect::<Vec<_>>()
             .join(", ")
     }
@@ -409,5 +443,9 @@ mod tests {
         assert_eq!(code_spans("a `b` and `c"), "a <code>b</code> and `c");
         assert_eq!(code_spans("`<x>`"), "<code>&lt;x&gt;</code>");
         assert_eq!(code_spans("plain"), "plain");
+        assert_eq!(
+            code_spans("needed by 2026-11-09, not 12026-11-099"),
+            "needed by <span class=\"date\">2026-11-09</span>, not 12026-11-099"
+        );
     }
 }
