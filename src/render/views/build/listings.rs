@@ -317,50 +317,53 @@ impl Views<'_> {
             .map(|d| self.dependency(d))
             .collect();
         // Each team's load both ways, over every dependency (not only this
-        // page's), on the first page only.
-        let mut by_team: BTreeMap<String, TeamLoad> = BTreeMap::new();
+        // page's), on the first page only: [waits for, of them high, waited
+        // on for, of them high], by team (its position, or the id that names
+        // no team).
+        let mut loads: BTreeMap<Result<usize, String>, [usize; 4]> = BTreeMap::new();
         for d in deps.iter().filter(|_| page <= 1) {
             let high = usize::from(d.assessment.computed == Risk::High);
-            let waiting = RefView {
-                id: self.site.documents[d.from].id.clone(),
-                link: Some(self.link(d.from)),
-            };
-            let on = match d.to {
-                Some(t) => RefView {
-                    id: self.site.documents[t].id.clone(),
-                    link: Some(self.link(t)),
-                },
-                None => {
-                    let Details::Team(team) = &self.site.documents[d.from].details else {
-                        unreachable!("dependencies come from teams")
-                    };
-                    let id = team.depends_on[d.entry].on.id.clone();
-                    RefView { id, link: None }
-                }
-            };
-            for (team, waits) in [(waiting, true), (on, false)] {
+            // A team that names itself (a `self-dependency` error) is counted as written.
+            let on = d.to.ok_or_else(|| {
+                let Details::Team(team) = &self.site.documents[d.from].details else {
+                    unreachable!("dependencies come from teams")
+                };
+                team.depends_on[d.entry].on.id.clone()
+            });
+            let on = on.or_else(|id| self.site.team(&id).ok_or(id));
+            let waiting = loads.entry(Ok(d.from)).or_default();
+            waiting[0] += 1;
+            waiting[1] += high;
+            let waited_on = loads.entry(on).or_default();
+            waited_on[2] += 1;
+            waited_on[3] += high;
+        }
+        let mut by_team: Vec<(String, TeamLoad)> = loads
+            .into_iter()
+            .map(|(team, [waits, waits_high, on, on_high])| {
+                let team = match team {
+                    Ok(t) => RefView {
+                        id: self.site.documents[t].id.clone(),
+                        link: Some(self.link(t)),
+                    },
+                    Err(id) => RefView { id, link: None },
+                };
                 let name = team
                     .link
                     .as_ref()
-                    .map(|l| l.title.to_lowercase())
-                    .unwrap_or_else(|| team.id.clone());
-                let row = by_team.entry(name).or_insert_with(|| TeamLoad {
+                    .map_or_else(|| team.id.clone(), |l| l.title.to_lowercase());
+                let load = TeamLoad {
                     team,
-                    waits_for: 0,
-                    waits_for_high: 0,
-                    waited_on_for: 0,
-                    waited_on_for_high: 0,
-                });
-                if waits {
-                    row.waits_for += 1;
-                    row.waits_for_high += high;
-                } else {
-                    row.waited_on_for += 1;
-                    row.waited_on_for_high += high;
-                }
-            }
-        }
-        let by_team: Vec<TeamLoad> = by_team.into_values().collect();
+                    waits_for: waits,
+                    waits_for_high: waits_high,
+                    waited_on_for: on,
+                    waited_on_for_high: on_high,
+                };
+                (name, load)
+            })
+            .collect();
+        by_team.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.team.id.cmp(&b.1.team.id)));
+        let by_team: Vec<TeamLoad> = by_team.into_iter().map(|(_, load)| load).collect();
         let mut counts = BTreeMap::new();
         for d in deps {
             *counts.entry(d.assessment.computed.to_string()).or_insert(0) += 1;
