@@ -111,6 +111,39 @@ enum LinkTarget {
     Page { href: String, title: Option<String> },
     /// A wiki link or relative `.md` link to no document.
     Broken { target: String },
+    /// A link whose scheme could run code or leave the web (`javascript:`,
+    /// `data:`, `vbscript:`, …): its text is kept, the link is not.
+    Unsafe,
+}
+
+/// The schemes a link or image may have; any other is left out.
+const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Whether a link's destination (entities already decoded) is relative or
+/// has a [safe scheme](SAFE_SCHEMES), read as a browser reads it: tabs and
+/// newlines anywhere and leading control characters and spaces ignored,
+/// letters in any case.
+pub(crate) fn safe_url(dest: &str) -> bool {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    // A scheme is letters, digits, `+`, `-` and `.` before the first `:`, and
+    // comes before any `/`, `?` or `#`; without one the link is relative.
+    let Some(colon) = cleaned.find(':') else {
+        return true;
+    };
+    let scheme = &cleaned[..colon];
+    if cleaned[..colon].contains(['/', '?', '#'])
+        || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return true;
+    }
+    SAFE_SCHEMES.iter().any(|s| scheme.eq_ignore_ascii_case(s))
 }
 
 /// Resolves a wiki link or a relative `.md` link of `doc` to a URL under `base`.
@@ -138,6 +171,9 @@ fn resolve_link(
                 target: target.to_string(),
             },
         };
+    }
+    if !safe_url(dest_url) {
+        return LinkTarget::Unsafe;
     }
     let href = match relative_markdown_target(dest_url) {
         Some((path, fragment)) => {
@@ -307,6 +343,12 @@ fn render_markdown(
                         }
                         links.push((true, !has_pothole));
                     }
+                    LinkTarget::Unsafe => {
+                        events.push(Event::Html(
+                            "<span class=\"unsafe-link\" title=\"link left out: only http, https, mailto and relative links are kept\">".into(),
+                        ));
+                        links.push((true, false));
+                    }
                 }
             }
             Event::Start(Tag::Image {
@@ -315,7 +357,12 @@ fn render_markdown(
                 title,
                 id,
             }) => {
-                let dest_url = file_href(doc, base, &dest_url).map_or(dest_url, CowStr::from);
+                // An image from an unsafe address shows nothing rather than run it.
+                let dest_url = if safe_url(&dest_url) {
+                    file_href(doc, base, &dest_url).map_or(dest_url, CowStr::from)
+                } else {
+                    CowStr::from("")
+                };
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -478,6 +525,7 @@ pub fn render_text(doc: &Document, site: &Site, fragment: &str, width: usize) ->
                         }
                         links.push((None, out.len(), !has_pothole));
                     }
+                    LinkTarget::Unsafe => links.push((None, out.len(), false)),
                 }
             }
             Event::End(TagEnd::Link) => {
@@ -656,6 +704,56 @@ mod tests {
             text,
             "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n\n9. nine\n10. ten\n    - under ten\n"
         );
+    }
+
+    #[test]
+    fn only_safe_schemes_are_linked_in_pages_and_text() {
+        // Hostile destinations, written as authors (or attackers) do: any
+        // case, entities, tabs, leading spaces, autolinks, images.
+        let body = "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(2)) [c](&#106;avascript:alert(3)) \
+                    [d](<java\tscript:alert(4)>) [e](< javascript:alert(5)>) <javascript:alert(6)> \
+                    [f](vbscript:x) [g](data:text/html,<script>alert(7)</script>) ![h](javascript:alert(8)) \
+                    [ok1](https://example.com/) [ok2](mailto:a@example.com) [ok3](../pages/x/) [ok4](#context) [ok5](a/b:c) <https://example.org/>\n";
+        let site = test_site(&[("notes.md", body)], "2026-11-20");
+        let doc = &site.documents[0];
+        let html = render_markdown(doc, &site, None, "/", None).to_ascii_lowercase();
+        for bad in ["javascript:", "vbscript:", "data:text"] {
+            assert!(
+                !html.contains(&format!("href=\"{bad}")) && !html.contains(&format!("src=\"{bad}")),
+                "{bad} is linked: {html}"
+            );
+        }
+        // The text of a link left out stays, marked.
+        assert_eq!(html.matches("class=\"unsafe-link\"").count(), 8, "{html}");
+        assert!(
+            html.contains(">a</span>") && html.contains(">g</span>"),
+            "{html}"
+        );
+        for good in [
+            "href=\"https://example.com/\"",
+            "href=\"mailto:a@example.com\"",
+            "href=\"#context\"",
+            "href=\"https://example.org/\"",
+        ] {
+            assert!(html.contains(good), "{good} missing: {html}");
+        }
+        let text = render_text(doc, &site, doc.source.body(), 400);
+        assert!(!text.to_ascii_lowercase().contains("<javascript"), "{text}");
+        for (url, safe) in [
+            ("javascript:x", false),
+            ("\u{1}\u{20}JAVASCRIPT:x", false),
+            ("java\nscript:x", false),
+            ("https://a", true),
+            ("HTTP://a", true),
+            ("mailto:x@y", true),
+            ("/a:b", true),
+            ("a?b:c", true),
+            ("#x:y", true),
+            ("1x:y", true),
+            ("tel:123", false),
+        ] {
+            assert_eq!(safe_url(url), safe, "{url:?}");
+        }
     }
 
     #[test]
