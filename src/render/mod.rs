@@ -1097,7 +1097,7 @@ pub const ADR_FEED_ENTRIES: usize = 20;
 /// The Atom feed of the newest ADRs, by date.
 fn adr_feed(views: &Views) -> OutputFile {
     let header = views.feed_header();
-    let entries = views.adr_feed_entries(ADR_FEED_ENTRIES);
+    let entries = views.adr_feed_entries(&header.base, ADR_FEED_ENTRIES);
     let title = format!("{} decisions", header.author);
     feed::section_feed(
         &header,

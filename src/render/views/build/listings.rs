@@ -321,7 +321,8 @@ impl Views<'_> {
         // on for, of them high], by team (its position, or the id that names
         // no team).
         let mut loads: BTreeMap<Result<usize, String>, [usize; 4]> = BTreeMap::new();
-        for d in deps.iter().filter(|_| page <= 1) {
+        let counted: &[crate::link::DependencyLink] = if page <= 1 { deps } else { &[] };
+        for d in counted {
             let high = usize::from(d.assessment.computed == Risk::High);
             // A team that names itself (a `self-dependency` error) is counted as written.
             let on = d.to.ok_or_else(|| {

@@ -80,12 +80,7 @@ impl<'a> Views<'a> {
             return None;
         };
         self.note_document(i);
-        self.note(Read::Fact(Fact::Settings));
-        let url = format!(
-            "{}{}",
-            crate::render::absolute_base(&self.site.config.base_url),
-            doc.url
-        );
+        let url = format!("{}{}", self.absolute_base(), doc.url);
         Some(CalendarSource {
             id: &doc.id,
             title: &doc.title,
@@ -107,10 +102,10 @@ impl<'a> Views<'a> {
     }
 
     /// The newest `limit` ADRs by date as feed entries: title with status,
-    /// summary, and the body rendered with absolute links.
-    pub fn adr_feed_entries(&self, limit: usize) -> Vec<Entry> {
+    /// summary, and the body rendered with links under the absolute `base`
+    /// (the feed header's).
+    pub fn adr_feed_entries(&self, base: &str, limit: usize) -> Vec<Entry> {
         self.note(Read::Kind(Kind::Adr));
-        let header = self.feed_header();
         let site = self.site;
         let mut adrs: Vec<usize> = (0..site.documents.len())
             .filter(|&i| {
@@ -130,7 +125,7 @@ impl<'a> Views<'a> {
             .map(|i| {
                 let d = &docs[i];
                 self.note_body(i);
-                let url = format!("{}{}", header.base, d.url);
+                let url = format!("{base}{}", d.url);
                 let updated = match &d.details {
                     Details::Adr(a) => a.status_changed.max(a.date),
                     _ => d.date,
@@ -144,7 +139,7 @@ impl<'a> Views<'a> {
                     link: url,
                     updated: crate::digest::utc_midnight(updated.unwrap_or(site.today)),
                     summary: d.description.clone(),
-                    content: markdown::render_body_under(d, site, &header.base, None),
+                    content: markdown::render_body_under(d, site, base, None),
                 }
             })
             .collect()
