@@ -107,6 +107,19 @@ impl Server {
     fn log(&self) -> String {
         self.log.lock().unwrap().clone()
     }
+
+    /// The terminal's output once it says `text`: the test reads stderr on
+    /// its own thread, so a line printed before a reload may arrive after it.
+    fn log_saying(&self, text: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let log = self.log();
+            if log.contains(text) || started.elapsed() > Duration::from_secs(20) {
+                return log;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 /// The reload channel, read as a page's EventSource reads it.
@@ -250,7 +263,7 @@ fn serve_rebuilds_each_edit_reloads_pages_and_shows_problems_until_fixed() {
             .all(|p| p["code"] != "broken-reference"),
         "{overlay}"
     );
-    let log = server.log();
+    let log = server.log_saying("fixed: error[broken-reference]");
     assert_eq!(
         log.matches("fixed: error[broken-reference]").count(),
         1,
