@@ -10,11 +10,13 @@
 // from disk and counts their bytes, as a browser would fetch them: before
 // the dropdown can show the first result (the manifest, the query's shards
 // and the best result's chunk), and once it shows all eight. Prints, per
-// query class, the bytes fetched (script included; raw and gzipped), the
-// files, the query time, and how often the intended document (for ids and
-// typos) is in the top five.
-import { readFileSync, statSync } from "node:fs";
-import { gzipSync } from "node:zlib";
+// query class, the bytes fetched (script included; as written, and as a
+// host that gzips would send them), the files, the query time, and how often
+// the intended document (for ids and typos) is in the top five; for typos,
+// also how often among the queries whose right spelling puts it there.
+// MISSES=1 lists the typo and id queries that miss.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { gzipSync, gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -26,20 +28,32 @@ if (!dir) {
   process.exit(2);
 }
 const sizes = new Map();
+// A file's bytes as written, and as a host that gzips what it serves would
+// send them (a file Seam wrote gzipped is sent as it is).
 function size(path) {
   if (!sizes.has(path)) {
     const bytes = readFileSync(dir + "/" + path);
-    sizes.set(path, [bytes.length, gzipSync(bytes).length]);
+    sizes.set(path, [bytes.length, path.endsWith(".gz") ? bytes.length : gzipSync(bytes).length]);
   }
   return sizes.get(path);
 }
+// A file's JSON, unpacked where Seam wrote it gzipped.
+function json(path) {
+  const bytes = readFileSync(dir + "/" + path);
+  return JSON.parse((path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8"));
+}
+// A cold engine that counts what it fetches, and in how many sequential
+// rounds: a file asked for once the files of round r have come is in round r + 1.
 function fresh() {
   const fetched = new Set();
+  let arrived = 0, deepest = 0;
   const e = engine((path) => {
     fetched.add(path);
-    return Promise.resolve(JSON.parse(readFileSync(dir + "/" + path, "utf8")));
+    const round = arrived + 1;
+    deepest = Math.max(deepest, round);
+    return new Promise((resolve) => setTimeout(() => { arrived = Math.max(arrived, round); resolve(json(path)); }, 0));
   });
-  return { e, fetched };
+  return { e, fetched, rounds: () => deepest };
 }
 
 // A small deterministic generator (mulberry32).
@@ -52,12 +66,12 @@ function random() {
 }
 const pick = (list) => list[Math.floor(random() * list.length)];
 
-const manifest = JSON.parse(readFileSync(dir + "/search/index.json", "utf8"));
+const manifest = json("search/index.json.gz");
 const n = manifest.documents;
 // Every term and its document count, from the shards.
 const terms = [];
 for (let k = 0; k < manifest.shards.length; k++) {
-  const shard = JSON.parse(readFileSync(`${dir}/search/terms/${k}.json`, "utf8"));
+  const shard = json(`search/terms/${k}.json.gz`);
   const { e } = fresh();
   for (const t of shard.terms) {
     if (t[0].endsWith("#") || !/^[a-z]{4,}$/.test(t[0])) continue;
@@ -65,10 +79,11 @@ for (let k = 0; k < manifest.shards.length; k++) {
   }
 }
 terms.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+const frequency = new Map(terms);
 const band = (lo, hi) => terms.filter(([, df]) => df >= lo * n && df <= hi * n).map(([t]) => t);
 const docs = [];
 for (let c = 0; c * manifest.docs_chunk < n; c++) {
-  docs.push(...JSON.parse(readFileSync(`${dir}/search/docs/${c}.json`, "utf8")));
+  docs.push(...json(`search/docs/${c}.json.gz`));
 }
 const titled = docs.map((d, i) => [i, d]).filter(([, d]) => d[0].split(/\s+/).filter((w) => /^[a-z]{5,}$/i.test(w)).length >= 3);
 
@@ -90,27 +105,37 @@ const classes = {
   "two words": () => { const [, d] = pick(titled); const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)); return { q: w.slice(0, 2).join(" ") }; },
   "three words": () => { const [, d] = pick(titled); const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)); return { q: w.slice(0, 3).join(" ") }; },
   "id": () => { const d = pick(docs); return { q: d[3], target: docs.indexOf(d) }; },
+  // The three title words that tell the document apart best (the rarest),
+  // in title order, as someone looking for that one document would type them.
   "title words, one typo": () => {
     const [i, d] = pick(titled);
-    const w = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x)).slice(0, 3);
+    const all = d[0].split(/\s+/).filter((x) => /^[a-z]{5,}$/i.test(x));
+    const rarest = all.map((x, at) => [at, frequency.get(x.toLowerCase()) ?? n])
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, 3).map(([at]) => at).sort((a, b) => a - b);
+    const w = rarest.map((at) => all[at]);
     const k = Math.floor(random() * w.length);
+    const spelled = w.join(" ");
     w[k] = typo(w[k].toLowerCase());
-    return { q: w.join(" "), target: i };
+    return { q: w.join(" "), target: i, spelled };
   },
 };
 
 const script = size("theme/search.js");
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const p95 = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))]; };
-console.log(`${n} documents, ${statSync(dir + "/search").isDirectory() ? "" : "no "}search/; script ${script[0]} B (${script[1]} gzipped)`);
-console.log("class | first result: median KB (gzip) | max KB | all eight: median KB (gzip) | median files | query ms median / p95 | top 5");
+const indexFiles = readdirSync(dir + "/search", { recursive: true }).filter((f) => f.endsWith(".json.gz"));
+const indexBytes = indexFiles.reduce((sum, f) => sum + statSync(dir + "/search/" + f).size, 0);
+console.log(`${n} documents; index ${indexFiles.length} files (one per ${(n / indexFiles.length).toFixed(1)} documents), ${(indexBytes / 1048576).toFixed(1)} MB; script ${script[0]} B (${script[1]} gzipped)`);
+console.log("class | first result: median KB (gzip) | max KB | all eight: median KB (gzip) | median files | sequential rounds, manifest included: median / max | query ms median / p95 | top 5");
 for (const [name, make] of Object.entries(classes)) {
-  const bytes = [], gz = [], files = [], times = [], eight = [], eightGz = [];
-  let hits = 0, targets = 0;
+  const bytes = [], gz = [], files = [], times = [], eight = [], eightGz = [], rounds = [];
+  // Of the queries whose right spelling finds the intended document in the
+  // top five, how many still find it with the typo.
+  let hits = 0, targets = 0, findable = 0, kept = 0;
   for (let i = 0; i < perClass; i++) {
-    const { q, target } = make();
+    const { q, target, spelled } = make();
     if (!q) continue;
-    const { e, fetched } = fresh();
+    const { e, fetched, rounds: deepest } = fresh();
     const t0 = performance.now();
     const r = await e.search(q);
     const top = r.ranked.slice(0, 8).map((s) => s.doc);
@@ -122,15 +147,24 @@ for (const [name, make] of Object.entries(classes)) {
       return [raw / 1024, zipped / 1024];
     };
     const [raw, zipped] = counted();
-    bytes.push(raw); gz.push(zipped); files.push(fetched.size);
+    bytes.push(raw); gz.push(zipped); files.push(fetched.size); rounds.push(deepest());
     await e.shown(r.m, top);
     const [raw8, zipped8] = counted();
     eight.push(raw8); eightGz.push(zipped8);
-    if (target !== undefined) { targets++; if (top.slice(0, 5).includes(target)) hits++; }
+    if (target !== undefined) {
+      targets++;
+      const found = top.slice(0, 5).includes(target);
+      if (found) hits++;
+      if (spelled !== undefined) {
+        const right = await fresh().e.search(spelled);
+        if (right.ranked.slice(0, 5).some((s) => s.doc === target)) { findable++; if (found) kept++; }
+      }
+      if (!found && process.env.MISSES) console.log(`  missed: ${JSON.stringify(q)} wanted ${JSON.stringify(docs[target][0])} at ${r.ranked.findIndex((s) => s.doc === target) + 1} of ${r.ranked.length}; first ${JSON.stringify((await e.shown(r.m, top.slice(0, 3))).map((d) => d.title))}`);
+    }
     // A repeated query fetches nothing new.
     const before = fetched.size;
     await e.search(q);
     if (fetched.size !== before) throw new Error("a repeated query fetched again: " + q);
   }
-  console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(eight).toFixed(1)} (${median(eightGz).toFixed(1)}) | ${median(files)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}`);
+  console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(eight).toFixed(1)} (${median(eightGz).toFixed(1)}) | ${median(files)} | ${median(rounds)} / ${Math.max(...rounds)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}${findable ? ` (${(100 * kept / findable).toFixed(0)}% of the ${findable} the right spelling finds)` : ""}`);
 }

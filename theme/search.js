@@ -1,10 +1,11 @@
 // Seam search. It fetches the index Seam wrote under search/ in pieces: the
 // manifest, the one shard each query word falls in, and the chunks that hold
-// the results shown. Nothing leaves the site's own host. Under Node it
-// exports its engine (for tests) and touches no page.
+// the results shown, each gzipped. Nothing leaves the
+// site's own host. Under Node it exports its engine (for tests) and touches
+// no page.
 (function () {
   "use strict";
-  var FORMAT = 1;
+  var FORMAT = 2;
   var SHOWN = 8;
   var PAGE = 20;
   var FILTERED = 200;
@@ -20,7 +21,7 @@
     return cache[path];
   }
   function manifest() {
-    return load("search/index.json").then(function (m) {
+    return load("search/index.json.gz").then(function (m) {
       if (m.format !== FORMAT) throw new Error("index format " + m.format);
       if (!m.stops) m.stops = new Set(m.stop_words);
       return m;
@@ -87,9 +88,11 @@
     }
     return lo;
   }
-  function shardsFor(m, word) {
+  // The shards a query word needs: its own, and for the word being typed
+  // (the last), up to two more that terms starting with it run on into.
+  function shardsFor(m, word, typing) {
     var first = shardOf(m, word), list = [first];
-    // Terms that start with the word may run on into the next shards.
+    if (!typing) return list;
     for (var k = first + 1; k < m.shards.length && list.length < 3 && m.shards[k].indexOf(word) === 0; k++) list.push(k);
     return list;
   }
@@ -156,36 +159,39 @@
     return manifest().then(function (m) {
       var list = words(query, m.stops);
       var id = wholeId(query);
+      // "ADR-0007" or "adr 7" asks for one id: the number and the whole id
+      // find it, and the word every ADR has is not fetched.
+      if (list.length === 2 && /^\d+$/.test(list[1]) && (m.id_prefixes || []).indexOf(list[0]) >= 0) list = list.slice(1);
       var wanted = list.concat([id]);
       if (!list.length || !m.shards.length) return { query: query, words: list, ranked: [], m: m };
       var needed = {}, ends = {};
-      wanted.forEach(function (w) { shardsFor(m, w).forEach(function (k) { needed[k] = true; }); });
+      var span = function (w) { return shardsFor(m, w, w === list[list.length - 1]); };
+      wanted.forEach(function (w) { span(w).forEach(function (k) { needed[k] = true; }); });
       var shards = {}, endShards = {};
       var fetchTerms = function (ks) {
         return Promise.all(ks.map(function (k) {
-          return load("search/terms/" + k + ".json").then(function (s) { shards[k] = s.terms; });
+          return load("search/terms/" + k + ".json.gz").then(function (s) { shards[k] = s.terms; });
         }));
       };
       var terms = function (w) {
         var all = [];
-        shardsFor(m, w).forEach(function (k) { all = all.concat(shards[k]); });
+        span(w).forEach(function (k) { all = all.concat(shards[k]); });
         return all;
       };
       // A word long enough to be mistyped that begins no term of its shard
       // may have its first letters wrong: the typo shard of its last letters
-      // names the terms that end as it does (fetched only then).
+      // names the terms that end as it does. It is small, and fetched beside
+      // the word's own shard so that a typo costs no extra round trip.
+      var long = list.filter(function (w) { return allowedEdits(w) && m.ends && m.ends.length; });
+      long.forEach(function (w) { ends[endOf(m, w)] = true; });
       var typos = [];
-      return fetchTerms(Object.keys(needed)).then(function () {
-        typos = list.filter(function (w) {
-          if (!allowedEdits(w) || !m.ends || !m.ends.length) return false;
+      return Promise.all([fetchTerms(Object.keys(needed))].concat(Object.keys(ends).map(function (k) {
+        return load("search/ends/" + k + ".json.gz").then(function (s) { endShards[k] = s.terms; });
+      }))).then(function () {
+        typos = long.filter(function (w) {
           var own = terms(w), at = lowerBound(own, w);
           return !(at < own.length && own[at][0].indexOf(w) === 0);
         });
-        typos.forEach(function (w) { ends[endOf(m, w)] = true; });
-        return Promise.all(Object.keys(ends).map(function (k) {
-          return load("search/ends/" + k + ".json").then(function (s) { endShards[k] = s.terms; });
-        }));
-      }).then(function () {
         // A mistyped word with no term of its own: the terms that end as it
         // does, within its edits, from their shards (one more request).
         var extra = {}, more = {};
@@ -193,7 +199,7 @@
           var max = allowedEdits(w);
           extra[w] = endShards[endOf(m, w)].filter(function (t) {
             var k = shardOf(m, t);
-            return shardsFor(m, w).indexOf(k) < 0 && edits(w, t, max) <= max;
+            return span(w).indexOf(k) < 0 && edits(w, t, max) <= max;
           });
           extra[w].forEach(function (t) { var k = shardOf(m, t); if (!shards[k]) more[k] = true; });
         });
@@ -254,7 +260,7 @@
     var chunks = {};
     docs.forEach(function (d) { chunks[Math.floor(d / size)] = true; });
     return Promise.all(Object.keys(chunks).map(function (c) {
-      return load("search/" + dir + "/" + c + ".json").then(function (list) { return [c, list]; });
+      return load("search/" + dir + "/" + c + ".json.gz").then(function (list) { return [c, list]; });
     })).then(function (loaded) {
       var byChunk = {};
       loaded.forEach(function (p) { byChunk[p[0]] = p[1]; });
@@ -285,7 +291,13 @@
   var index = engine(function (path) {
     return fetch(base + path).then(function (r) {
       if (!r.ok) throw new Error(path + ": " + r.status);
-      return r.json();
+      return r.arrayBuffer();
+    }).then(function (bytes) {
+      var head = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+      // A host that sends .gz files with Content-Encoding: gzip hands over the JSON itself.
+      if (head[0] !== 0x1f || head[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+      if (typeof DecompressionStream !== "function") throw new Error("this browser cannot unpack the search index");
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
     });
   });
   var load = index.load, manifest = index.manifest, words = index.words, edits = index.edits,
@@ -529,7 +541,7 @@
   more.addEventListener("click", function () { drawMore(); });
   if (!q.trim()) { status.textContent = "Type a team, a service, an ADR number or a word from a decision."; return; }
   status.textContent = "Searching…";
-  Promise.all([search(q), load("search/facets.json")]).then(function (p) {
+  Promise.all([search(q), load("search/facets.json.gz")]).then(function (p) {
     var f = p[1];
     if (!f.values) f.values = index.decodeNumbers(f.documents);
     state = p[0];

@@ -941,7 +941,7 @@ impl<'a> Renderer<'a> {
                 "search/",
                 &[],
             ),
-            &Output::Search(n) => Ok(file(views.search_file(n).contents.as_bytes().to_vec())),
+            &Output::Search(n) => Ok(file(views.search_file(n).published())),
             Output::Theme(name) => Ok(file(assets::theme_file(views.root(), name)?)),
         }
     }
@@ -1201,7 +1201,7 @@ mod tests {
         let checked = check_templates(&site, &tera).unwrap();
         assert!(checked > 10, "{checked} templates");
         assert!(site.search.get().is_none(), "the index is left unmade");
-        assert!(plan(&site).iter().any(|j| j.path == "search/index.json"));
+        assert!(plan(&site).iter().any(|j| j.path == "search/index.json.gz"));
     }
 
     #[test]

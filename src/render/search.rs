@@ -2,17 +2,23 @@
 //! text becomes terms ([`fold`], [`words`]), and the files under `search/`
 //! that `theme/search.js` fetches piece by piece:
 //!
-//! - `search/index.json`, the manifest: the number of documents, the chunk
+//! - `search/index.json.gz`, the manifest: the number of documents, the chunk
 //!   sizes, the stop words, and the first term of every shard;
-//! - `search/terms/N.json`, the shards: terms in sorted order, each with its
+//! - `search/terms/N.json.gz`, the shards: terms in sorted order, each with its
 //!   postings (document, impact, section), cut where a term's hash says so
 //!   once a shard is large enough, so that an edit moves few boundaries;
-//! - `search/docs/N.json`, what a result shows (title, address, kind, id,
+//! - `search/docs/N.json.gz`, what a result shows (title, address, kind, id,
 //!   team, status), [`DOCS_CHUNK`] documents a file;
-//! - `search/text/N.json`, each document's headings with their anchors and
+//! - `search/text/N.json.gz`, each document's headings with their anchors and
 //!   the opening of each section, for excerpts, [`TEXT_CHUNK`] a file;
-//! - `search/facets.json`, each document's kind, status and team, for the
+//! - `search/ends/N.json.gz`, the typo shards: long terms sorted by their
+//!   reversed spelling, for a word whose first letters are mistyped;
+//! - `search/facets.json.gz`, each document's kind, status and team, for the
 //!   counts beside the results page's filters.
+//!
+//! Every file is written gzipped ([`SearchFile::published`])
+//! and unpacked by the script, so a query fetches the compressed bytes
+//! whether or not the host compresses what it serves.
 //!
 //! Postings carry a BM25 term-frequency part with field boosts, normalised
 //! against a fixed document length, so that a posting depends on its own
@@ -28,15 +34,15 @@ use crate::link::Site;
 use crate::model::{Details, Document};
 
 /// The index format, checked by the script.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Documents per `search/docs/` file.
-pub const DOCS_CHUNK: usize = 64;
+pub const DOCS_CHUNK: usize = 128;
 /// Documents per `search/text/` file.
 pub const TEXT_CHUNK: usize = 128;
 /// A shard is cut before a term once it holds this many bytes and the term's hash allows.
-const SHARD_MIN: usize = 32 * 1024;
+const SHARD_MIN: usize = 24 * 1024;
 /// A shard is cut before a term once it holds this many bytes, whatever the hash.
-const SHARD_MAX: usize = 96 * 1024;
+const SHARD_MAX: usize = 72 * 1024;
 /// Characters of each section's opening kept for excerpts.
 const OPENING: usize = 200;
 /// Longer words are not indexed (hashes, encoded data).
@@ -561,6 +567,25 @@ impl SearchIndex {
     }
 }
 
+impl SearchFile {
+    /// The bytes written for this file: gzipped where its name ends in
+    /// `.gz` (every file of the index), with no time or name in the
+    /// header, so the same contents always give the same bytes.
+    pub fn published(&self) -> Vec<u8> {
+        use std::io::Write;
+        if !self.path.ends_with(".gz") {
+            return self.contents.as_bytes().to_vec();
+        }
+        let mut gz = flate2::GzBuilder::new().mtime(0).write(
+            Vec::with_capacity(self.contents.len() / 3),
+            flate2::Compression::default(),
+        );
+        gz.write_all(self.contents.as_bytes())
+            .and_then(|()| gz.finish())
+            .expect("gzip into memory cannot fail")
+    }
+}
+
 /// Contents and their hash.
 type Made = (Arc<str>, u64);
 
@@ -988,6 +1013,7 @@ impl Indexer {
             "stop_words": STOP_WORDS,
             "shards": firsts,
             "ends": self.ends.iter().enumerate().map(|(i, (first, _))| if i == 0 { "" } else { first.as_str() }).collect::<Vec<_>>(),
+            "id_prefixes": id_prefixes(entries),
         });
         let file = |path: String, (contents, hash): &Made| SearchFile {
             path,
@@ -995,20 +1021,20 @@ impl Indexer {
             hash: *hash,
         };
         let mut files = vec![
-            file("search/index.json".into(), &made(manifest.to_string())),
-            file("search/facets.json".into(), &made(facets_file(entries))),
+            file("search/index.json.gz".into(), &made(manifest.to_string())),
+            file("search/facets.json.gz".into(), &made(facets_file(entries))),
         ];
         for (i, m) in self.shards.iter().enumerate() {
-            files.push(file(format!("search/terms/{i}.json"), &m.json));
+            files.push(file(format!("search/terms/{i}.json.gz"), &m.json));
         }
         for (i, d) in self.docs.iter().enumerate() {
-            files.push(file(format!("search/docs/{i}.json"), d));
+            files.push(file(format!("search/docs/{i}.json.gz"), d));
         }
         for (i, (_, e)) in self.ends.iter().enumerate() {
-            files.push(file(format!("search/ends/{i}.json"), e));
+            files.push(file(format!("search/ends/{i}.json.gz"), e));
         }
         for (i, t) in self.text.iter().enumerate() {
-            files.push(file(format!("search/text/{i}.json"), t));
+            files.push(file(format!("search/text/{i}.json.gz"), t));
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         self.files = Arc::new(SearchIndex { files });
@@ -1127,6 +1153,27 @@ impl Indexer {
 }
 
 /// The distinct names among `names`, sorted.
+/// The words that begin numbered ids (`adr` of `ADR-0007`), the sixteen
+/// most used, in order: the script reads `adr 7` as one id, not as a query
+/// for every ADR.
+fn id_prefixes(entries: &[Arc<Entry>]) -> Vec<String> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for e in entries {
+        let mut parts = all_words(&e.shown[3]);
+        if let (Some(first), Some(number), None) = (parts.next(), parts.next(), parts.next())
+            && number.bytes().all(|b| b.is_ascii_digit())
+            && !first.bytes().all(|b| b.is_ascii_digit())
+        {
+            *counts.entry(first).or_default() += 1;
+        }
+    }
+    let mut used: Vec<(String, usize)> = counts.into_iter().collect();
+    used.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut names: Vec<String> = used.into_iter().take(16).map(|(w, _)| w).collect();
+    names.sort();
+    names
+}
+
 fn distinct_sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut names: Vec<&str> = names.collect();
     names.par_sort_unstable();
@@ -1373,7 +1420,7 @@ mod tests {
             .collect();
         let index = index(&entries);
         let manifest: serde_json::Value =
-            serde_json::from_str(index.file("search/index.json").expect("a manifest"))
+            serde_json::from_str(index.file("search/index.json.gz").expect("a manifest"))
                 .expect("JSON");
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()
@@ -1387,7 +1434,7 @@ mod tests {
         for (k, first) in firsts.iter().enumerate() {
             let shard: serde_json::Value = serde_json::from_str(
                 index
-                    .file(&format!("search/terms/{k}.json"))
+                    .file(&format!("search/terms/{k}.json.gz"))
                     .expect("a shard"),
             )
             .expect("JSON");
@@ -1411,13 +1458,29 @@ mod tests {
         assert_eq!(all, entries.iter().map(|e| e.terms.len()).sum::<usize>());
         assert_eq!(
             index
-                .file("search/docs/6.json")
+                .file(&format!("search/docs/{}.json.gz", 400 / DOCS_CHUNK))
                 .map(|d| d.matches("Doc ").count()),
-            Some(400 - 6 * DOCS_CHUNK)
+            Some(400 % DOCS_CHUNK)
         );
         // The same entries give the same bytes.
         let again = super::index(&entries);
         assert_eq!(again.files, index.files);
+
+        // Every file is written gzipped, the same bytes each time, and
+        // unpacks to its contents.
+        for f in &index.files {
+            let bytes = f.published();
+            assert!(f.path.ends_with(".json.gz"), "{}", f.path);
+            assert_eq!(bytes[..2], [0x1f, 0x8b], "{} is gzip", f.path);
+            assert_eq!(bytes, f.published());
+            let mut unpacked = String::new();
+            std::io::Read::read_to_string(
+                &mut flate2::read::GzDecoder::new(&bytes[..]),
+                &mut unpacked,
+            )
+            .expect("gzip");
+            assert_eq!(unpacked, *f.contents);
+        }
     }
 
     #[test]
@@ -1476,6 +1539,40 @@ mod tests {
         assert!(patched.file(changed[0]).unwrap().contains(r#""zebra""#));
         let shard = patched.file(changed[1]).expect("the changed shard");
         assert!(changed[1].starts_with("search/terms/") && shard.contains(r#"["zebra","#));
+    }
+
+    #[test]
+    fn numbered_ids_name_their_first_word_for_the_script() {
+        let with_id = |id: &str| {
+            Arc::new(Entry {
+                terms: TermList::new(std::iter::empty()),
+                length: 0,
+                shown: [
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    id.into(),
+                    String::new(),
+                    String::new(),
+                ],
+                headings: Vec::new(),
+                openings: Vec::new(),
+            })
+        };
+        let entries: Vec<Arc<Entry>> = [
+            "ADR-0007", "ADR-0012", "team-3", "payments", "2024-07", "a-b-3",
+        ]
+        .into_iter()
+        .map(with_id)
+        .collect();
+        assert_eq!(id_prefixes(&entries), ["adr", "team"]);
+        // Only the sixteen most used are named.
+        let many: Vec<Arc<Entry>> = (0..40)
+            .flat_map(|k| (0..=k).map(move |n| with_id(&format!("p{k:02}-{n}"))))
+            .collect();
+        let named = id_prefixes(&many);
+        assert_eq!(named.len(), 16);
+        assert_eq!(named[0], "p24");
     }
 
     #[test]

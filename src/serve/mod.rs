@@ -277,6 +277,8 @@ pub fn content_type(path: &str) -> &'static str {
         "gif" => "image/gif",
         "webp" => "image/webp",
         "pdf" => "application/pdf",
+        // The search index's pieces, which the script unpacks itself: no Content-Encoding.
+        "gz" => "application/gzip",
         "ics" => "text/calendar; charset=utf-8",
         "txt" | "md" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",

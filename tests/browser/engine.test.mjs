@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -14,7 +15,9 @@ const site = process.env.SITE;
 const fetched = [];
 const index = engine((path) => {
   fetched.push(path);
-  return Promise.resolve(JSON.parse(readFileSync(site + "/" + path, "utf8")));
+  // Every file of the index is gzipped, as Seam writes it.
+  const bytes = readFileSync(site + "/" + path);
+  return Promise.resolve(JSON.parse((path.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8")));
 });
 async function ids(query) {
   const r = await index.search(query);
@@ -74,22 +77,57 @@ test("a typo in a word's first letters is found through the typo shards", async 
   // document 1), so "bservability" looks in shard 0 and finds nothing that
   // starts like it; the typo shard of words ending "…ytilibavres" names it.
   const files = {
-    "search/index.json": { format: 1, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m"], ends: [""] },
-    "search/terms/0.json": { format: 1, terms: [["alpha", "0v0"], ["beta", "1v0"]] },
-    "search/terms/1.json": { format: 1, terms: [["observability", "1v0"], ["zeta", "0v0"]] },
-    "search/ends/0.json": { format: 1, terms: ["alpha", "observability"] },
-    "search/docs/0.json": [["Alpha", "a/", "page", "a", "", ""], ["Observability", "o/", "page", "o", "", ""]],
+    "search/index.json.gz": { format: 2, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m"], ends: [""] },
+    "search/terms/0.json.gz": { format: 2, terms: [["alpha", "0v0"], ["beta", "1v0"]] },
+    "search/terms/1.json.gz": { format: 2, terms: [["observability", "1v0"], ["zeta", "0v0"]] },
+    "search/ends/0.json.gz": { format: 2, terms: ["alpha", "observability"] },
+    "search/docs/0.json.gz": [["Alpha", "a/", "page", "a", "", ""], ["Observability", "o/", "page", "o", "", ""]],
   };
   const asked = [];
   const small = engine((path) => { asked.push(path); return Promise.resolve(files[path]); });
   const r = await small.search("bservability");
   const shown = await small.shown(r.m, r.ranked.map((s) => s.doc));
   assert.deepEqual(shown.map((d) => d.id), ["o"]);
-  assert.ok(asked.includes("search/ends/0.json") && asked.includes("search/terms/1.json"), asked.join(" "));
-  // A word spelled right, or a prefix, never fetches a typo shard.
+  assert.ok(asked.includes("search/ends/0.json.gz") && asked.includes("search/terms/1.json.gz"), asked.join(" "));
+  // A word too short to be mistyped never fetches a typo shard.
   const fetchedPlain = [];
   const plain = engine((path) => { fetchedPlain.push(path); return Promise.resolve(files[path]); });
   await plain.search("alp");
   await plain.search("zeta");
   assert.ok(fetchedPlain.length > 0 && !fetchedPlain.some((p) => p.includes("/ends/")), fetchedPlain.join(" "));
+  // A long word fetches its typo shard beside its own shard, in the same
+  // round, and nothing more when it is spelled right.
+  const spelled = [];
+  const right = engine((path) => { spelled.push(path); return Promise.resolve(files[path]); });
+  const found = await right.search("observability");
+  assert.deepEqual(found.ranked.map((s) => s.doc), [1]);
+  assert.deepEqual(spelled, ["search/index.json.gz", "search/terms/1.json.gz", "search/ends/0.json.gz"]);
+});
+
+test("an id asked for as one (ADR-0007, adr 7) fetches no shard for the word every ADR has", async () => {
+  // Shard 1 holds only "adr", in both documents; shard 2 the whole id.
+  const files = {
+    "search/index.json.gz": { format: 2, documents: 2, docs_chunk: 128, text_chunk: 128, stop_words: [], shards: ["", "adr", "adr-"], ends: [""], id_prefixes: ["adr"] },
+    "search/terms/0.json.gz": { format: 2, terms: [["7", "0v0"]] },
+    "search/terms/1.json.gz": { format: 2, terms: [["adr", "0v1v0"]] },
+    "search/terms/2.json.gz": { format: 2, terms: [["adr-7#", "0v0"], ["adr-8#", "1v0"]] },
+    "search/ends/0.json.gz": { format: 2, terms: [] },
+    "search/docs/0.json.gz": [["Seven", "a/", "adr", "ADR-0007", "", ""], ["Eight", "b/", "adr", "ADR-0008", "", ""]],
+  };
+  for (const query of ["ADR-0007", "adr 7"]) {
+    const asked = [];
+    const small = engine((path) => { asked.push(path); return Promise.resolve(files[path]); });
+    const r = await small.search(query);
+    assert.equal(r.ranked[0].doc, 0, query);
+    assert.ok(!asked.includes("search/terms/1.json.gz"), asked.join(" "));
+  }
+  // Without the manifest's word for numbered ids, both words are looked up.
+  const asked = [];
+  const plain = engine((path) => {
+    asked.push(path);
+    const f = files[path];
+    return Promise.resolve(path.endsWith("index.json.gz") ? { ...f, id_prefixes: [] } : f);
+  });
+  await plain.search("ADR-0007");
+  assert.ok(asked.includes("search/terms/1.json.gz"), asked.join(" "));
 });

@@ -54,7 +54,7 @@ try {
     assert.match(await firstTitle(), /Use RabbitMQ for asynchronous domain events/);
     const fetched = requests.slice(before).filter((u) => u.includes("/search/"));
     for (const u of fetched) {
-      assert.match(u, /\/search\/(index\.json|terms\/\d+\.json|docs\/\d+\.json)$/, u);
+      assert.match(u, /\/search\/(index|terms\/\d+|ends\/\d+|docs\/\d+)\.json\.gz$/, u);
     }
     const shards = new Set(fetched.filter((u) => u.includes("/terms/")));
     // Prefixes of one word fall in at most a few neighbouring shards.

@@ -22,6 +22,14 @@ fn build(root: &Path, out: &Path, base_url: Option<&str>) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// Bytes unpacked by a gzip reader this project did not write.
+fn gunzip(bytes: &[u8]) -> Vec<u8> {
+    let mut unpacked = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(bytes), &mut unpacked)
+        .expect("gzip");
+    unpacked
+}
+
 fn search_files(out: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(out.join("search"))
         .into_iter()
@@ -53,21 +61,33 @@ fn the_index_is_json_in_pieces_and_the_same_every_build() {
         search_files(b.path()),
         "two builds give the same index"
     );
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(a.path().join("search/index.json")).unwrap())
-            .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&gunzip(
+        &std::fs::read(a.path().join("search/index.json.gz")).unwrap(),
+    ))
+    .unwrap();
     let documents = manifest["documents"].as_u64().unwrap() as usize;
     let shards = manifest["shards"].as_array().unwrap();
     assert!(documents > 50, "{documents} documents");
     let count = |dir: &str| files.iter().filter(|(p, _)| p.starts_with(dir)).count();
     assert_eq!(count("search/terms/"), shards.len());
-    assert_eq!(count("search/docs/"), documents.div_ceil(64));
-    assert_eq!(count("search/text/"), documents.div_ceil(128));
-    for (path, bytes) in &files {
-        if path.ends_with(".json") {
-            serde_json::from_slice::<serde_json::Value>(bytes)
-                .unwrap_or_else(|e| panic!("{path}: {e}"));
-        }
+    let chunk = |key: &str| manifest[key].as_u64().unwrap() as usize;
+    assert_eq!(
+        count("search/docs/"),
+        documents.div_ceil(chunk("docs_chunk"))
+    );
+    assert_eq!(
+        count("search/text/"),
+        documents.div_ceil(chunk("text_chunk"))
+    );
+    assert_eq!(
+        count("search/ends/"),
+        manifest["ends"].as_array().unwrap().len()
+    );
+    // Every file of the index is gzipped JSON.
+    for (path, bytes) in files.iter().filter(|(p, _)| p != "search/index.html") {
+        assert!(path.ends_with(".json.gz"), "{path}");
+        serde_json::from_slice::<serde_json::Value>(&gunzip(bytes))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     // Every page carries the box; the results page says what it needs without JavaScript.
     let home = std::fs::read_to_string(a.path().join("index.html")).unwrap();
