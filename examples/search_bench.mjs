@@ -127,13 +127,13 @@ const indexFiles = readdirSync(dir + "/search", { recursive: true }).filter((f) 
 const indexBytes = indexFiles.reduce((sum, f) => sum + statSync(dir + "/search/" + f).size, 0);
 console.log(`${n} documents; index ${indexFiles.length} files (one per ${(n / indexFiles.length).toFixed(1)} documents), ${(indexBytes / 1048576).toFixed(1)} MB; script ${script[0]} B (${script[1]} gzipped)`);
 console.log("class | first result: median KB (gzip) | max KB | all eight: median KB (gzip) | median files | sequential rounds, manifest included: median / max | query ms median / p95 | top 5");
-for (const [name, make] of Object.entries(classes)) {
+const generated = Object.entries(classes).map(([name, make]) => [name, Array.from({ length: perClass }, make)]);
+for (const [name, queries] of generated) {
   const bytes = [], gz = [], files = [], times = [], eight = [], eightGz = [], rounds = [];
   // Of the queries whose right spelling finds the intended document in the
   // top five, how many still find it with the typo.
   let hits = 0, targets = 0, findable = 0, kept = 0;
-  for (let i = 0; i < perClass; i++) {
-    const { q, target, spelled } = make();
+  for (const { q, target, spelled } of queries) {
     if (!q) continue;
     const { e, fetched, rounds: deepest } = fresh();
     const t0 = performance.now();
@@ -167,4 +167,69 @@ for (const [name, make] of Object.entries(classes)) {
     if (fetched.size !== before) throw new Error("a repeated query fetched again: " + q);
   }
   console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(eight).toFixed(1)} (${median(eightGz).toFixed(1)}) | ${median(files)} | ${median(rounds)} / ${Math.max(...rounds)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}${findable ? ` (${(100 * kept / findable).toFixed(0)}% of the ${findable} the right spelling finds)` : ""}`);
+}
+
+// BROWSER=1: the same queries typed into the header's box of the site's home
+// page in headless Chromium (playwright-core from tests/browser), served from
+// loopback. Cold: a fresh browser context per query, the box focused (which
+// fetches the manifest) and then the query set at once; the time runs from
+// that input to the first result drawn, the box's 40 ms pause for typing
+// included. Warm: the same query again once its files are cached.
+if (process.env.BROWSER) {
+  const { createServer } = await import("node:http");
+  const { chromium } = createRequire(new URL("../tests/browser/package.json", import.meta.url))("playwright-core");
+  const server = createServer((req, res) => {
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    if (path.endsWith("/")) path += "index.html";
+    try {
+      const bytes = readFileSync(dir + path);
+      const type = path.endsWith(".html") ? "text/html" : path.endsWith(".js") ? "text/javascript" : path.endsWith(".css") ? "text/css" : "application/octet-stream";
+      res.writeHead(200, { "content-type": type });
+      res.end(bytes);
+    } catch {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const home = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const typed = (page, q) => page.evaluate((q) => new Promise((resolve, reject) => {
+    const input = document.querySelector("form[data-search] input[type=search]");
+    const list = input.form.querySelector("[role=listbox]");
+    list.textContent = "";
+    const t0 = performance.now();
+    const seen = new MutationObserver(() => {
+      if (list.querySelector("[role=option], .search-error")) { seen.disconnect(); resolve(performance.now() - t0); }
+    });
+    seen.observe(list, { childList: true, subtree: true });
+    input.value = q;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    setTimeout(() => reject(new Error("no result for " + q)), 20000);
+  }), q);
+  console.log("\nin Chromium | cold: first result ms median / p95 | warm: median / p95");
+  for (const [name, queries] of generated) {
+    const cold = [], warm = [];
+    for (const { q } of queries) {
+      if (!q) continue;
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(home);
+      await page.focus("form[data-search] input[type=search]");
+      await page.waitForLoadState("networkidle");
+      cold.push(await typed(page, q));
+      // The other seven results come after the first: let them land.
+      await page.waitForLoadState("networkidle");
+      await page.waitForTimeout(200);
+      warm.push(await typed(page, q));
+      await context.close();
+    }
+    console.log(`${name} | ${median(cold).toFixed(0)} / ${p95(cold).toFixed(0)} | ${median(warm).toFixed(0)} / ${p95(warm).toFixed(0)}`);
+  }
+  await browser.close();
+  server.close();
 }

@@ -166,6 +166,15 @@ pub enum ConfigError {
         /// The cause.
         source: std::io::Error,
     },
+    /// `seam.toml` is not a file Seam will read: not a regular file, too
+    /// large, or a link to somewhere outside the docs repo.
+    #[error("{path}: {message}")]
+    Refused {
+        /// The file.
+        path: PathBuf,
+        /// Why, and what to do.
+        message: String,
+    },
     /// `seam.toml` is not valid, with the parser's line and column.
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
@@ -182,6 +191,24 @@ pub enum ConfigError {
 
 /// The name of the configuration file that marks a docs repo's root.
 pub const CONFIG_FILE: &str = "seam.toml";
+
+/// The largest `seam.toml` Seam reads.
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Whether a folder setting stays inside the docs repo: relative, and never
+/// climbing above the root with `..`.
+fn stays_inside(dir: &Path) -> bool {
+    let mut depth = 0usize;
+    for c in dir.components() {
+        match c {
+            std::path::Component::Normal(_) => depth += 1,
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return false,
+        }
+    }
+    true
+}
 
 impl Config {
     /// Parses `seam.toml` text; `path` is only used in errors.
@@ -263,6 +290,32 @@ impl Config {
                 message: "[smtp] url holds a password, and seam.toml is committed: remove it from the URL and set SEAM_SMTP_PASSWORD in the environment (a CI secret)".into(),
             });
         }
+        for (key, dir, hint) in [
+            (
+                "content_dir",
+                &config.content_dir,
+                "Seam reads only inside the docs repo: move the documents under it",
+            ),
+            (
+                "output_dir",
+                &config.output_dir,
+                "to write the site outside the docs repo, remove it here and pass `--out DIR` on the command line",
+            ),
+        ] {
+            if !stays_inside(dir) {
+                let at = text.find(key).unwrap_or(0);
+                let (line, column) = line_column(text, at);
+                return Err(ConfigError::Invalid {
+                    path: path.to_path_buf(),
+                    line,
+                    column,
+                    message: format!(
+                        "`{key}` is {}, outside the docs repo; {hint}",
+                        dir.display()
+                    ),
+                });
+            }
+        }
         if !config.base_url.ends_with('/') {
             config.base_url.push('/');
         }
@@ -270,11 +323,47 @@ impl Config {
     }
 
     /// Reads `seam.toml` in `root`, or the defaults when there is none.
+    ///
+    /// It must be a regular file of at most [`MAX_CONFIG_SIZE`] bytes inside
+    /// the root (a link to one is followed); anything else is refused before
+    /// a byte of it is read, so that a link to `/dev/zero` or a FIFO cannot
+    /// exhaust memory or hang the build.
     pub fn load(root: &Path) -> Result<Config, ConfigError> {
         let path = root.join(CONFIG_FILE);
+        let refused = |message: String| ConfigError::Refused {
+            path: path.clone(),
+            message,
+        };
+        let meta = match std::fs::metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return if path.symlink_metadata().is_ok() {
+                    Err(refused("it is a link to nothing; remove it, or point it at a file in the docs repo".into()))
+                } else {
+                    Ok(Config::default())
+                };
+            }
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        if !meta.is_file() {
+            return Err(refused(
+                "it is not a regular file; replace it with a file".into(),
+            ));
+        }
+        if meta.len() > MAX_CONFIG_SIZE {
+            return Err(refused(format!(
+                "it is {} bytes; Seam reads a seam.toml of up to {MAX_CONFIG_SIZE} bytes",
+                meta.len()
+            )));
+        }
+        if let Some(outside) = crate::load::outside(root, &path) {
+            return Err(refused(format!(
+                "it is a link to {}, outside the docs repo; copy the file into the repo instead",
+                outside.display()
+            )));
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(&text, &path),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
             Err(source) => Err(ConfigError::Read { path, source }),
         }
     }
@@ -518,6 +607,28 @@ pub fn resolve_today(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folder_settings_stay_inside_the_repo() {
+        for inside in ["content", "./docs", "a/../b", "docs/site/..", "."] {
+            assert!(stays_inside(Path::new(inside)), "{inside}");
+        }
+        for out in ["..", "../site", "a/../../b", "/etc", "docs/../../x"] {
+            assert!(!stays_inside(Path::new(out)), "{out}");
+        }
+        let e = Config::parse("content_dir = \"../shared\"\n", Path::new("seam.toml")).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                ConfigError::Invalid {
+                    line: 1,
+                    column: 1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
 
     #[test]
     fn defaults_apply_when_keys_are_missing() {

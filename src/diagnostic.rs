@@ -243,6 +243,12 @@ pub mod codes {
     pub const EMPTY_FILE: &str = "empty-file";
     /// The file could not be read.
     pub const UNREADABLE: &str = "unreadable-file";
+    /// A link in the docs repo points outside it, so Seam does not follow it.
+    pub const OUTSIDE_ROOT: &str = "outside-root";
+    /// A link in the docs repo that leads to nothing, or loops back to a folder it is in.
+    pub const DANGLING_LINK: &str = "dangling-link";
+    /// A FIFO, socket or device where a document or asset was expected.
+    pub const NOT_A_FILE: &str = "not-a-file";
     /// Front matter opened with `---` but never closed.
     pub const UNCLOSED_FRONT_MATTER: &str = "unclosed-front-matter";
     /// The front matter is not valid YAML (or expands too much).

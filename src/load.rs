@@ -178,6 +178,16 @@ pub enum LoadError {
     /// The content folder does not exist.
     #[error("no content folder at {0}: create it, or set `content_dir` in seam.toml")]
     NoContentDir(PathBuf),
+    /// The content folder is, or is reached through, a link out of the docs repo.
+    #[error(
+        "{path} leads to {real}, outside the docs repo; Seam reads only inside it: move the documents under the repo, or run Seam from a folder that holds both"
+    )]
+    OutsideRoot {
+        /// The content folder as configured.
+        path: PathBuf,
+        /// Where it really is.
+        real: PathBuf,
+    },
     /// Walking the folder failed.
     #[error("cannot walk {path}: {message}")]
     Walk {
@@ -205,22 +215,83 @@ pub struct Listing {
     pub markdown: Vec<(PathBuf, String)>,
     /// Every other file, copied unchanged.
     pub assets: Vec<Asset>,
+    /// What was found but not listed, and why: links that leave the docs
+    /// repo, files that are not regular files, folders that cannot be read.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Where `path` really is, when that is outside `root`: a link (or a
+/// folder on the way) that leads out of the docs repo. `None` when it stays
+/// inside, or cannot be resolved at all.
+pub fn outside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real_root = root.canonicalize().ok()?;
+    let real = path.canonicalize().ok()?;
+    (!real.starts_with(&real_root)).then_some(real)
 }
 
 /// Lists the files under the content folder of `root`, sorted by path,
 /// leaving out hidden files and the output, templates and theme folders.
+///
+/// Links are followed only where they lead to somewhere inside the root;
+/// one that leads out of it, or nowhere, is a problem and is skipped, as
+/// are FIFOs, sockets and devices and folders that cannot be read. So is a
+/// `theme/` or `templates/` folder, or a file in one, that leads out.
 pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
     let content = root.join(&config.content_dir);
     if !content.is_dir() {
         return Err(LoadError::NoContentDir(content));
     }
+    if let Some(real) = outside(root, &content) {
+        return Err(LoadError::OutsideRoot {
+            path: content,
+            real,
+        });
+    }
     let mut listing = Listing::default();
-    for entry in walk_entries(root, config, &content) {
-        let entry = entry.map_err(|e| LoadError::Walk {
-            path: e.path().unwrap_or(&content).to_path_buf(),
-            message: e.to_string(),
-        })?;
+    let relative = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let (entries, left_out) = walk_entries(root, config, &content);
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(&content);
+                let at = Span::file_start(relative(path));
+                let link = path
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink());
+                listing.problems.push(if let Some(ancestor) = e.loop_ancestor() {
+                    Diagnostic::warning(
+                        codes::DANGLING_LINK,
+                        at,
+                        format!(
+                            "this link loops back to {}, a folder it is in; Seam does not follow it",
+                            crate::diagnostic::display_path(&relative(ancestor))
+                        ),
+                    )
+                    .with_hint("remove the link, or point it at another folder")
+                } else if link && path.metadata().is_err() {
+                    Diagnostic::warning(codes::DANGLING_LINK, at, "this link leads to nothing; Seam skips it")
+                        .with_hint("point it at a file in the docs repo, or remove it")
+                } else {
+                    let why = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
+                    Diagnostic::error(codes::UNREADABLE, at, format!("cannot read this folder: {why}"))
+                        .with_hint("check its permissions")
+                });
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
         if !entry.file_type().is_file() {
+            listing.problems.push(
+                Diagnostic::error(
+                    codes::NOT_A_FILE,
+                    Span::file_start(relative(entry.path())),
+                    "this is not a regular file (a FIFO, socket or device); Seam does not read it",
+                )
+                .with_hint("remove it from the content folder"),
+            );
             continue;
         }
         let rel_path = entry.path().strip_prefix(&content).unwrap_or(entry.path());
@@ -237,8 +308,39 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
             });
         }
     }
+    for dir in ["theme", "templates"] {
+        left_out
+            .borrow_mut()
+            .extend(crate::render::assets::contained_files(root, &root.join(dir)).1);
+    }
+    let mut left_out = left_out.take();
+    left_out.sort();
+    left_out.dedup();
+    for (link, real) in left_out {
+        let at = Span::file_start(relative(&link));
+        listing.problems.push(match real {
+            Some(real) => Diagnostic::error(
+                codes::OUTSIDE_ROOT,
+                at,
+                format!(
+                    "this link leads to {}, outside the docs repo; Seam does not follow it",
+                    real.display()
+                ),
+            )
+            .with_hint("copy what it points to into the docs repo, or run Seam from a folder that holds both"),
+            None => Diagnostic::warning(codes::DANGLING_LINK, at, "this link leads to nothing; Seam skips it")
+                .with_hint("point it at a file in the docs repo, or remove it"),
+        });
+    }
+    listing
+        .problems
+        .sort_by(|a, b| a.span.file.cmp(&b.span.file));
     Ok(listing)
 }
+
+/// Links found under a folder that were not followed: where each is, and
+/// where it leads (`None`: nowhere).
+pub type LeftOut = std::rc::Rc<std::cell::RefCell<Vec<(PathBuf, Option<PathBuf>)>>>;
 
 /// Whether a content-relative path is an ADR template, which Seam neither
 /// builds nor checks: `template.md`, `adr-template.md` or `*-template.md`
@@ -284,13 +386,17 @@ pub fn read_source(
 
 /// Reads every file under the content folder of `root`.
 pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
-    let Listing { markdown, assets } = walk(root, &config)?;
+    let Listing {
+        markdown,
+        assets,
+        problems,
+    } = walk(root, &config)?;
     let results: Vec<(Option<Source>, Vec<Diagnostic>)> = markdown
         .par_iter()
         .map(|(path, rel)| read_source(root, path, rel, &config))
         .collect();
     let mut sources = Vec::with_capacity(results.len());
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = problems;
     for (source, diags) in results {
         sources.extend(source);
         diagnostics.extend(diags);
@@ -308,11 +414,17 @@ pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
 /// name order, leaving out what Seam never reads as content: hidden files and
 /// folders, `node_modules`, and the output, templates, theme and `target`
 /// folders of the root.
+///
+/// Links are followed where they lead inside the root (and not into one of
+/// those folders); the others are left out, and named in the second value.
 pub(crate) fn walk_entries(
     root: &Path,
     config: &Config,
     from: &Path,
-) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + use<> {
+) -> (
+    impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + use<>,
+    LeftOut,
+) {
     let content = root.join(&config.content_dir);
     let skip: Vec<PathBuf> = [
         root.join(&config.output_dir),
@@ -323,13 +435,39 @@ pub(crate) fn walk_entries(
     .into_iter()
     .filter(|p| p != &content)
     .collect();
-    walkdir::WalkDir::new(from)
+    let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let real_skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let left_out = LeftOut::default();
+    let record = left_out.clone();
+    let entries = walkdir::WalkDir::new(from)
         .sort_by_file_name()
+        .follow_links(true)
         .into_iter()
         .filter_entry(move |e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            !hidden && !skip.iter().any(|s| e.path() == s) && e.file_name() != "node_modules"
-        })
+            if hidden || skip.iter().any(|s| e.path() == s) || e.file_name() == "node_modules" {
+                return false;
+            }
+            if !e.path_is_symlink() {
+                return true;
+            }
+            match e.path().canonicalize() {
+                Ok(real) if real.starts_with(&real_root) => {
+                    !real_skip.iter().any(|s| real.starts_with(s))
+                }
+                Ok(real) => {
+                    record
+                        .borrow_mut()
+                        .push((e.path().to_path_buf(), Some(real)));
+                    false
+                }
+                Err(_) => {
+                    record.borrow_mut().push((e.path().to_path_buf(), None));
+                    false
+                }
+            }
+        });
+    (entries, left_out)
 }
 
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.

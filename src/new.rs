@@ -623,7 +623,7 @@ fn numbers_on_disk(
 ) -> Result<BTreeSet<u32>, NewError> {
     let mut numbers = BTreeSet::new();
     for folder in folders {
-        for entry in crate::load::walk_entries(root, config, &root.join(folder)) {
+        for entry in crate::load::walk_entries(root, config, &root.join(folder)).0 {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e)

@@ -314,8 +314,7 @@ impl Workspace {
             .par_iter()
             .map(|(path, rel)| read_one(&root, path, rel, &config))
             .collect();
-        let (linked, files, file_problems) =
-            assemble(&root, config.clone(), today, listing.assets.clone(), read);
+        let (linked, files, file_problems) = assemble(&root, config.clone(), today, &listing, read);
         let site::Linked { site, checked, .. } = linked;
         let mut workspace = Workspace {
             canonical_root: root.canonicalize().unwrap_or_else(|_| root.clone()),
@@ -533,6 +532,7 @@ impl Workspace {
             // The files' problems are the last build's unless a re-read file's changed.
             if !problems_alike {
                 self.file_problems = file_problems(
+                    &listing.problems,
                     listing
                         .markdown
                         .iter()
@@ -589,8 +589,7 @@ impl Workspace {
             }
             let _ = std::thread::Builder::new().spawn(move || drop((old_documents, old_files)));
             clock.lap("read");
-            let (linked, files, problems) =
-                assemble(&root, config.clone(), today, listing.assets.clone(), read);
+            let (linked, files, problems) = assemble(&root, config.clone(), today, &listing, read);
             self.file_problems = problems;
             (linked, files)
         };
@@ -850,10 +849,11 @@ fn assemble(
     root: &Path,
     config: Config,
     today: NaiveDate,
-    assets: Vec<load::Asset>,
+    listing: &load::Listing,
     read: Vec<(String, Option<Document>, FileState)>,
 ) -> (site::Linked, HashMap<String, FileState>, Vec<Diagnostic>) {
-    let diagnostics = file_problems(read.iter().map(|(_, _, s)| s));
+    let assets = listing.assets.clone();
+    let diagnostics = file_problems(&listing.problems, read.iter().map(|(_, _, s)| s));
     let problems = diagnostics.clone();
     let mut documents = Vec::with_capacity(read.len());
     let mut files = HashMap::with_capacity(read.len());
@@ -873,9 +873,16 @@ fn assemble(
 }
 
 /// The problems of reading and typing files, in the order a full build finds
-/// them: every file's reading problems, then every file's typing problems.
-fn file_problems<'a>(states: impl Iterator<Item = &'a FileState> + Clone) -> Vec<Diagnostic> {
-    let load = states.clone().flat_map(|s| s.load.iter().cloned());
+/// them: what listing the folder found, then every file's reading problems,
+/// then every file's typing problems.
+fn file_problems<'a>(
+    listed: &[Diagnostic],
+    states: impl Iterator<Item = &'a FileState> + Clone,
+) -> Vec<Diagnostic> {
+    let load = listed
+        .iter()
+        .cloned()
+        .chain(states.clone().flat_map(|s| s.load.iter().cloned()));
     load.chain(states.flat_map(|s| s.model.iter().cloned()))
         .collect()
 }

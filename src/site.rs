@@ -269,6 +269,17 @@ pub fn check_against(site: &mut Site, reference: &str) -> Result<(), SeamError> 
     Ok(())
 }
 
+/// The bytes of a file that did not load, to quote a line of: only a
+/// regular file under 1 MB inside the docs repo (never a FIFO, which would
+/// hang, nor what a link out of the repo points to).
+fn quotable(root: &Path, path: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() >= 1 << 20 || crate::load::outside(root, path).is_some() {
+        return None;
+    }
+    std::fs::read(path).ok()
+}
+
 /// Adds the quoted source line to each diagnostic, from the loaded text of
 /// its document (or from the file, for a file that did not load).
 fn quote_source_lines(
@@ -284,15 +295,12 @@ fn quote_source_lines(
             .and_then(|i| documents.get(i));
         let line = match doc {
             Some(doc) => doc.source.line_text(d.span.line).map(str::to_string),
-            None => std::fs::read(root.join(file))
-                .ok()
-                .filter(|b| b.len() < 1 << 20)
-                .and_then(|b| {
-                    String::from_utf8_lossy(&b)
-                        .lines()
-                        .nth(d.span.line.saturating_sub(1) as usize)
-                        .map(str::to_string)
-                }),
+            None => quotable(root, &root.join(file)).and_then(|b| {
+                String::from_utf8_lossy(&b)
+                    .lines()
+                    .nth(d.span.line.saturating_sub(1) as usize)
+                    .map(str::to_string)
+            }),
         };
         d.source_line = line.filter(|l| !l.trim().is_empty() && l.len() < 400);
     }

@@ -26,22 +26,59 @@ pub const TEMPLATES: &[(&str, &str)] = embed!("templates":
 pub const THEME: &[(&str, &str)] =
     embed!("theme": "seam.css", "seam.js", "search.js", "favicon.svg");
 
-/// Files under `dir`, by path relative to it, sorted; none when it does not exist.
-pub fn local_files(dir: &Path) -> Vec<(String, PathBuf)> {
-    if !dir.is_dir() {
-        return Vec::new();
+/// Regular files under `dir` (a folder of the docs repo at `root`), by path
+/// relative to it, sorted; none when it does not exist. Links are followed
+/// only where they lead inside the root: the others, and `dir` itself when it
+/// is such a link, are left out and returned second (with where they lead,
+/// or `None` for nowhere), for `load::walk` to report.
+#[allow(clippy::type_complexity)]
+pub fn contained_files(
+    root: &Path,
+    dir: &Path,
+) -> (Vec<(String, PathBuf)>, Vec<(PathBuf, Option<PathBuf>)>) {
+    if dir.symlink_metadata().is_err() {
+        return (Vec::new(), Vec::new());
     }
-    walkdir::WalkDir::new(dir)
+    let Ok(real_root) = root.canonicalize() else {
+        return (Vec::new(), Vec::new());
+    };
+    let leads = |p: &Path| match p.canonicalize() {
+        Ok(real) if real.starts_with(&real_root) => None,
+        Ok(real) => Some(Some(real)),
+        Err(_) => Some(None),
+    };
+    if let Some(to) = leads(dir) {
+        return (Vec::new(), vec![(dir.to_path_buf(), to)]);
+    }
+    let mut left_out = Vec::new();
+    let mut files = Vec::new();
+    let mut entries = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
+        .follow_links(true)
+        .into_iter();
+    while let Some(entry) = entries.next() {
+        let Ok(e) = entry else { continue };
+        if e.path_is_symlink()
+            && let Some(to) = leads(e.path())
+        {
+            left_out.push((e.path().to_path_buf(), to));
+            if e.file_type().is_dir() {
+                entries.skip_current_dir();
+            }
+            continue;
+        }
+        if e.file_type().is_file() {
             let rel =
                 crate::diagnostic::display_path(e.path().strip_prefix(dir).unwrap_or(e.path()));
-            (rel, e.path().to_path_buf())
-        })
-        .collect()
+            files.push((rel, e.path().to_path_buf()));
+        }
+    }
+    (files, left_out)
+}
+
+/// The files [`contained_files`] finds under `dir` of the docs repo at `root`.
+pub fn local_files(root: &Path, dir: &Path) -> Vec<(String, PathBuf)> {
+    contained_files(root, dir).0
 }
 
 /// CSS for highlighted code: a light theme, and a dark one under `prefers-color-scheme: dark`.
@@ -142,17 +179,19 @@ pub fn theme_names(root: &Path) -> Vec<String> {
         THEME.iter().map(|(name, _)| name.to_string()).collect();
     names.insert("syntax.css".into());
     names.extend(
-        local_files(&root.join("theme"))
+        local_files(root, &root.join("theme"))
             .into_iter()
             .map(|(name, _)| name),
     );
     names.into_iter().collect()
 }
 
-/// One theme file: the docs repo's `theme/<name>` if it has one, else the built-in one.
+/// One theme file: the docs repo's `theme/<name>` if it has one inside the
+/// repo, else the built-in one.
 pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
     let local = root.join("theme").join(name);
-    if local.is_file() {
+    // Never what a link out of the docs repo points to (`load::walk` reports it).
+    if local.is_file() && crate::load::outside(root, &local).is_none() {
         return std::fs::read(&local).map_err(|source| RenderError::Read {
             path: local,
             source,

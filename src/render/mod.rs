@@ -97,7 +97,7 @@ pub fn template_sources(root: &Path) -> Result<BTreeMap<String, String>, RenderE
         .iter()
         .map(|(name, body)| (name.to_string(), body.to_string()))
         .collect();
-    for (name, path) in assets::local_files(&root.join("templates")) {
+    for (name, path) in assets::local_files(root, &root.join("templates")) {
         let body =
             std::fs::read_to_string(&path).map_err(|source| RenderError::Read { path, source })?;
         templates.insert(name, body);

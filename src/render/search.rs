@@ -578,7 +578,7 @@ impl SearchFile {
         }
         let mut gz = flate2::GzBuilder::new().mtime(0).write(
             Vec::with_capacity(self.contents.len() / 3),
-            flate2::Compression::default(),
+            flate2::Compression::new(4),
         );
         gz.write_all(self.contents.as_bytes())
             .and_then(|()| gz.finish())

@@ -7,6 +7,7 @@ mod check;
 mod commands;
 mod digest;
 mod graph;
+mod hostile;
 mod new;
 mod rotations;
 mod search;

@@ -1,0 +1,232 @@
+//! Hostile and careless docs repos: what Seam reads, follows and refuses.
+
+use std::os::unix::fs::symlink;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{copy_fixture, fixture, seam, stdout};
+
+/// Runs `seam` with `args`, failing the test (not hanging it) after 60 s.
+fn run_bounded(args: &[&str]) -> Output {
+    let mut child = seam()
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("seam runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("seam {args:?} still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Every problem `seam check --format json` prints, as (code, file).
+fn problems(root: &Path) -> Vec<(String, String)> {
+    let o = run_bounded(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn links_out_of_the_repo_are_reported_and_never_followed() {
+    let tmp = copy_fixture(&fixture("hostile/links"));
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    for name in ["content", "shared", "seam.toml"] {
+        std::fs::rename(tmp.path().join(name), repo.join(name)).unwrap();
+    }
+    // Outside the repo: a secret, as a page, an asset and a template.
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(outside.join("theme")).unwrap();
+    let secret = "TOPSECRET-4711";
+    std::fs::write(
+        outside.join("secret.md"),
+        format!("---\ntitle: {secret}\n---\n\n{secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(outside.join("secret.txt"), secret).unwrap();
+    std::fs::write(outside.join("theme/seam.css"), format!("/* {secret} */")).unwrap();
+    std::fs::write(outside.join("base.html"), secret).unwrap();
+
+    let content = repo.join("content");
+    symlink(outside.join("secret.md"), content.join("leak.md")).unwrap();
+    symlink(outside.join("secret.txt"), content.join("leak.txt")).unwrap();
+    symlink(&outside, content.join("elsewhere")).unwrap();
+    symlink(outside.join("theme"), repo.join("theme")).unwrap();
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    symlink(outside.join("base.html"), repo.join("templates/base.html")).unwrap();
+    symlink(repo.join("missing.md"), content.join("nowhere.md")).unwrap();
+    symlink(".", content.join("loop")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(content.join("pipe.md"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Inside the repo, a link is followed.
+    symlink("../shared", content.join("shared")).unwrap();
+
+    let out = tmp.path().join("site");
+    let o = run_bounded(&[
+        "build",
+        "--root",
+        repo.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+
+    // Nothing from outside reached the site, and the site is whole.
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(secret),
+                "{} holds what a link out of the repo points to",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(out.join("teams/web/index.html").is_file());
+    assert!(
+        out.join("theme/seam.css").is_file(),
+        "the built-in theme stands in"
+    );
+    assert!(!out.join("leak.txt").exists() && !out.join("elsewhere").exists());
+    let shared = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        shared.contains("handbook"),
+        "the link inside the repo is followed: {shared}"
+    );
+
+    let mut found = problems(&repo);
+    found.sort();
+    let expected: Vec<(String, String)> = [
+        ("dangling-link", "content/loop"),
+        ("dangling-link", "content/nowhere.md"),
+        ("not-a-file", "content/pipe.md"),
+        ("outside-root", "content/elsewhere"),
+        ("outside-root", "content/leak.md"),
+        ("outside-root", "content/leak.txt"),
+        ("outside-root", "templates/base.html"),
+        ("outside-root", "theme"),
+    ]
+    .into_iter()
+    .map(|(c, f)| (c.to_string(), f.to_string()))
+    .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn settings_that_reach_outside_the_repo_are_refused() {
+    let tmp = copy_fixture(&fixture("hostile/links"));
+    let root = tmp.path();
+    let build = |out: &Path| {
+        run_bounded(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let out = tempfile::tempdir().unwrap();
+    for (setting, key) in [
+        ("content_dir = \"../elsewhere\"", "content_dir"),
+        ("content_dir = \"/etc\"", "content_dir"),
+        ("output_dir = \"docs/../../site\"", "output_dir"),
+    ] {
+        std::fs::write(
+            root.join("seam.toml"),
+            format!("title = \"x\"\n{setting}\n"),
+        )
+        .unwrap();
+        let o = build(&out.path().join("site"));
+        let err = crate::stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{setting}: {err}");
+        assert!(
+            err.contains("seam.toml:2:1")
+                && err.contains(&format!("`{key}`"))
+                && err.contains("outside the docs repo"),
+            "{setting}: {err}"
+        );
+    }
+    // The command line may put the site anywhere; a folder inside the repo is fine in seam.toml.
+    std::fs::write(
+        root.join("seam.toml"),
+        "title = \"x\"\noutput_dir = \"build/../site\"\n",
+    )
+    .unwrap();
+    assert_eq!(build(&out.path().join("site")).status.code(), Some(0));
+
+    // seam.toml itself: not a FIFO, not a device, not too large, not a link out.
+    std::fs::remove_file(root.join("seam.toml")).unwrap();
+    symlink("/dev/zero", root.join("seam.toml")).unwrap();
+    let o = build(&out.path().join("site"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        crate::stderr(&o).contains("not a regular file"),
+        "{}",
+        crate::stderr(&o)
+    );
+    std::fs::remove_file(root.join("seam.toml")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(root.join("seam.toml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let o = build(&out.path().join("site"));
+    assert!(
+        crate::stderr(&o).contains("not a regular file"),
+        "{}",
+        crate::stderr(&o)
+    );
+    std::fs::remove_file(root.join("seam.toml")).unwrap();
+    std::fs::write(
+        root.join("seam.toml"),
+        format!("title = \"x\"\n#{}\n", "x".repeat(2 << 20)),
+    )
+    .unwrap();
+    let o = build(&out.path().join("site"));
+    assert!(
+        crate::stderr(&o).contains("bytes; Seam reads a seam.toml of up to"),
+        "{}",
+        crate::stderr(&o)
+    );
+    std::fs::remove_file(root.join("seam.toml")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("seam.toml"), "title = \"x\"\n").unwrap();
+    symlink(elsewhere.path().join("seam.toml"), root.join("seam.toml")).unwrap();
+    let o = build(&out.path().join("site"));
+    assert!(
+        crate::stderr(&o).contains("outside the docs repo"),
+        "{}",
+        crate::stderr(&o)
+    );
+}
