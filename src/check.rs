@@ -72,6 +72,7 @@ pub fn check_documents(
 pub fn check_across(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = check_dependencies(site);
     diagnostics.extend(check_duplicates(site));
+    diagnostics.extend(check_addresses(site));
     diagnostics.extend(check_supersession(site));
     diagnostics.extend(check_dependency_cycles(site));
     diagnostics
@@ -479,6 +480,67 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
         ),
     };
     Diagnostic::warning(flag.as_str(), dep.span.clone(), message).with_hint(hint)
+}
+
+/// Two documents at one address (ids that differ only in case or in what
+/// the address drops, two root pages), and documents at an address that is
+/// Seam's own page. A second document with the same id is `duplicate-id`'s.
+fn check_addresses(site: &Site) -> Vec<Diagnostic> {
+    let documents = &site.documents;
+    let duplicates: BTreeSet<usize> = site
+        .index
+        .duplicates
+        .iter()
+        .map(|&(later, _)| later)
+        .collect();
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    let shown = |url: &str| format!("/{url}");
+    for (i, doc) in documents.iter().enumerate() {
+        if duplicates.contains(&i) {
+            continue;
+        }
+        if crate::vocabulary::own_address(&doc.url) == Some(crate::vocabulary::OwnAddress::Taken) {
+            out.push(
+                Diagnostic::error(
+                    codes::ADDRESS_TAKEN,
+                    Span::file_start(doc.file()),
+                    format!("this document would be published at {}, which is Seam's own page; it is not published", shown(&doc.url)),
+                )
+                .with_hint("move or rename the file, or set an `id:` that gives it another address"),
+            );
+            continue;
+        }
+        match first.entry(doc.url.to_lowercase()) {
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::btree_map::Entry::Occupied(o) => {
+                let other = &documents[*o.get()];
+                let what = if other.url == doc.url {
+                    format!(
+                        "where {} is; only that one is published",
+                        display_path(other.file())
+                    )
+                } else {
+                    format!(
+                        "and {} at {}: the same but for case, so on macOS or Windows one replaces the other",
+                        display_path(other.file()),
+                        shown(&other.url)
+                    )
+                };
+                out.push(
+                    Diagnostic::error(
+                        codes::ADDRESS_TAKEN,
+                        Span::file_start(doc.file()),
+                        format!("this document would be published at {}, {what}", shown(&doc.url)),
+                    )
+                    .with_hint("give one of them another id or file name: addresses ignore case, and `a b` and `a-b` give one address"),
+                );
+            }
+        }
+    }
+    out
 }
 
 fn check_duplicates(site: &Site) -> Vec<Diagnostic> {

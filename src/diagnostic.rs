@@ -277,6 +277,10 @@ pub mod codes {
     pub const BROKEN_REFERENCE: &str = "broken-reference";
     /// Two documents with one id.
     pub const DUPLICATE_ID: &str = "duplicate-id";
+    /// An id that cannot name a folder of the site (`.`, `..`, control characters, too long).
+    pub const UNPORTABLE_ID: &str = "unportable-id";
+    /// Two documents, or a document and a page Seam makes, would be published at one address.
+    pub const ADDRESS_TAKEN: &str = "address-taken";
     /// Two ADRs with one number.
     pub const DUPLICATE_ADR_NUMBER: &str = "duplicate-adr-number";
     /// An ADR number this branch and the branch `check --against` names each gave to a different file.

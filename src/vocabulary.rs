@@ -1,5 +1,5 @@
-//! The vocabulary every stage shares: the kinds of document and how dates
-//! are written.
+//! The vocabulary every stage shares: the kinds of document, the addresses
+//! of the site's own pages, and how dates are written.
 //!
 //! A leaf module that depends on nothing else in the crate, so [`config`]
 //! (per-kind settings, `today`) and [`model`] (typed documents) both use it
@@ -14,6 +14,37 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+
+/// What becomes of a document whose address is one of the site's own pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnAddress {
+    /// It introduces that page (the home page, a listing, tags, health, the
+    /// digest archive), which shows its text above what Seam lists there.
+    Introduces,
+    /// The page is Seam's alone (the tracker, commitments, search, the
+    /// theme): the document is not published, and `seam check` says so.
+    Taken,
+}
+
+/// Whether `url` (a document's address, `teams/` or `` for the root) is one
+/// of the pages Seam makes itself, and if so what a document there becomes.
+pub fn own_address(url: &str) -> Option<OwnAddress> {
+    let url = url.to_ascii_lowercase();
+    if matches!(url.as_str(), "" | "tags/" | "health/" | "digest/")
+        || Kind::ALL
+            .iter()
+            .any(|k| url.strip_suffix('/') == Some(k.url_dir()))
+    {
+        Some(OwnAddress::Introduces)
+    } else if matches!(
+        url.as_str(),
+        "dependencies/" | "commitments/" | "search/" | "theme/"
+    ) {
+        Some(OwnAddress::Taken)
+    } else {
+        None
+    }
+}
 
 /// The kinds of document Seam knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -299,7 +299,23 @@ pub fn document_from_source(
     let title_field = fields.string("title");
     let description = fields.string("description");
     let tags = fields.strings("tags").into_iter().map(|r| r.id).collect();
-    let explicit_id = fields.string("id");
+    let explicit_id = fields.string("id").filter(|id| match unportable(id) {
+        None => true,
+        Some(why) => {
+            ctx.push(
+                Diagnostic::error(
+                    codes::UNPORTABLE_ID,
+                    fields.span("id"),
+                    format!(
+                        "the id `{}` {why}, so no page can be published at it; the file name is used instead",
+                        shortened(&id.escape_debug().to_string())
+                    ),
+                )
+                .with_hint("write an id of letters, digits and `-`, under 100 characters"),
+            );
+            false
+        }
+    });
 
     let mut date = None;
     let mut name_title = None;
@@ -422,6 +438,35 @@ pub fn document_from_source(
     };
     let diagnostics = ctx.diagnostics.into_inner();
     (Some(doc), diagnostics)
+}
+
+/// Why an id written in front matter cannot name a folder of the site, if
+/// it cannot: `.` and `..` (which would publish over a listing or the home
+/// page), control characters, and names too long for a file system.
+pub(super) fn unportable(id: &str) -> Option<&'static str> {
+    let trimmed = id.trim();
+    if trimmed.is_empty() {
+        Some("is empty")
+    } else if trimmed
+        .split(['/', '\\'])
+        .any(|part| part == "." || part == "..")
+    {
+        Some("is or holds `.` or `..`")
+    } else if id.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if id.len() > 100 {
+        Some("is longer than 100 bytes")
+    } else {
+        None
+    }
+}
+
+/// At most 60 characters of `text`, with `…` where it was cut.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// A page's id: its content-relative path without `.md`.
@@ -1262,6 +1307,30 @@ mod tests {
             crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
         assert!(d.is_empty(), "{d:?}");
         document_from_source(source.unwrap(), &Config::default())
+    }
+
+    #[test]
+    fn ids_that_cannot_name_a_folder_are_told_apart() {
+        for fine in ["payments", "ADR-0007", "a b", "team/sub", "é"] {
+            assert_eq!(unportable(fine), None, "{fine}");
+        }
+        for (bad, why) in [
+            ("..", "is or holds `.` or `..`"),
+            (".", "is or holds `.` or `..`"),
+            ("a/../b", "is or holds `.` or `..`"),
+            ("a\\..", "is or holds `.` or `..`"),
+            (" ", "is empty"),
+            ("a\0b", "holds a control character"),
+            ("a\u{1b}[31m", "holds a control character"),
+        ] {
+            assert_eq!(unportable(bad), Some(why), "{bad:?}");
+        }
+        assert_eq!(
+            unportable(&"x".repeat(101)),
+            Some("is longer than 100 bytes")
+        );
+        assert_eq!(unportable(&"x".repeat(100)), None);
+        assert_eq!(shortened(&"y".repeat(70)).chars().count(), 61);
     }
 
     #[test]

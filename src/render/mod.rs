@@ -244,12 +244,10 @@ fn job(path: impl Into<String>, output: Output) -> Job {
     }
 }
 
-/// Generated pages own these addresses; a document there (an ADR folder's README) is an introduction.
+/// Generated pages own these addresses; a document there (an ADR folder's
+/// README) is an introduction, or is not published (`seam check` says so).
 fn reserved(url: &str) -> bool {
-    matches!(url, "" | "tags/" | "health/" | "digest/")
-        || Kind::ALL
-            .iter()
-            .any(|k| url.strip_suffix('/') == Some(k.url_dir()))
+    crate::vocabulary::own_address(url).is_some()
 }
 
 /// Every producer, in the order their files are listed (the sitemap's order).

@@ -230,3 +230,93 @@ fn settings_that_reach_outside_the_repo_are_refused() {
         crate::stderr(&o)
     );
 }
+
+#[test]
+fn every_address_has_one_owner_and_ids_that_cannot_be_folders_are_refused() {
+    let root = fixture("hostile/addresses");
+    let o = run_bounded(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let mut found: Vec<(String, String, u64)> = stdout(&o)
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["file"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected: Vec<(String, String, u64)> = [
+        ("address-taken", "content/dependencies.md", 1),
+        ("address-taken", "content/index.md", 1),
+        ("address-taken", "content/teams/a-space.md", 1),
+        ("address-taken", "content/teams/payments.md", 1),
+        ("unportable-id", "content/teams/dotdot.md", 3),
+        ("unportable-id", "content/teams/long.md", 3),
+    ]
+    .into_iter()
+    .map(|(c, f, l)| (c.to_string(), f.to_string(), l))
+    .collect();
+    assert_eq!(found, expected);
+
+    // The build publishes one page at each address, the same one every time,
+    // and Seam's own pages keep theirs.
+    let title = |out: &Path, page: &str| {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let at = html.find("<title>").unwrap() + 7;
+        html[at..at + html[at..].find('<').unwrap()].to_string()
+    };
+    let mut built = Vec::new();
+    for _ in 0..2 {
+        let out = tempfile::tempdir().unwrap();
+        let site = out.path().join("site");
+        let o = run_bounded(&[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(
+            title(&site, "dependencies/index.html"),
+            "Dependencies · Addresses Co"
+        );
+        assert_eq!(
+            title(&site, "teams/a-b/index.html"),
+            "A hyphen · Addresses Co"
+        );
+        assert!(
+            site.join("teams/dotdot/index.html").is_file(),
+            "an id that cannot be a folder gives way to the file name"
+        );
+        let home = std::fs::read_to_string(site.join("index.html")).unwrap();
+        assert!(
+            home.contains("A second root page."),
+            "README.md, first by path, introduces the home page"
+        );
+        built.push(
+            walkdir::WalkDir::new(&site)
+                .sort_by_file_name()
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    (
+                        e.path().strip_prefix(&site).unwrap().to_path_buf(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert!(built[0] == built[1], "two builds give the same site");
+}
