@@ -940,6 +940,7 @@ mod tests {
             base_url: None,
             source_date_epoch: None,
             digests: Digests::All,
+            out: None,
         }
     }
 

@@ -56,6 +56,9 @@ pub struct Options {
     pub source_date_epoch: Option<String>,
     /// Which weekly digests to work out.
     pub digests: Digests,
+    /// `--out`, made absolute: the output folder in place of `output_dir`,
+    /// left out of the content like it.
+    pub out: Option<PathBuf>,
 }
 
 /// Which weekly digests a command needs worked out as part of the site.
@@ -100,6 +103,9 @@ pub fn assemble(
 /// Reads `seam.toml` with the options over it, and works out the build's date.
 pub fn settings(options: &Options) -> Result<(Config, NaiveDate, TodaySource), SeamError> {
     let mut config = Config::load(&options.root)?;
+    if let Some(out) = &options.out {
+        config.output_dir = out.clone();
+    }
     if let Some(url) = &options.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()
@@ -618,6 +624,7 @@ pub(crate) fn test_site(files: &[(&str, &str)], today: &str) -> Site {
         base_url: None,
         source_date_epoch: None,
         digests: Digests::All,
+        out: None,
     };
     let (site, _) = assemble(&options, &|_| {}).unwrap();
     site

@@ -85,6 +85,7 @@ fn options(
         base_url,
         source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
         digests,
+        out: None,
     })
 }
 
@@ -108,11 +109,16 @@ fn build(
     allow_errors: bool,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let opts = options(root, today, base_url, site::Digests::All)?;
+    let mut opts = options(root, today, base_url, site::Digests::All)?;
+    opts.out = out
+        .map(|o| {
+            std::path::absolute(&o).with_context(|| format!("cannot resolve --out {}", o.display()))
+        })
+        .transpose()?;
     let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
     let result = (|| -> Result<_> {
         let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
-        let out_dir = out.unwrap_or_else(|| site.root.join(&site.config.output_dir));
+        let out_dir = site.root.join(&site.config.output_dir);
         let written = site::build(&site, &out_dir, &|s| progress.set(s))?;
         Ok((site, written, out_dir))
     })();

@@ -958,6 +958,7 @@ mod tests {
             base_url: None,
             source_date_epoch: None,
             digests: crate::site::Digests::All,
+            out: None,
         };
         let (site, _) = crate::site::assemble(&options, &|_| {}).unwrap();
         let tera = super::super::load_templates(root).unwrap();

@@ -306,3 +306,141 @@ fn every_address_has_one_owner_and_ids_that_cannot_be_folders_are_refused() {
     }
     assert!(built[0] == built[1], "two builds give the same site");
 }
+
+/// Every file under `dir` with its bytes, by path.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (rel.display().to_string(), std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_killed_at_any_point_leaves_the_previous_site_whole_and_the_next_build_tidies_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::copy(crate::example().join("seam.toml"), repo.join("seam.toml")).unwrap();
+    let content = copy_fixture(&crate::example().join("content"));
+    std::fs::rename(content.path(), repo.join("content")).unwrap();
+    let adr = repo.join("content/adrs/0002-use-rabbitmq-for-domain-events.md");
+    let original = std::fs::read_to_string(&adr).unwrap();
+    let edited = format!("{original}\nA line that makes the second site differ.\n");
+    let out = repo.join("public");
+    let build = |into: &Path| {
+        let o = run_bounded(&[
+            "build",
+            "--root",
+            repo.to_str().unwrap(),
+            "--out",
+            into.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(o.status.success(), "{}", crate::stderr(&o));
+    };
+    // The two sites a build can leave: the one from the original text and the edited one.
+    let sites = [original.as_str(), edited.as_str()].map(|text| {
+        std::fs::write(&adr, text).unwrap();
+        let into = tempfile::tempdir().unwrap();
+        build(&into.path().join("site"));
+        tree(&into.path().join("site"))
+    });
+    assert_ne!(sites[0], sites[1]);
+    std::fs::write(&adr, original.as_str()).unwrap();
+    build(&out);
+    let mut current = 0;
+    // Kill points spread over a build's whole run, from a fixed seed.
+    let mut seed: u64 = 0x5eed_cafe;
+    let (mut killed, mut finished) = (0, 0);
+    for trial in 0..40 {
+        let target = 1 - current;
+        std::fs::write(&adr, [original.as_str(), edited.as_str()][target]).unwrap();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let delay = Duration::from_micros((seed >> 33) % 250_000);
+        let mut child = seam()
+            .args(["build", "--root", repo.to_str().unwrap(), "--quiet"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        if child.try_wait().unwrap().is_none() {
+            killed += 1;
+        } else {
+            finished += 1;
+        }
+        let _ = child.kill(); // SIGKILL
+        child.wait().unwrap();
+        let now = tree(&out);
+        if now == sites[target] {
+            current = target;
+        } else {
+            assert!(
+                now == sites[current],
+                "trial {trial}: killed after {delay:?}, public/ is neither the previous site nor the new one ({} files)",
+                now.len()
+            );
+        }
+    }
+    eprintln!("{killed} builds killed mid-run, {finished} finished before the kill");
+    assert!(
+        killed >= 10,
+        "too few kills landed during a build ({killed} of 40)"
+    );
+    build(&out);
+    let mut left: Vec<String> = std::fs::read_dir(repo)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["content", "public", "seam.toml"],
+        "the next build leaves nothing behind"
+    );
+}
+
+#[test]
+fn an_output_folder_inside_the_content_is_never_read_back_as_content() {
+    let tmp = copy_fixture(&fixture("hostile/addresses"));
+    let out = tmp.path().join("content/site");
+    let mut trees = Vec::new();
+    for _ in 0..3 {
+        let o = run_bounded(&[
+            "build",
+            "--root",
+            tmp.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--allow-errors",
+        ]);
+        assert!(o.status.success(), "{}", crate::stderr(&o));
+        trees.push(tree(&out));
+    }
+    assert!(
+        trees[0].keys().all(|p| !p.starts_with("site/")),
+        "the old site is not published inside the new one"
+    );
+    assert_eq!(trees[0], trees[2], "building again changes nothing");
+    // Relative to the folder seam runs in, as a shell user means it.
+    let o = seam()
+        .current_dir(tmp.path())
+        .args([
+            "build",
+            "--out",
+            "content/site",
+            "--quiet",
+            "--allow-errors",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", crate::stderr(&o));
+    assert_eq!(tree(&out), trees[0]);
+}
