@@ -12,7 +12,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// What becomes of a document whose address is one of the site's own pages.
@@ -343,6 +343,11 @@ impl FolderFormat {
 /// `2016-02-12T10:00`, `2016/02/12`, `20/05/2021` (day first), `September
 /// 20, 2024`, `20 September 2024`, `Sep 20, 2024`. `None` when it is none of these.
 pub fn parse_loose_date(s: &str) -> Option<NaiveDate> {
+    // Years outside 1–9999 cannot be written in feeds and calendars.
+    loose_date(s).filter(|d| (1..=9999).contains(&d.year()))
+}
+
+fn loose_date(s: &str) -> Option<NaiveDate> {
     let t = s
         .trim()
         .trim_matches(|c: char| c == '*' || c == '_' || c == '`');
@@ -417,6 +422,8 @@ mod tests {
             ("2021/05/20", d(2021, 5, 20)),
             ("2016-02-30", None),
             ("yesterday", None),
+            ("20/05/12021", None),
+            ("September 20, 300000", None),
             ("[YYYY-MM-DD when the decision was last updated]", None),
         ] {
             assert_eq!(parse_loose_date(written), date, "{written}");

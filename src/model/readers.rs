@@ -601,13 +601,16 @@ fn read_dependency(m: &Fields) -> Option<Dependency> {
 }
 
 fn read_adr(f: &Fields, stem: &str) -> Adr {
-    let number = match f.get("number") {
-        Some(Value::Number(n)) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
-        Some(Value::String(s)) => parse_adr_reference(s, true),
-        Some(_) => {
-            f.invalid("number", "a whole number such as 7");
-            None
+    let whole = |n: Option<u32>| {
+        if n.is_none() {
+            f.invalid("number", "a whole number such as 7, from 0 to 4294967295");
         }
+        n
+    };
+    let number = match f.get("number") {
+        Some(Value::Number(n)) => whole(n.as_u64().and_then(|n| u32::try_from(n).ok())),
+        Some(Value::String(s)) => whole(parse_adr_reference(s, true)),
+        Some(_) => whole(None),
         None => None,
     }
     .or_else(|| adr_number_from_stem(stem));
@@ -1235,7 +1238,13 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
     rotation
 }
 
-/// Parses `1w`, `2w`, `3d`: a positive number of days or weeks.
+/// The longest period between handoffs: ten years, which keeps every
+/// handoff date within the years a calendar can carry.
+pub const MAX_PERIOD_DAYS: u32 = 3653;
+
+/// Parses `1w`, `2w`, `3d`: a positive number of days or weeks, at most
+/// [`MAX_PERIOD_DAYS`].
+
 pub fn parse_period(s: &str) -> Result<Period, String> {
     let t = s.trim().to_ascii_lowercase();
     let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
@@ -1250,6 +1259,11 @@ pub fn parse_period(s: &str) -> Result<Period, String> {
     if days == 0 {
         return Err(format!(
             "`{s}` is zero: a rotation must hand off after some time"
+        ));
+    }
+    if days > MAX_PERIOD_DAYS {
+        return Err(format!(
+            "`{s}` is longer than ten years ({MAX_PERIOD_DAYS} days): a rotation hands off sooner than that"
         ));
     }
     Ok(Period { days })
@@ -1546,6 +1560,10 @@ mod tests {
         assert_eq!(parse_period("1d").unwrap().days, 1);
         assert!(parse_period("0w").is_err());
         assert!(parse_period("w").is_err());
+        assert_eq!(parse_period("521w").unwrap().days, 3647);
+        let long = parse_period("3000000w").unwrap_err();
+        assert!(long.contains("ten years"), "{long}");
+        assert!(parse_period("3654d").is_err());
         let h = parse_handoff("Mon 10:00").unwrap();
         assert_eq!(h.weekday, Some(Weekday::Mon));
         assert!(parse_handoff("09:30").unwrap().weekday.is_none());
@@ -1629,5 +1647,20 @@ mod tests {
             missing.iter().any(|m| m.starts_with("`every`")),
             "{missing:?}"
         );
+    }
+
+    #[test]
+    fn adr_numbers_that_are_not_whole_are_errors_at_their_line() {
+        for bad in ["-5", "1.5", "99999999999", "seven", "[7]"] {
+            let text = format!("---\nstatus: accepted\nnumber: {bad}\n---\n# Title\n");
+            let (d, diags) = doc("adrs/0003-x.md", &text);
+            let got: Vec<(&str, u32)> = diags.iter().map(|d| (d.code, d.span.line)).collect();
+            assert!(got.contains(&("invalid-field", 3)), "{bad}: {got:?}");
+            // The file name's number stands in.
+            assert_eq!(d.unwrap().id, "ADR-0003", "{bad}");
+        }
+        let (d, diags) = doc("adrs/x.md", "---\nstatus: accepted\nnumber: 12\n---\n# T\n");
+        assert!(diags.iter().all(|d| d.code != "invalid-field"), "{diags:?}");
+        assert_eq!(d.unwrap().id, "ADR-0012");
     }
 }
