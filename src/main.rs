@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     match cli::commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", cli::print::shown(&format!("{e:#}")));
             ExitCode::from(1)
         }
     }

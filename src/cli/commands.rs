@@ -17,7 +17,7 @@ use seam::site::{self, Options};
 
 use super::args::{Cli, Command, DepsFormat, DigestArgs, Format, ListFormat, NewKind};
 use super::print::{
-    colour_on_stdout, print_deps, print_duty, print_json, print_problems, print_table,
+    colour_on_stdout, print_deps, print_duty, print_json, print_problems, print_table, shown,
     summary_counts, write_deps_csv,
 };
 use super::progress::Progress;
@@ -276,14 +276,17 @@ fn serve(
                         "fixed: {}[{}]: {} ({}:{})",
                         d.severity.as_str(),
                         d.code,
-                        d.message,
-                        seam::diagnostic::display_path(&d.span.file),
+                        shown(&d.message),
+                        shown(&seam::diagnostic::display_path(&d.span.file)),
                         d.span.line
                     );
                 }
                 let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
                 for e in &errors {
-                    eprintln!("error: {e}; still serving this page's last good version");
+                    eprintln!(
+                        "error: {}; still serving this page's last good version",
+                        shown(e)
+                    );
                 }
                 let mut changed = report.changed.clone();
                 changed.extend(report.removed.iter().cloned());
@@ -304,7 +307,10 @@ fn serve(
                 (vec![Event::reload(&changed)], errors, report)
             }
             Err(e) => {
-                eprintln!("error: {e}; still serving the last good build");
+                eprintln!(
+                    "error: {}; still serving the last good build",
+                    shown(&e.to_string())
+                );
                 (Vec::new(), vec![e.to_string()], Default::default())
             }
         };

@@ -2,6 +2,7 @@
 //! one-line problem counts, the tables of `list`, `deps` and `rotations`, the
 //! tracker as CSV, and rows as JSON.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
@@ -12,14 +13,38 @@ use seam::site;
 
 use super::args::Format;
 
+/// `s` made safe to print on a terminal: control characters other than
+/// newlines (ESC, BEL, CR, …) and the characters that reorder text on screen
+/// (bidirectional overrides) are written as `\u{1b}`, so text from a docs
+/// repo can neither drive the terminal nor hide what it says.
+pub(crate) fn shown(s: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.contains(unsafe_char) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Prints every problem to stdout, one per line (or block) in `format`.
 pub(crate) fn print_problems(diagnostics: &[Diagnostic], format: Format) {
     let mut out = std::io::stdout().lock();
     for d in diagnostics {
         let _ = match format {
-            Format::Human => writeln!(out, "{}", d.to_human()),
+            Format::Human => writeln!(out, "{}", shown(&d.to_human())),
+            // JSON escapes control characters itself.
             Format::Json => writeln!(out, "{}", d.to_json()),
-            Format::Github => writeln!(out, "{}", d.to_github()),
+            Format::Github => writeln!(out, "{}", shown(&d.to_github())),
         };
     }
 }
@@ -61,19 +86,20 @@ pub(crate) fn print_table(rows: &[site::DocumentRow]) {
     let cells: Vec<[String; 8]> = rows
         .iter()
         .map(|r| {
-            let mut title = r.title.clone();
+            let mut title = shown(&r.title).into_owned();
             if title.chars().count() > 48 {
                 title = title.chars().take(47).collect::<String>() + "…";
             }
+            let opt = |o: &Option<String>| shown(o.as_deref().unwrap_or_default()).into_owned();
             [
-                r.id.clone(),
+                shown(&r.id).into_owned(),
                 r.kind.to_string(),
                 title,
-                r.status.clone().unwrap_or_default(),
-                r.date.clone().unwrap_or_default(),
-                r.team.clone().unwrap_or_default(),
-                r.file.clone(),
-                r.references.join(","),
+                opt(&r.status),
+                opt(&r.date),
+                opt(&r.team),
+                shown(&r.file).into_owned(),
+                shown(&r.references.join(",")).into_owned(),
             ]
         })
         .collect();
@@ -142,19 +168,21 @@ pub(crate) fn print_deps(rows: &[site::DependencyRow], colour: bool) {
         let _ = writeln!(
             out,
             "{risk}  {:<26}  {:<10}  {:<10}  {:<11}  {}",
-            truncate(&format!("{} → {}", r.team, r.on), 26),
-            r.need_by.as_deref().unwrap_or("—"),
-            r.committed,
-            truncate(r.status.as_deref().unwrap_or(""), 11),
-            truncate(&r.what, 26)
+            truncate(&shown(&format!("{} → {}", r.team, r.on)), 26),
+            shown(r.need_by.as_deref().unwrap_or("—")),
+            shown(&r.committed),
+            truncate(&shown(r.status.as_deref().unwrap_or("")), 11),
+            truncate(&shown(&r.what), 26)
         );
         if !r.flags.is_empty() {
-            let _ = writeln!(out, "{:8}{}", "", r.flags.join(", "));
+            let _ = writeln!(out, "{:8}{}", "", shown(&r.flags.join(", ")));
         }
     }
 }
 
 /// The tracker as RFC 4180 CSV with a header row, for `seam deps --format csv`.
+/// The fields are data, written as the documents give them (quoted where
+/// needed), not [shown](shown) for a terminal.
 pub(crate) fn write_deps_csv(rows: &[site::DependencyRow]) -> Result<()> {
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
     w.write_record([
@@ -209,9 +237,23 @@ pub(crate) fn print_duty(rows: &[site::DutyRow]) {
             (Some(m), Some(u)) => format!("{m} until {u}"),
             _ => "nobody (not started, or no schedule)".into(),
         };
-        println!("{:<w$}  {duty}", r.rotation);
+        println!("{:<w$}  {}", shown(&r.rotation), shown(&duty));
         for (a, b) in &r.pairs {
-            println!("{:<w$}    {a} ↔ {b}", "");
+            println!("{:<w$}    {} ↔ {}", "", shown(a), shown(b));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown;
+
+    #[test]
+    fn text_from_a_repo_cannot_drive_the_terminal() {
+        assert_eq!(shown("plain ✓ text\nnext line"), "plain ✓ text\nnext line");
+        assert_eq!(
+            shown("a\u{1b}[2Jb\u{7}c\rd\u{202e}e\0"),
+            "a\\u{1b}[2Jb\\u{7}c\\u{d}d\\u{202e}e\\u{0}"
+        );
     }
 }

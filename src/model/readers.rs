@@ -1240,7 +1240,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
 
 /// The longest period between handoffs: ten years, which keeps every
 /// handoff date within the years a calendar can carry.
-pub const MAX_PERIOD_DAYS: u32 = 3653;
+pub(crate) const MAX_PERIOD_DAYS: u32 = 3653;
 
 /// Parses `1w`, `2w`, `3d`: a positive number of days or weeks, at most
 /// [`MAX_PERIOD_DAYS`].

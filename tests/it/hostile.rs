@@ -444,3 +444,43 @@ fn an_output_folder_inside_the_content_is_never_read_back_as_content() {
     assert!(o.status.success(), "{}", crate::stderr(&o));
     assert_eq!(tree(&out), trees[0]);
 }
+
+#[test]
+fn control_characters_from_a_repo_never_reach_the_terminal_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let teams = tmp.path().join("content/teams");
+    std::fs::create_dir_all(&teams).unwrap();
+    std::fs::write(tmp.path().join("seam.toml"), "today = \"2026-11-20\"\n").unwrap();
+    // YAML's double-quoted escapes give ESC, BEL, CR and a right-to-left override.
+    std::fs::write(
+        teams.join("evil.md"),
+        "---\nname: \"Evil\\e]0;pwned\\a\\e[2J\\rteam\\u202e\"\ndepends_on:\n  - on: \"nobody\\e[31m\"\n    what: \"x\\ry\"\n---\n# Evil\n",
+    )
+    .unwrap();
+    let root = tmp.path().to_str().unwrap();
+    for args in [
+        vec!["check", "--root", root],
+        vec!["check", "--root", root, "--format", "github"],
+        vec!["list", "--root", root],
+        vec!["deps", "--root", root],
+        vec!["build", "--root", root, "--allow-errors"],
+    ] {
+        let o = run_bounded(&args);
+        let all = [o.stdout.as_slice(), o.stderr.as_slice()].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
+            "{args:?} printed a raw control character:\n{text:?}"
+        );
+        if args[0] != "build" {
+            assert!(
+                text.contains("\\u{1b}"),
+                "{args:?} shows the escape as text:\n{text}"
+            );
+        }
+    }
+    // JSON escapes them itself, and keeps them as data.
+    let o = run_bounded(&["check", "--root", root, "--format", "json"]);
+    assert!(!o.stdout.contains(&0x1b));
+    assert!(stdout(&o).contains("\\u001b"));
+}
