@@ -1244,7 +1244,6 @@ pub(crate) const MAX_PERIOD_DAYS: u32 = 3653;
 
 /// Parses `1w`, `2w`, `3d`: a positive number of days or weeks, at most
 /// [`MAX_PERIOD_DAYS`].
-
 pub fn parse_period(s: &str) -> Result<Period, String> {
     let t = s.trim().to_ascii_lowercase();
     let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
