@@ -224,9 +224,10 @@ fn serve(
     )));
     {
         let live = live.clone();
+        let hosts = serve::http::Hosts::for_bind(bind);
         std::thread::Builder::new()
             .name("seam-listen".into())
-            .spawn(move || serve::http::serve(listener, live))
+            .spawn(move || serve::http::serve(listener, live, hosts))
             .context("cannot start the server thread")?;
     }
     eprintln!(

@@ -1,5 +1,7 @@
-//! The HTTP/1.1 side of `seam serve`: one thread per connection, request
-//! heads read with `httparse`, GET and HEAD only.
+//! The HTTP/1.1 side of `seam serve`: one thread per connection (at most
+//! [`MAX_CONNECTIONS`]), request heads read with `httparse`, GET and HEAD
+//! only, and only for the host names the server was bound to ([`Hosts`]), so
+//! a web page elsewhere cannot read the wiki through DNS rebinding.
 //!
 //! Pages come from the current [`super::Snapshot`]; `/__seam/events` is a
 //! server-sent-events stream held open for as long as the page is. A
@@ -79,8 +81,49 @@ pub fn listen(bind: &str, port: u16) -> Result<TcpListener, ListenError> {
     }
 }
 
+/// The names a request's `Host` header may give: `localhost` (and its
+/// subdomains), any IP address, and the address the server was bound to.
+/// A page served from another name — one that an attacker's DNS points at
+/// this machine — is refused.
+#[derive(Clone, Debug)]
+pub struct Hosts {
+    bind: String,
+}
+
+impl Hosts {
+    /// The names allowed for a server bound to `bind` (an address or a name).
+    pub fn for_bind(bind: &str) -> Hosts {
+        Hosts {
+            bind: bind
+                .trim_matches(|c| c == '[' || c == ']')
+                .to_ascii_lowercase(),
+        }
+    }
+
+    /// Whether a `Host` header value (`name`, `name:port`, `[v6]:port`) is allowed.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let name = match host.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((v6, port)) if port.is_empty() || port.starts_with(':') => v6.to_string(),
+                _ => return false,
+            },
+            None => match host.rsplit_once(':') {
+                Some((name, port)) if port.chars().all(|c| c.is_ascii_digit()) => name.to_string(),
+                Some(_) => return false,
+                None => host.clone(),
+            },
+        };
+        let name = name.trim_end_matches('.');
+        name.parse::<std::net::IpAddr>().is_ok()
+            || name == "localhost"
+            || name.ends_with(".localhost")
+            || name == self.bind.trim_end_matches('.')
+    }
+}
+
 /// Answers connections on `listener` until the process ends.
-pub fn serve(listener: TcpListener, live: Arc<Live>) {
+pub fn serve(listener: TcpListener, live: Arc<Live>, hosts: Hosts) {
     let open = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
@@ -99,10 +142,11 @@ pub fn serve(listener: TcpListener, live: Arc<Live>) {
         open.fetch_add(1, Ordering::Relaxed);
         let live = live.clone();
         let open = open.clone();
+        let hosts = hosts.clone();
         let spawned = std::thread::Builder::new()
             .name("seam-http".into())
             .spawn(move || {
-                connection(stream, &live);
+                connection(stream, &live, &hosts);
                 open.fetch_sub(1, Ordering::Relaxed);
             });
         if spawned.is_err() {
@@ -116,6 +160,10 @@ pub fn serve(listener: TcpListener, live: Arc<Live>) {
 struct Head {
     method: String,
     target: String,
+    /// The `Host` header; `None` without one.
+    host: Option<String>,
+    /// HTTP/1.1 (which requires a `Host`) rather than 1.0.
+    http11: bool,
     close: bool,
     body: usize,
 }
@@ -128,7 +176,7 @@ enum Parsed {
 }
 
 /// Serves one connection: requests one after another until it closes, idles or misbehaves.
-fn connection(mut stream: TcpStream, live: &Live) {
+fn connection(mut stream: TcpStream, live: &Live, hosts: &Hosts) {
     let _ = stream.set_read_timeout(Some(IDLE));
     let _ = stream.set_nodelay(true);
     let mut buf: Vec<u8> = Vec::with_capacity(1024);
@@ -159,7 +207,7 @@ fn connection(mut stream: TcpStream, live: &Live) {
             buf.drain(..n);
             body -= n;
         }
-        let keep = match answer(&mut stream, live, &head) {
+        let keep = match answer(&mut stream, live, hosts, &head) {
             Ok(keep) => keep,
             Err(_) => return,
         };
@@ -237,13 +285,46 @@ fn head_of(request: &httparse::Request) -> Result<Head, &'static str> {
     Ok(Head {
         method,
         target,
+        host: header("host"),
+        http11: version == 1,
         close,
         body,
     })
 }
 
 /// Answers one request; says whether the connection may carry another.
-fn answer(stream: &mut TcpStream, live: &Live, head: &Head) -> std::io::Result<bool> {
+fn answer(
+    stream: &mut TcpStream,
+    live: &Live,
+    hosts: &Hosts,
+    head: &Head,
+) -> std::io::Result<bool> {
+    match &head.host {
+        None if head.http11 => {
+            respond(
+                stream,
+                400,
+                "text/plain; charset=utf-8",
+                b"an HTTP/1.1 request needs a Host header\n",
+                true,
+                &[],
+            )?;
+            return Ok(false);
+        }
+        Some(host) if !hosts.allows(host) => {
+            respond(
+                stream,
+                403,
+                "text/plain; charset=utf-8",
+                b"seam serve answers only to localhost, IP addresses and the --bind name; \
+                  open the address it printed, or pass that name as --bind\n",
+                true,
+                &[],
+            )?;
+            return Ok(false);
+        }
+        _ => {}
+    }
     let head_only = match head.method.as_str() {
         "GET" => false,
         "HEAD" => true,
@@ -325,6 +406,7 @@ fn reason(status: u16) -> &'static str {
         200 => "OK",
         400 => "Bad Request",
         404 => "Not Found",
+        403 => "Forbidden",
         405 => "Method Not Allowed",
         503 => "Service Unavailable",
         _ => "",
@@ -364,4 +446,40 @@ fn respond(
     write_head(stream, status, content_type, body.len(), close, extra)?;
     stream.write_all(body)?;
     stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Hosts;
+
+    #[test]
+    fn only_local_names_addresses_and_the_bind_name_are_answered() {
+        let local = Hosts::for_bind("127.0.0.1");
+        for ok in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.:1111",
+            "docs.localhost:1111",
+            "127.0.0.1:1111",
+            "192.168.1.20",
+            "[::1]:1111",
+            "[::1]",
+        ] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for refused in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "[::1]x",
+            "localhost:port",
+            "",
+        ] {
+            assert!(!local.allows(refused), "{refused}");
+        }
+        let named = Hosts::for_bind("docs-box.lan");
+        assert!(named.allows("Docs-Box.lan:1111"));
+        assert!(!named.allows("other.lan:1111"));
+    }
 }

@@ -393,7 +393,7 @@ fn the_server_answers_only_files_of_the_site_and_holds_against_bad_requests() {
 
     // Absolute paths and malformed requests get 400 and the server goes on.
     for request in [
-        &b"GET http://localhost/../seam.toml HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        &b"GET http://localhost/../seam.toml HTTP/1.1\r\nHost: localhost\r\n\r\n"[..],
         b"NOT A REQUEST\r\n\r\n",
         b"GET / HTTP/1.1\r\nBad Header Without Colon\r\n\r\n",
         b"GET / HTTP/1.1\r\nContent-Length: many\r\n\r\n",
@@ -408,15 +408,35 @@ fn the_server_answers_only_files_of_the_site_and_holds_against_bad_requests() {
     assert_eq!(server.get("/").0, 200);
 
     // Only GET and HEAD.
-    let (status, head, _) = server
-        .raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi");
+    let (status, head, _) = server.raw(
+        b"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi",
+    );
     assert_eq!(status, 405);
     assert!(head.contains("Allow: GET, HEAD"));
     let (status, head, body) =
-        server.raw(b"HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        server.raw(b"HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     assert_eq!(status, 200);
     assert!(head.contains("Content-Length: "));
     assert!(body.is_empty());
+
+    // Only for local names: a page on another name that resolves here
+    // (DNS rebinding) gets nothing; a 1.1 request without a Host neither.
+    for (request, want) in [
+        (&b"GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"[..], 403),
+        (b"GET / HTTP/1.1\r\nHost: evil.example:80\r\n\r\n", 403),
+        (b"GET / HTTP/1.1\r\n\r\n", 400),
+        (b"GET / HTTP/1.0\r\n\r\n", 200),
+        (
+            b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            200,
+        ),
+    ] {
+        let (status, _, body) = server.raw(request);
+        assert_eq!(status, want, "{:?}", String::from_utf8_lossy(request));
+        if want == 403 {
+            assert!(!String::from_utf8_lossy(&body).contains("<html"));
+        }
+    }
 
     // 200 idle connections do not keep a new request waiting.
     let idle: Vec<TcpStream> = (0..200)
