@@ -540,6 +540,62 @@ fn check_addresses(site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
+    out.extend(check_tag_addresses(site));
+    out
+}
+
+/// Different tags with one address (`C++`, `C#` and `c` all give
+/// `tags/c/`): they share one page, so each after the first is an error
+/// naming the file that first wrote the first. Tags that differ only in case
+/// or in spaces, `-` and `_` are one tag, and fine.
+fn check_tag_addresses(site: &Site) -> Vec<Diagnostic> {
+    let same_tag = |t: &str| {
+        let mut ident = String::with_capacity(t.len());
+        for c in t.trim().chars() {
+            if c.is_whitespace() || c == '-' || c == '_' {
+                if !ident.ends_with('-') {
+                    ident.push('-');
+                }
+            } else {
+                ident.extend(c.to_lowercase());
+            }
+        }
+        ident
+    };
+    let documents = &site.documents;
+    let mut out = Vec::new();
+    for (slug, docs) in &site.links.tags {
+        // Each spelling, with the first document that writes it (in order).
+        let mut spellings: Vec<(String, &str, usize)> = Vec::new();
+        for &i in docs {
+            for tag in documents[i]
+                .tags
+                .iter()
+                .filter(|t| crate::load::slugify(t) == *slug)
+            {
+                let ident = same_tag(tag);
+                if !spellings.iter().any(|(seen, ..)| *seen == ident) {
+                    spellings.push((ident, tag, i));
+                }
+            }
+        }
+        let Some(((_, first, at), rest)) = spellings.split_first() else {
+            continue;
+        };
+        for (_, tag, i) in rest {
+            out.push(
+                Diagnostic::error(
+                    codes::ADDRESS_TAKEN,
+                    Span::file_start(documents[*i].file()),
+                    format!(
+                        "the tag `{tag}` would be published at /tags/{slug}/, where the tag `{first}` of {} is; both tags' documents share that page",
+                        display_path(documents[*at].file())
+                    ),
+                )
+                .with_hint("spell the two tags alike if they are one, or tell them apart in letters and digits (`cpp`, `csharp`): a tag's address keeps only those"),
+            );
+        }
+    }
     out
 }
 

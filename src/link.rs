@@ -226,7 +226,10 @@ pub struct Links {
     pub updates_by_team: BTreeMap<usize, Vec<usize>>,
     /// Document → documents that reference it.
     pub backlinks: BTreeMap<usize, Vec<usize>>,
-    /// Tag → documents with it.
+    /// A tag's address (its [slug](crate::load::slugify), `tags/<slug>/`) →
+    /// the documents with a tag of that address, each once, in order. Tags
+    /// written differently but with one address (`Payments`, `payments`)
+    /// share one page; see [`tag_name`] for the name it shows.
     pub tags: BTreeMap<String, Vec<usize>>,
     /// Teams that depend on each other in a loop: one path per loop, `a → b → … → a`.
     pub dependency_cycles: Vec<Vec<usize>>,
@@ -420,14 +423,32 @@ pub fn link_reusing(
             docs.retain(|&d| d != i);
             !docs.is_empty()
         });
-        for tag in &documents[i].tags {
-            let docs = last.tags.entry(tag.clone()).or_default();
+        for slug in tag_slugs(&documents[i]) {
+            let docs = last.tags.entry(slug).or_default();
             let at = docs.partition_point(|&d| d <= i);
             docs.insert(at, i);
         }
     }
     last.references = references;
     last
+}
+
+/// The addresses of `doc`'s tags, each once.
+fn tag_slugs(doc: &Document) -> BTreeSet<String> {
+    doc.tags.iter().map(|t| crate::load::slugify(t)).collect()
+}
+
+/// The name a tag page shows for the address `slug`: the tag as the first
+/// of its documents writes it.
+pub fn tag_name<'a>(documents: &'a [Document], docs: &[usize], slug: &'a str) -> &'a str {
+    docs.first()
+        .and_then(|&i| {
+            documents[i]
+                .tags
+                .iter()
+                .find(|t| crate::load::slugify(t) == slug)
+        })
+        .map_or(slug, String::as_str)
 }
 
 /// The documents `i`'s references resolve to, other than itself.
@@ -572,8 +593,8 @@ fn relate(documents: &[Document], references: References, contributions: &[Contr
         for t in referenced(&links.references, i) {
             links.backlinks.entry(t).or_default().push(i);
         }
-        for tag in &doc.tags {
-            links.tags.entry(tag.clone()).or_default().push(i);
+        for slug in tag_slugs(doc) {
+            links.tags.entry(slug).or_default().push(i);
         }
         links
             .dependencies

@@ -298,7 +298,28 @@ pub fn document_from_source(
     let imported = folder.as_ref().is_some_and(|f| f.format.is_imported());
     let title_field = fields.string("title");
     let description = fields.string("description");
-    let tags = fields.strings("tags").into_iter().map(|r| r.id).collect();
+    let tags = fields
+        .strings("tags")
+        .into_iter()
+        .filter(|r| match tag_unportable(&r.id) {
+            None => true,
+            Some(why) => {
+                ctx.push(
+                    Diagnostic::error(
+                        codes::UNPORTABLE_ID,
+                        r.span.clone(),
+                        format!(
+                            "the tag `{}` {why}, so no page can be published for it; it is left out",
+                            shortened(&r.id.escape_debug().to_string())
+                        ),
+                    )
+                    .with_hint("write a tag of a few words, under 100 characters"),
+                );
+                false
+            }
+        })
+        .map(|r| r.id)
+        .collect();
     let explicit_id = fields.string("id").filter(|id| match unportable(id) {
         None => true,
         Some(why) => {
@@ -392,11 +413,26 @@ pub fn document_from_source(
     }
     let mut tags: Vec<String> = tags;
     for t in extra_tags {
-        if !tags.contains(&t) {
+        if let Some(why) = tag_unportable(&t) {
+            ctx.push(Diagnostic::error(
+                codes::UNPORTABLE_ID,
+                Span::file_start(ctx.file),
+                format!(
+                    "the tag `{}` {why}, so no page can be published for it; it is left out",
+                    shortened(&t.escape_debug().to_string())
+                ),
+            ));
+        } else if !tags.contains(&t) {
             tags.push(t);
         }
     }
 
+    // An update without a week is published as a page (its `missing-field`
+    // or `invalid-date` error says why), never through the update template.
+    let kind = match (kind, &details) {
+        (Kind::Update, Details::Page) => Kind::Page,
+        (kind, _) => kind,
+    };
     let h1 = if imported {
         imported_title(&source, &details, &ctx)
     } else {
@@ -456,9 +492,36 @@ pub(super) fn unportable(id: &str) -> Option<&'static str> {
         Some("holds a control character")
     } else if id.len() > 100 {
         Some("is longer than 100 bytes")
+    } else if trimmed.split(['/', '\\']).any(reserved_on_windows) {
+        Some("is a name Windows reserves for a device")
     } else {
         None
     }
+}
+
+/// Why a tag cannot have a page, if it cannot: as for ids, and also when
+/// its address (`tags/<slug>/`) would be a name Windows reserves.
+fn tag_unportable(tag: &str) -> Option<&'static str> {
+    unportable(tag).or_else(|| {
+        reserved_on_windows(&crate::load::slugify(tag))
+            .then_some("gives an address Windows reserves for a device")
+    })
+}
+
+/// Whether Windows refuses `name` as a file or folder name: `con`, `prn`,
+/// `aux`, `nul`, `com1`–`com9` and `lpt1`–`lpt9`, in any case, alone or
+/// before a `.`.
+fn reserved_on_windows(name: &str) -> bool {
+    let stem = name
+        .split('.')
+        .next()
+        .unwrap_or(name)
+        .trim_end()
+        .to_ascii_lowercase();
+    matches!(stem.as_str(), "con" | "prn" | "aux" | "nul")
+        || ((stem.starts_with("com") || stem.starts_with("lpt"))
+            && stem.len() == 4
+            && matches!(stem.as_bytes()[3], b'1'..=b'9'))
 }
 
 /// At most 60 characters of `text`, with `…` where it was cut.
@@ -1301,6 +1364,8 @@ fn read_update(f: &Fields, rel: &str, stem: &str) -> Option<Update> {
     };
     match week {
         Some(week) => Some(Update { team, week }),
+        // An unreadable week is already an `invalid-date` error.
+        None if f.get("week").is_some() => None,
         None => {
             f.missing(
                 "week",
@@ -1324,7 +1389,9 @@ mod tests {
 
     #[test]
     fn ids_that_cannot_name_a_folder_are_told_apart() {
-        for fine in ["payments", "ADR-0007", "a b", "team/sub", "é"] {
+        for fine in [
+            "payments", "ADR-0007", "a b", "team/sub", "é", "console", "com10", "lpt0",
+        ] {
             assert_eq!(unportable(fine), None, "{fine}");
         }
         for (bad, why) in [
@@ -1335,6 +1402,9 @@ mod tests {
             (" ", "is empty"),
             ("a\0b", "holds a control character"),
             ("a\u{1b}[31m", "holds a control character"),
+            ("con", "is a name Windows reserves for a device"),
+            ("teams/NUL.txt", "is a name Windows reserves for a device"),
+            ("Lpt3", "is a name Windows reserves for a device"),
         ] {
             assert_eq!(unportable(bad), Some(why), "{bad:?}");
         }

@@ -684,10 +684,10 @@ impl<'a> Fingerprints<'a> {
                     .position(*key)
                     .map(|i| entry(site, i, &site.documents[i])),
             ),
-            Read::Tag(name) => hash_of(&site.links.tags.get(name).map(|docs| {
-                docs.iter()
-                    .map(|&i| site.documents[i].key)
-                    .collect::<Vec<_>>()
+            Read::Tag(slug) => hash_of(&site.links.tags.get(slug).map(|docs| {
+                let name = crate::link::tag_name(&site.documents, docs, slug);
+                let keys: Vec<_> = docs.iter().map(|&i| site.documents[i].key).collect();
+                (name, keys)
             })),
             Read::Order(kind) => {
                 let known = self.known_adr_order.as_ref().filter(|_| *kind == Kind::Adr);
@@ -780,6 +780,7 @@ impl<'a> Fingerprints<'a> {
                         .map(|(t, docs)| {
                             (
                                 t,
+                                crate::link::tag_name(&site.documents, docs, t),
                                 docs.iter()
                                     .map(|&i| site.documents[i].key)
                                     .collect::<Vec<_>>(),

@@ -484,3 +484,70 @@ fn control_characters_from_a_repo_never_reach_the_terminal_raw() {
     assert!(!o.stdout.contains(&0x1b));
     assert!(stdout(&o).contains("\\u001b"));
 }
+
+#[test]
+fn careless_documents_are_problems_and_everything_else_is_still_built() {
+    let root = fixture("hostile/careless");
+    let found: Vec<(String, String, u64)> = problems(&root)
+        .into_iter()
+        .filter(|(code, ..)| code != "missing-section")
+        .collect();
+    let want = |code: &str, file: &str, line: u64| (code.to_string(), file.to_string(), line);
+    assert_eq!(
+        found,
+        [
+            want("address-taken", "content/teams/csharp.md", 1),
+            want("address-taken", "content/teams/csharp.md", 1),
+            want("invalid-date", "content/updates/bad-week.md", 4),
+            want("missing-field", "content/updates/no-week.md", 1),
+            want("unportable-id", "content/teams/cpp.md", 6),
+            want("unportable-id", "content/teams/cpp.md", 7),
+            want("unportable-id", "content/teams/cpp.md", 8),
+        ]
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let o = run_bounded(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert!(o.status.success(), "{}", crate::stderr(&o));
+    // The updates without a week are pages, not failed templates.
+    for page in ["updates/no-week/index.html", "updates/bad-week/index.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap_or_else(|_| panic!("{page}"));
+        assert!(html.contains("<main"), "{page}");
+    }
+    // One page per tag address; both spellings of one tag on it, and the
+    // documents of the tags that only share the address too.
+    let tags: Vec<String> = std::fs::read_dir(out.join("tags"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "index.html")
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(tags, ["c", "payments"]);
+    for (tag, shows) in [("c", "C++"), ("payments", "Payments")] {
+        let html = std::fs::read_to_string(out.join(format!("tags/{tag}/index.html"))).unwrap();
+        assert!(html.contains(&format!("Tagged “{shows}”")), "{tag}");
+        assert!(
+            html.contains("teams/cpp/") && html.contains("teams/csharp/"),
+            "{tag}"
+        );
+    }
+    // The same output every build.
+    let again = tmp.path().join("again");
+    run_bounded(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(tree(&out), tree(&again));
+}

@@ -22,10 +22,10 @@ impl Views<'_> {
             .links
             .tags
             .iter()
-            .map(|(name, docs)| {
-                let url = tag_url(name);
+            .map(|(slug, docs)| {
+                let url = tag_url(slug);
                 TagView {
-                    name: name.clone(),
+                    name: crate::link::tag_name(&self.site.documents, docs, slug).to_string(),
                     documents: Vec::new(),
                     pagination: self.page_nav(&url, 1, docs.len()),
                     url,
@@ -34,19 +34,19 @@ impl Views<'_> {
             .collect()
     }
 
-    /// One page of a tag and the documents with it.
-    pub fn tag(&self, name: &str, page: usize) -> TagView {
-        self.note(Read::Tag(name.to_string()));
+    /// One page of a tag (by its address, `slug`) and the documents with it.
+    pub fn tag(&self, slug: &str, page: usize) -> TagView {
+        self.note(Read::Tag(slug.to_string()));
         let docs = self
             .site
             .links
             .tags
-            .get(name)
+            .get(slug)
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let url = tag_url(name);
+        let url = tag_url(slug);
         TagView {
-            name: name.to_string(),
+            name: crate::link::tag_name(&self.site.documents, docs, slug).to_string(),
             documents: self.links(page_slice(docs, page)),
             pagination: self.page_nav(&url, page, docs.len()),
             url,
