@@ -27,8 +27,17 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// The folder the site is written to, relative to the root.
     pub output_dir: PathBuf,
-    /// Pass raw HTML in Markdown through instead of escaping it.
+    /// Pass raw HTML in Markdown through instead of escaping it (sanitised
+    /// unless `sanitize_html` is off).
     pub unsafe_html: bool,
+    /// With `unsafe_html`, clean raw HTML of script, event handlers and
+    /// unsafe addresses; off only for a repo whose every author is trusted.
+    pub sanitize_html: bool,
+    /// The schemes a link or image address may have, besides relative ones.
+    pub link_schemes: Vec<String>,
+    /// Publish `.html`, `.htm`, `.svg` and `.xhtml` files of the content
+    /// folder, which can run script on the wiki's origin.
+    pub html_assets: bool,
     /// A fixed build date, for examples and tests that must not age.
     #[serde(deserialize_with = "deserialize_date")]
     pub today: Option<NaiveDate>,
@@ -41,6 +50,12 @@ pub struct Config {
     /// The SMTP server (read by `seam digest --send`).
     pub smtp: SmtpConfig,
 }
+
+/// The schemes links and images may have unless `link_schemes` says otherwise.
+pub const DEFAULT_LINK_SCHEMES: &[&str] = &["http", "https", "mailto"];
+
+/// Schemes that run script or smuggle a document in, never allowed in `link_schemes`.
+const SCRIPT_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "blob", "file"];
 
 /// `[digest]`: defaults for the digest email, which command-line options override.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -72,6 +87,9 @@ impl Default for Config {
             content_dir: "content".into(),
             output_dir: "public".into(),
             unsafe_html: false,
+            sanitize_html: true,
+            link_schemes: DEFAULT_LINK_SCHEMES.iter().map(|s| s.to_string()).collect(),
+            html_assets: false,
             today: None,
             max_file_size: 10 * 1024 * 1024,
             kinds: BTreeMap::new(),
@@ -289,6 +307,35 @@ impl Config {
                 column,
                 message: "[smtp] url holds a password, and seam.toml is committed: remove it from the URL and set SEAM_SMTP_PASSWORD in the environment (a CI secret)".into(),
             });
+        }
+        for scheme in &config.link_schemes {
+            let word = scheme.trim_end_matches(':');
+            let well_formed = word.starts_with(|c: char| c.is_ascii_alphabetic())
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+            let message = if !well_formed {
+                format!(
+                    "`link_schemes` holds `{scheme}`, which is not a scheme: write names such as \"https\" or \"tel\""
+                )
+            } else if SCRIPT_SCHEMES.iter().any(|s| word.eq_ignore_ascii_case(s)) {
+                format!(
+                    "`link_schemes` holds `{word}`, which can run script or open local files in the reader's browser; Seam never allows it"
+                )
+            } else {
+                continue;
+            };
+            let at = text.find(scheme.as_str()).unwrap_or(0);
+            let (line, column) = line_column(text, at);
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message,
+            });
+        }
+        for scheme in &mut config.link_schemes {
+            *scheme = scheme.trim_end_matches(':').to_ascii_lowercase();
         }
         for (key, dir, hint) in [
             (

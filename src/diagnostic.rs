@@ -281,6 +281,8 @@ pub mod codes {
     pub const UNPORTABLE_ID: &str = "unportable-id";
     /// Two documents, or a document and a page Seam makes, would be published at one address.
     pub const ADDRESS_TAKEN: &str = "address-taken";
+    /// An HTML or SVG file in the content folder, left unpublished.
+    pub const HTML_ASSET: &str = "html-asset";
     /// Two ADRs with one number.
     pub const DUPLICATE_ADR_NUMBER: &str = "duplicate-adr-number";
     /// An ADR number this branch and the branch `check --against` names each gave to a different file.

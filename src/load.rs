@@ -302,6 +302,17 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
             }
             listing.markdown.push((entry.path().to_path_buf(), rel));
         } else if entry.file_name() != crate::config::CONFIG_FILE || entry.depth() > 1 {
+            if !config.html_assets && runs_script(entry.path()) {
+                listing.problems.push(
+                    Diagnostic::warning(
+                        codes::HTML_ASSET,
+                        Span::file_start(relative(entry.path())),
+                        "this HTML or SVG file is not published: opened from the wiki, its scripts would run as the wiki's own",
+                    )
+                    .with_hint("write it as Markdown, or export the picture as PNG; to publish such files from a repo whose authors you trust, set `html_assets = true` in seam.toml"),
+                );
+                continue;
+            }
             listing.assets.push(Asset {
                 source: entry.path().to_path_buf(),
                 rel,
@@ -341,6 +352,16 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
 /// Links found under a folder that were not followed: where each is, and
 /// where it leads (`None`: nowhere).
 pub type LeftOut = std::rc::Rc<std::cell::RefCell<Vec<(PathBuf, Option<PathBuf>)>>>;
+
+/// Whether a file is a document a browser runs script in when it is opened
+/// directly: HTML, XHTML, SVG and XML, by extension in any case.
+pub fn runs_script(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["html", "htm", "xhtml", "xht", "svg", "svgz", "xml"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
+}
 
 /// Whether a content-relative path is an ADR template, which Seam neither
 /// builds nor checks: `template.md`, `adr-template.md` or `*-template.md`

@@ -116,14 +116,11 @@ enum LinkTarget {
     Unsafe,
 }
 
-/// The schemes a link or image may have; any other is left out.
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto"];
-
 /// Whether a link's destination (entities already decoded) is relative or
-/// has a [safe scheme](SAFE_SCHEMES), read as a browser reads it: tabs and
-/// newlines anywhere and leading control characters and spaces ignored,
-/// letters in any case.
-pub(crate) fn safe_url(dest: &str) -> bool {
+/// has one of `schemes` (`link_schemes` in seam.toml), read as a browser
+/// reads it: tabs and newlines anywhere and leading control characters and
+/// spaces ignored, letters in any case.
+pub(crate) fn safe_url(dest: &str, schemes: &[String]) -> bool {
     let cleaned: String = dest
         .trim_start_matches(|c: char| c <= ' ')
         .chars()
@@ -143,7 +140,35 @@ pub(crate) fn safe_url(dest: &str) -> bool {
     {
         return true;
     }
-    SAFE_SCHEMES.iter().any(|s| scheme.eq_ignore_ascii_case(s))
+    schemes.iter().any(|s| scheme.eq_ignore_ascii_case(s))
+}
+
+/// Cleans `html` (a rendered body holding raw HTML) of everything that can
+/// run script or leave the page: `<script>`, `<style>`, `<iframe>`, event
+/// handlers, and addresses without one of `schemes`. What Markdown and
+/// Seam make (headings' anchors, highlighted code, task lists, aligned
+/// table cells) survives.
+fn sanitize(html: &str, schemes: &[String]) -> String {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["class", "id", "title"])
+        .add_tags([
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "mark",
+            "kbd",
+            "input",
+        ])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("details", ["open"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .url_schemes(schemes.iter().map(String::as_str).collect())
+        .link_rel(Some("noopener noreferrer"));
+    builder.clean(html).to_string()
 }
 
 /// Resolves a wiki link or a relative `.md` link of `doc` to a URL under `base`.
@@ -172,7 +197,7 @@ fn resolve_link(
             },
         };
     }
-    if !safe_url(dest_url) {
+    if !safe_url(dest_url, &site.config.link_schemes) {
         return LinkTarget::Unsafe;
     }
     let href = match relative_markdown_target(dest_url) {
@@ -234,6 +259,8 @@ fn render_markdown(
     let mut links: Vec<(bool, bool)> = Vec::new();
     let mut skip_heading = false;
     let mut first_block = true;
+    // Whether raw HTML passed through (with `unsafe_html`), to be sanitised.
+    let mut raw_html = false;
     for event in Parser::new_ext(body, markdown_options()) {
         if skip_heading {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
@@ -358,7 +385,7 @@ fn render_markdown(
                 id,
             }) => {
                 // An image from an unsafe address shows nothing rather than run it.
-                let dest_url = if safe_url(&dest_url) {
+                let dest_url = if safe_url(&dest_url, &site.config.link_schemes) {
                     file_href(doc, base, &dest_url).map_or(dest_url, CowStr::from)
                 } else {
                     CowStr::from("")
@@ -373,6 +400,10 @@ fn render_markdown(
             Event::Html(h) | Event::InlineHtml(h) if !site.config.unsafe_html => {
                 events.push(Event::Text(h));
             }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                raw_html = true;
+                events.push(Event::Html(h));
+            }
             other => events.push(other),
         }
         if starts_block {
@@ -381,6 +412,9 @@ fn render_markdown(
     }
     let mut out = String::with_capacity(body.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
+    if raw_html && site.config.sanitize_html {
+        return sanitize(&out, &site.config.link_schemes);
+    }
     out
 }
 
@@ -707,6 +741,51 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_is_sanitised_unless_the_repo_opts_out() {
+        let body = "## Context\n\n<details open><summary>More</summary><b onclick=\"alert(1)\">bold</b></details>\n\n\
+                    <script>alert(2)</script><img src=x onerror=alert(3)><a href=\"javascript:alert(4)\">a</a> \
+                    <iframe src=\"https://evil.example/\"></iframe><a href=\"tel:123\">call</a> <span class=\"note\">kept</span>\n\n\
+                    | a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\n```rust\nfn main() {}\n```\n";
+        let mut site = test_site(&[("notes.md", body)], "2026-11-20");
+        site.config.unsafe_html = true;
+        let doc = &site.documents[0];
+        let html = render_markdown(doc, &site, None, "/", None);
+        let lower = html.to_ascii_lowercase();
+        for gone in [
+            "<script",
+            "onclick",
+            "onerror",
+            "javascript:",
+            "<iframe",
+            "tel:",
+        ] {
+            assert!(!lower.contains(gone), "{gone} survived: {html}");
+        }
+        for kept in [
+            "<details open=\"\"><summary>More</summary><b>bold</b></details>",
+            "<span class=\"note\">kept</span>",
+            "<th style=\"text-align: left\">a</th>",
+            "<input disabled=\"\" type=\"checkbox\" checked=\"\">",
+            "id=\"context\"",
+            "<pre><code>fn main() {}",
+        ] {
+            assert!(html.contains(kept), "{kept} is lost: {html}");
+        }
+        // A scheme the repo allows is kept.
+        site.config.link_schemes.push("tel".into());
+        let html = render_markdown(doc, &site, None, "/", None);
+        assert!(html.contains("href=\"tel:123\""), "{html}");
+        // Opting out passes raw HTML as written.
+        site.config.sanitize_html = false;
+        let html = render_markdown(doc, &site, None, "/", None);
+        assert!(html.contains("<script>alert(2)</script>"), "{html}");
+        // Off, raw HTML is text.
+        site.config.unsafe_html = false;
+        let html = render_markdown(doc, &site, None, "/", None);
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+    }
+
+    #[test]
     fn only_safe_schemes_are_linked_in_pages_and_text() {
         // Hostile destinations, written as authors (or attackers) do: any
         // case, entities, tabs, leading spaces, autolinks, images.
@@ -752,7 +831,11 @@ mod tests {
             ("1x:y", true),
             ("tel:123", false),
         ] {
-            assert_eq!(safe_url(url), safe, "{url:?}");
+            let defaults: Vec<String> = crate::config::DEFAULT_LINK_SCHEMES
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            assert_eq!(safe_url(url, &defaults), safe, "{url:?}");
         }
     }
 
