@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes, display_path};
 use crate::git::{Git, GitError};
 use crate::link::{Form, Resolution, Resolved, Site};
-use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, Document, Kind};
+use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, DocId, Document, Kind};
 use crate::risk::Flag;
 
 /// Words above which an alignment is too long to be read in a meeting.
@@ -37,33 +37,39 @@ pub const UPDATE_SECTIONS: [&str; 4] = [
 
 /// Runs every rule over the linked site.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
-    let mut diagnostics: Vec<Diagnostic> =
-        check_documents(site, None).into_iter().flatten().collect();
+    let found = check_documents(site, None);
+    let mut diagnostics: Vec<Diagnostic> = site
+        .documents
+        .keys()
+        .flat_map(|key| found.get(&key).into_iter().flatten().cloned())
+        .collect();
     diagnostics.extend(check_across(site));
     diagnostics
 }
 
-/// The rules about one document at a time, for every document: each one's problems, by position.
+/// Each document's own problems, by id.
+pub type Checked = fnv::FnvHashMap<DocId, Vec<Diagnostic>>;
+
+/// The rules about one document at a time, for every document: each one's problems.
 ///
-/// With `unchanged`, the problems of the last check and the positions read
+/// With `unchanged`, the problems of the last check and the documents read
 /// again since, only those documents are checked again. That is valid when
 /// linking kept every other document's references (see
 /// [`crate::link::Unchanged`]): a document's own rules read only the
 /// document, its references and the ids and kinds they name.
-pub fn check_documents(
-    site: &Site,
-    unchanged: Option<(Vec<Vec<Diagnostic>>, &[usize])>,
-) -> Vec<Vec<Diagnostic>> {
+pub fn check_documents(site: &Site, unchanged: Option<(Checked, &[DocId])>) -> Checked {
     match unchanged {
         Some((mut last, reread)) => {
             for &i in reread {
-                last[i] = check_document(site, i);
+                last.insert(i, check_document(site, i));
             }
             last
         }
-        None => (0..site.documents.len())
-            .into_par_iter()
-            .map(|i| check_document(site, i))
+        None => site
+            .documents
+            .as_slice()
+            .par_iter()
+            .map(|d| (d.key, check_document(site, d.key)))
             .collect(),
     }
 }
@@ -138,7 +144,7 @@ fn section_name(section: &str) -> &str {
     section.split('|').next().unwrap_or(section).trim()
 }
 
-fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
+fn check_document(site: &Site, i: DocId) -> Vec<Diagnostic> {
     let doc = &site.documents[i];
     let config: &Config = &site.config;
     let today = site.today;
@@ -184,7 +190,7 @@ fn check_document(site: &Site, i: usize) -> Vec<Diagnostic> {
         }
     }
     let imported = matches!(&doc.details, Details::Adr(a) if a.imported);
-    out.extend(site.links.references.of[i].iter().filter_map(|r| {
+    out.extend(site.links.references.of(i).iter().filter_map(|r| {
         match broken_reference(site, r) {
             // An imported ADR's links to other ADRs were read from its body:
             // a broken Markdown link is reported there already, and a
@@ -487,16 +493,17 @@ fn flag_diagnostic(flag: Flag, dep: &crate::model::Dependency, today: NaiveDate)
 /// Seam's own page. A second document with the same id is `duplicate-id`'s.
 fn check_addresses(site: &Site) -> Vec<Diagnostic> {
     let documents = &site.documents;
-    let duplicates: BTreeSet<usize> = site
+    let duplicates: BTreeSet<DocId> = site
         .index
         .duplicates
         .iter()
         .map(|&(later, _)| later)
         .collect();
-    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first: BTreeMap<String, DocId> = BTreeMap::new();
     let mut out = Vec::new();
     let shown = |url: &str| format!("/{url}");
-    for (i, doc) in documents.iter().enumerate() {
+    for doc in documents {
+        let i = doc.key;
         if duplicates.contains(&i) {
             continue;
         }
@@ -566,7 +573,7 @@ fn check_tag_addresses(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (slug, docs) in &site.links.tags {
         // Each spelling, with the first document that writes it (in order).
-        let mut spellings: Vec<(String, &str, usize)> = Vec::new();
+        let mut spellings: Vec<(String, &str, DocId)> = Vec::new();
         for &i in docs {
             for tag in documents[i]
                 .tags
@@ -699,7 +706,8 @@ pub fn number_collisions(
 fn check_supersession(site: &Site) -> Vec<Diagnostic> {
     let documents = &site.documents;
     let mut out = Vec::new();
-    for (i, doc) in documents.iter().enumerate() {
+    for doc in documents {
+        let i = doc.key;
         let Details::Adr(adr) = &doc.details else {
             continue;
         };
@@ -709,7 +717,7 @@ fn check_supersession(site: &Site) -> Vec<Diagnostic> {
             .get(&i)
             .cloned()
             .unwrap_or_default();
-        successors.sort_unstable();
+        documents.sort(&mut successors);
         if adr.status == Some(AdrStatus::Known(AdrStatusWord::Superseded))
             && successors.is_empty()
             && adr.superseded_by.is_none()
@@ -818,7 +826,7 @@ fn check_dependency_cycles(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
-fn rotate_to(cycle: &[usize], first: usize) -> Vec<usize> {
+fn rotate_to(cycle: &[DocId], first: DocId) -> Vec<DocId> {
     let pos = cycle.iter().position(|&i| i == first).unwrap_or(0);
     cycle[pos..].iter().chain(&cycle[..pos]).copied().collect()
 }

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Severity, codes};
 use crate::link::Site;
 use crate::model::{
-    AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, Kind, Week,
+    AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, DocId, Kind, Week,
 };
 use crate::risk::Flag;
 use crate::schedule::{self, Shift};
@@ -47,9 +47,9 @@ pub enum DigestError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TeamUpdate {
     /// The team's document.
-    pub team: usize,
+    pub team: DocId,
     /// The update's document.
-    pub update: usize,
+    pub update: DocId,
 }
 
 /// Why an ADR is among the week's decisions.
@@ -65,7 +65,7 @@ pub enum DecisionReason {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     /// The ADR's document.
-    pub adr: usize,
+    pub adr: DocId,
     /// Why it is listed.
     pub reason: DecisionReason,
 }
@@ -83,7 +83,7 @@ pub enum AlignmentChange {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RotationWeeks {
     /// The rotation's document.
-    pub rotation: usize,
+    pub rotation: DocId,
     /// Stretches of duty overlapping the week, in order.
     pub this_week: Vec<Shift>,
     /// Stretches of duty overlapping the following week, in order.
@@ -94,7 +94,7 @@ pub struct RotationWeeks {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TeamHealth {
     /// The team's document, or `None` for documents of no team.
-    pub team: Option<usize>,
+    pub team: Option<DocId>,
     /// Errors.
     pub errors: usize,
     /// Warnings.
@@ -115,11 +115,11 @@ pub struct Digest {
     /// Each team's update for the week, by team name.
     pub updates: Vec<TeamUpdate>,
     /// Teams with no update for the week, by name.
-    pub missing: Vec<usize>,
+    pub missing: Vec<DocId>,
     /// ADRs dated in the week or whose status changed in it, newest first.
     pub decisions: Vec<Decision>,
     /// Proposed ADRs whose comment period is still open, closing soonest first.
-    pub open_for_comment: Vec<usize>,
+    pub open_for_comment: Vec<DocId>,
     /// Indexes into `site.links.dependencies` that are late, blocked, overdue,
     /// unconfirmed or stale, in tracker order.
     pub watch: Vec<usize>,
@@ -127,12 +127,12 @@ pub struct Digest {
     /// and not done, earliest first.
     pub due_soon: Vec<usize>,
     /// Alignments written or changed in the week.
-    pub alignments: Vec<(usize, AlignmentChange)>,
+    pub alignments: Vec<(DocId, AlignmentChange)>,
     /// Alignments, not closed, past their `review_by` date.
-    pub past_review: Vec<usize>,
+    pub past_review: Vec<DocId>,
     /// Rotations running in the week or the next, by name; see [`rotation_weeks`]
     /// for who is on duty in each (worked out only for the rotations shown).
-    pub rotations: Vec<usize>,
+    pub rotations: Vec<DocId>,
     /// Doc problems by team (not the dependency flags, which the watch covers),
     /// the teams with the most errors first.
     pub health: Vec<TeamHealth>,
@@ -167,22 +167,22 @@ const DEPENDENCY_CODES: &[&str] = &[
 /// Makes the digests of many weeks, sorting and grouping what every week needs once.
 pub struct Digester<'a> {
     site: &'a Site,
-    /// Each team's, rotation's and alignment's position when sorted by
+    /// Each team's, rotation's and alignment's place when sorted by
     /// title (ignoring case), then id.
-    rank: Vec<usize>,
+    rank: fnv::FnvHashMap<DocId, usize>,
     /// Teams, by name.
-    teams: Vec<usize>,
+    teams: Vec<DocId>,
     /// Rotations that run, by name, with the date of their first turn.
-    rotations: Vec<(usize, Option<NaiveDate>)>,
+    rotations: Vec<(DocId, Option<NaiveDate>)>,
     /// Week → the ADRs dated or changing status in it, in file order.
-    adrs_by_week: HashMap<Week, Vec<usize>>,
+    adrs_by_week: HashMap<Week, Vec<DocId>>,
     /// Week → the alignments dated or updated in it, in file order.
-    alignments_by_week: HashMap<Week, Vec<usize>>,
+    alignments_by_week: HashMap<Week, Vec<DocId>>,
     /// Every ADR and every alignment, in file order.
-    adrs: Vec<usize>,
-    alignments: Vec<usize>,
+    adrs: Vec<DocId>,
+    alignments: Vec<DocId>,
     /// (team, week) → the team's first update of that week, in its newest-first order.
-    updates: HashMap<(usize, Week), usize>,
+    updates: HashMap<(DocId, Week), DocId>,
 }
 
 impl<'a> Digester<'a> {
@@ -190,14 +190,13 @@ impl<'a> Digester<'a> {
     pub fn new(site: &'a Site) -> Self {
         let docs = &site.documents;
         // Only teams, rotations and alignments are listed by title.
-        let mut by_title: Vec<usize> = (0..docs.len())
-            .filter(|&i| matches!(docs[i].kind, Kind::Team | Kind::Rotation | Kind::Alignment))
+        let mut by_title: Vec<DocId> = docs
+            .iter()
+            .filter(|d| matches!(d.kind, Kind::Team | Kind::Rotation | Kind::Alignment))
+            .map(|d| d.key)
             .collect();
         by_title.sort_by_cached_key(|&i| (docs[i].title.to_lowercase(), &docs[i].id));
-        let mut rank = vec![usize::MAX; docs.len()];
-        for (r, &i) in by_title.iter().enumerate() {
-            rank[i] = r;
-        }
+        let rank = by_title.iter().enumerate().map(|(r, &i)| (i, r)).collect();
         let teams = by_title
             .iter()
             .copied()
@@ -218,10 +217,11 @@ impl<'a> Digester<'a> {
             })
             .collect();
         // Each week's digest looks only at the documents of that week.
-        let mut adrs_by_week: HashMap<Week, Vec<usize>> = HashMap::new();
-        let mut alignments_by_week: HashMap<Week, Vec<usize>> = HashMap::new();
+        let mut adrs_by_week: HashMap<Week, Vec<DocId>> = HashMap::new();
+        let mut alignments_by_week: HashMap<Week, Vec<DocId>> = HashMap::new();
         let (mut adrs, mut alignments) = (Vec::new(), Vec::new());
-        for (i, d) in docs.iter().enumerate() {
+        for d in docs {
+            let i = d.key;
             let (dates, by_week, all) = match &d.details {
                 Details::Adr(a) => ([a.date, a.status_changed], &mut adrs_by_week, &mut adrs),
                 Details::Alignment(a) => (
@@ -352,7 +352,7 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
     let as_of = if current { today } else { week.sunday() };
     let docs = &site.documents;
     let rank = &digester.rank;
-    let by_title = |a: &usize, b: &usize| rank[*a].cmp(&rank[*b]);
+    let by_title = |a: &DocId, b: &DocId| rank[a].cmp(&rank[b]);
 
     // 1. Teams.
     let mut updates = Vec::new();
@@ -366,7 +366,7 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
 
     // 2. Decisions.
     let mut decisions: Vec<(NaiveDate, Decision)> = Vec::new();
-    let mut open_for_comment: Vec<(NaiveDate, usize)> = Vec::new();
+    let mut open_for_comment: Vec<(NaiveDate, DocId)> = Vec::new();
     let none = Vec::new();
     let this_week = digester.adrs_by_week.get(&week).unwrap_or(&none);
     // Only the current week lists ADRs open for comment, so only it looks at every ADR.
@@ -494,7 +494,7 @@ fn digest_with(digester: &Digester, week: Week) -> Result<Digest, DigestError> {
 
 /// Who is on duty in `rotation` during `week` and the week after: every stretch
 /// of duty overlapping each, cut at handoffs and overrides in the rotation's zone.
-pub fn rotation_weeks(site: &Site, rotation: usize, week: Week) -> Option<RotationWeeks> {
+pub fn rotation_weeks(site: &Site, rotation: DocId, week: Week) -> Option<RotationWeeks> {
     let Details::Rotation(r) = &site.documents[rotation].details else {
         return None;
     };
@@ -528,6 +528,7 @@ pub fn rotation_weeks(site: &Site, rotation: usize, week: Week) -> Option<Rotati
 
 /// Doc problems (not dependency flags) grouped by the team each file belongs to.
 fn health(site: &Site) -> Vec<TeamHealth> {
+    // Grouped in file-path order of the teams, which breaks ties below.
     let mut groups: BTreeMap<Option<usize>, (TeamHealth, BTreeMap<&'static str, usize>)> =
         BTreeMap::new();
     for d in &site.diagnostics {
@@ -539,7 +540,8 @@ fn health(site: &Site) -> Vec<TeamHealth> {
             .by_file(&d.span.file_display())
             .and_then(|i| site.documents[i].team())
             .and_then(|t| site.team(t));
-        let (group, counts) = groups.entry(team).or_insert_with(|| {
+        let place = team.map(|t| site.documents.position(t));
+        let (group, counts) = groups.entry(place).or_insert_with(|| {
             (
                 TeamHealth {
                     team,

@@ -19,7 +19,9 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Span;
 use crate::load::{Asset, ReferenceForm};
-use crate::model::{Details, Document, Index, Kind, Reference, adr_id, parse_adr_reference};
+use crate::model::{
+    Details, DocId, Document, Documents, Index, Kind, Reference, adr_id, parse_adr_reference,
+};
 use crate::risk::{self, Assessment};
 
 /// How a reference was written, which decides how it resolves.
@@ -55,17 +57,17 @@ impl From<ReferenceForm> for Form {
 /// What a reference resolved to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {
-    /// The document at this index.
-    Found(usize),
+    /// This document.
+    Found(DocId),
     /// Nothing has this id (or no document is at this path).
     Missing,
     /// A document of another kind has this id.
-    WrongKind(usize),
+    WrongKind(DocId),
 }
 
 impl Resolution {
     /// The document, when the reference names one of the right kind.
-    pub fn found(self) -> Option<usize> {
+    pub fn found(self) -> Option<DocId> {
         match self {
             Resolution::Found(i) => Some(i),
             _ => None,
@@ -79,7 +81,7 @@ impl Resolution {
 /// in any written form (`ADR-7`, `adr-0007`), and by a bare number where the
 /// field takes an ADR. Relative links name the document whose source is at
 /// that content-relative path.
-pub fn resolve(documents: &[Document], index: &Index, form: Form, target: &str) -> Resolution {
+pub fn resolve(documents: &Documents, index: &Index, form: Form, target: &str) -> Resolution {
     let found = match form {
         Form::RelativeLink => index.by_path(target),
         Form::WikiLink | Form::Field(_) => {
@@ -168,12 +170,17 @@ pub struct Resolved {
 #[derive(Clone, Debug, Default)]
 pub struct References {
     /// Each document's references: its body's in source order, then its front matter fields'.
-    pub of: Vec<Vec<Resolved>>,
+    of: fnv::FnvHashMap<DocId, Vec<Resolved>>,
     /// Each distinct `(form, target)` and what it names.
     table: HashMap<Form, HashMap<String, Resolution>>,
 }
 
 impl References {
+    /// A document's references: its body's in source order, then its front matter fields'.
+    pub fn of(&self, key: DocId) -> &[Resolved] {
+        self.of.get(&key).map_or(&[], Vec::as_slice)
+    }
+
     /// What `target`, written in this form somewhere in the site, names.
     ///
     /// Every reference in a document is in the table; anything else (a
@@ -188,13 +195,13 @@ impl References {
 #[derive(Clone, Debug, Hash)]
 pub struct DependencyLink {
     /// The depending team's document.
-    pub from: usize,
+    pub from: DocId,
     /// Position of the entry in its team's `depends_on`.
     pub entry: usize,
     /// The team depended on, when it resolves (and is not the team itself).
-    pub to: Option<usize>,
+    pub to: Option<DocId>,
     /// The governing alignment, when it resolves.
-    pub alignment: Option<usize>,
+    pub alignment: Option<DocId>,
     /// Computed flags and risk.
     pub assessment: Assessment,
 }
@@ -207,41 +214,41 @@ pub struct Links {
     /// Every dependency in the organisation, highest computed risk first, then by need-by date.
     pub dependencies: Vec<DependencyLink>,
     /// ADR → the ADRs that replace it (from either file).
-    pub superseded_by: BTreeMap<usize, Vec<usize>>,
+    pub superseded_by: BTreeMap<DocId, Vec<DocId>>,
     /// ADR → the ADRs it replaces (from either file).
-    pub supersedes: BTreeMap<usize, Vec<usize>>,
+    pub supersedes: BTreeMap<DocId, Vec<DocId>>,
     /// ADRs that supersede each other in a loop: one path per loop, oldest-recorded first.
-    pub supersession_cycles: Vec<Vec<usize>>,
+    pub supersession_cycles: Vec<Vec<DocId>>,
     /// ADR → the ADRs it amends (from either file).
-    pub amends: BTreeMap<usize, Vec<usize>>,
+    pub amends: BTreeMap<DocId, Vec<DocId>>,
     /// ADR → the ADRs that amend it (from either file).
-    pub amended_by: BTreeMap<usize, Vec<usize>>,
+    pub amended_by: BTreeMap<DocId, Vec<DocId>>,
     /// Team → ADRs it owns or is affected by.
-    pub adrs_by_team: BTreeMap<usize, Vec<usize>>,
+    pub adrs_by_team: BTreeMap<DocId, Vec<DocId>>,
     /// Team → alignments it is party to.
-    pub alignments_by_team: BTreeMap<usize, Vec<usize>>,
+    pub alignments_by_team: BTreeMap<DocId, Vec<DocId>>,
     /// Team → rotations it belongs to.
-    pub rotations_by_team: BTreeMap<usize, Vec<usize>>,
+    pub rotations_by_team: BTreeMap<DocId, Vec<DocId>>,
     /// Team → its updates, newest first.
-    pub updates_by_team: BTreeMap<usize, Vec<usize>>,
+    pub updates_by_team: BTreeMap<DocId, Vec<DocId>>,
     /// Document → documents that reference it.
-    pub backlinks: BTreeMap<usize, Vec<usize>>,
+    pub backlinks: BTreeMap<DocId, Vec<DocId>>,
     /// A tag's address (its [slug](crate::load::slugify), `tags/<slug>/`) →
     /// the documents with a tag of that address, each once, in order. Tags
     /// written differently but with one address (`Payments`, `payments`)
     /// share one page; see [`tag_name`] for the name it shows.
-    pub tags: BTreeMap<String, Vec<usize>>,
+    pub tags: BTreeMap<String, Vec<DocId>>,
     /// Teams that depend on each other in a loop: one path per loop, `a → b → … → a`.
-    pub dependency_cycles: Vec<Vec<usize>>,
+    pub dependency_cycles: Vec<Vec<DocId>>,
     /// What each document's fields give the relations above (all but its
     /// backlinks and tags), hashed: when a rebuild's re-read documents keep
     /// theirs, the relations are kept and only backlinks and tags redone.
-    pub shapes: Vec<u64>,
+    pub shapes: fnv::FnvHashMap<DocId, u64>,
 }
 
 impl Links {
     /// Whether the dependency `from → to` is part of a loop between teams.
-    pub fn in_cycle(&self, from: usize, to: usize) -> bool {
+    pub fn in_cycle(&self, from: DocId, to: DocId) -> bool {
         self.dependency_cycles
             .iter()
             .any(|c| c.contains(&from) && c.contains(&to))
@@ -257,8 +264,8 @@ pub struct Site {
     pub config: crate::config::Config,
     /// The build's date.
     pub today: NaiveDate,
-    /// Documents sorted by file path.
-    pub documents: Vec<Document>,
+    /// Documents in file-path order, each found by its id.
+    pub documents: Documents,
     /// Files copied unchanged.
     pub assets: Vec<Asset>,
     /// Documents by id and path.
@@ -283,12 +290,12 @@ impl Site {
     }
 
     /// The team with this id, if one has it.
-    pub fn team(&self, id: &str) -> Option<usize> {
+    pub fn team(&self, id: &str) -> Option<DocId> {
         self.resolution(Form::Field(Kind::Team), id).found()
     }
 
     /// The document an id names, of the expected kind if one is given.
-    pub fn resolve(&self, id: &str, expect: Option<Kind>) -> Option<usize> {
+    pub fn resolve(&self, id: &str, expect: Option<Kind>) -> Option<DocId> {
         let form = expect.map_or(Form::WikiLink, Form::Field);
         self.resolution(form, id).found()
     }
@@ -296,7 +303,7 @@ impl Site {
     /// An ADR's effective status: superseded when another ADR replaces it
     /// (whichever file says so), else its own. `None` for other kinds and
     /// ADRs without a status.
-    pub fn adr_status(&self, i: usize) -> Option<crate::model::AdrStatus> {
+    pub fn adr_status(&self, i: DocId) -> Option<crate::model::AdrStatus> {
         use crate::model::{AdrStatus, AdrStatusWord};
         let Details::Adr(adr) = &self.documents[i].details else {
             return None;
@@ -309,7 +316,7 @@ impl Site {
     }
 
     /// Whether another ADR replaces ADR `i` (whichever file says so).
-    fn replaced(&self, i: usize) -> bool {
+    fn replaced(&self, i: DocId) -> bool {
         self.links
             .superseded_by
             .get(&i)
@@ -318,12 +325,12 @@ impl Site {
 
     /// The status word every page, index, feed and `seam list` shows for
     /// document `i`: an ADR's effective status, an alignment's own.
-    pub fn status(&self, i: usize) -> Option<String> {
+    pub fn status(&self, i: DocId) -> Option<String> {
         self.status_label(i).map(str::to_string)
     }
 
     /// [`Site::status`], borrowed.
-    pub fn status_label(&self, i: usize) -> Option<&str> {
+    pub fn status_label(&self, i: DocId) -> Option<&str> {
         match &self.documents[i].details {
             Details::Adr(adr) => {
                 if self.replaced(i) {
@@ -338,13 +345,13 @@ impl Site {
     }
 
     /// What a front matter reference names (`None` when it names nothing of `kind`).
-    pub fn target(&self, reference: &Reference, kind: Kind) -> Option<usize> {
+    pub fn target(&self, reference: &Reference, kind: Kind) -> Option<DocId> {
         self.resolve(&reference.id, Some(kind))
     }
 }
 
 /// Resolves every reference and computes every relation between documents.
-pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
+pub fn link(documents: &Documents, index: &Index, today: NaiveDate) -> Links {
     link_reusing(documents, index, today, None)
 }
 
@@ -357,8 +364,8 @@ pub fn link(documents: &[Document], index: &Index, today: NaiveDate) -> Links {
 pub struct Unchanged {
     /// The last link.
     pub last: Links,
-    /// The positions of the documents that were read again.
-    pub reread: Vec<usize>,
+    /// The documents that were read again.
+    pub reread: Vec<DocId>,
 }
 
 /// [`link`], resolving again only the references of re-read documents when
@@ -367,22 +374,18 @@ pub struct Unchanged {
 /// same), the last relations are kept and only the backlinks and tags of
 /// those documents are redone.
 pub fn link_reusing(
-    documents: &[Document],
+    documents: &Documents,
     index: &Index,
     today: NaiveDate,
     unchanged: Option<Unchanged>,
 ) -> Links {
-    use rayon::prelude::*;
     let Some(Unchanged { mut last, reread }) = unchanged else {
         let references = resolve_all(documents, index);
-        let contributions: Vec<Contribution> = (0..documents.len())
-            .into_par_iter()
-            .map(|i| contribution(documents, &references, i, today))
-            .collect();
-        return relate(documents, references, &contributions);
+        let contributions = contributions(documents, &references, today);
+        return relate(documents, references, contributions);
     };
     // What the re-read documents referred to before they were read again.
-    let before: Vec<BTreeSet<usize>> = reread
+    let before: Vec<BTreeSet<DocId>> = reread
         .iter()
         .map(|&i| referenced(&last.references, i))
         .collect();
@@ -394,16 +397,14 @@ pub fn link_reusing(
     );
     let same_shapes = reread.iter().all(|&i| {
         let shape = crate::model::stable_hash(&contribution(documents, &references, i, today));
-        last.shapes.get(i) == Some(&shape)
+        last.shapes.get(&i) == Some(&shape)
     });
     if !same_shapes {
-        let contributions: Vec<Contribution> = (0..documents.len())
-            .into_par_iter()
-            .map(|i| contribution(documents, &references, i, today))
-            .collect();
-        return relate(documents, references, &contributions);
+        let contributions = contributions(documents, &references, today);
+        return relate(documents, references, contributions);
     }
     // Everything but the re-read documents' backlinks and tags stands.
+    let place = |d: DocId| documents.position(d);
     for (&i, before) in reread.iter().zip(before) {
         let after = referenced(&references, i);
         for t in before.difference(&after) {
@@ -416,7 +417,7 @@ pub fn link_reusing(
         }
         for &t in after.difference(&before) {
             let sources = last.backlinks.entry(t).or_default();
-            let at = sources.partition_point(|&s| s < i);
+            let at = sources.partition_point(|&s| place(s) < place(i));
             sources.insert(at, i);
         }
         last.tags.retain(|_, docs| {
@@ -425,7 +426,7 @@ pub fn link_reusing(
         });
         for slug in tag_slugs(&documents[i]) {
             let docs = last.tags.entry(slug).or_default();
-            let at = docs.partition_point(|&d| d <= i);
+            let at = docs.partition_point(|&d| place(d) <= place(i));
             docs.insert(at, i);
         }
     }
@@ -440,7 +441,7 @@ fn tag_slugs(doc: &Document) -> BTreeSet<String> {
 
 /// The name a tag page shows for the address `slug`: the tag as the first
 /// of its documents writes it.
-pub fn tag_name<'a>(documents: &'a [Document], docs: &[usize], slug: &'a str) -> &'a str {
+pub fn tag_name<'a>(documents: &'a Documents, docs: &[DocId], slug: &'a str) -> &'a str {
     docs.first()
         .and_then(|&i| {
             documents[i]
@@ -452,8 +453,9 @@ pub fn tag_name<'a>(documents: &'a [Document], docs: &[usize], slug: &'a str) ->
 }
 
 /// The documents `i`'s references resolve to, other than itself.
-fn referenced(references: &References, i: usize) -> BTreeSet<usize> {
-    references.of[i]
+fn referenced(references: &References, i: DocId) -> BTreeSet<DocId> {
+    references
+        .of(i)
         .iter()
         .filter_map(|r| r.resolution.found())
         .filter(|&t| t != i)
@@ -480,16 +482,30 @@ struct Contribution {
     /// Its dependencies, with the need-by date the tracker orders them by.
     dependencies: Vec<(DependencyLink, Option<NaiveDate>)>,
     /// `(relation, key, value)`: `value` joins the relation's list for `key`.
-    relations: Vec<(Relation, usize, usize)>,
+    relations: Vec<(Relation, DocId, DocId)>,
     /// An update's week, which orders a team's updates.
     week: Option<crate::model::Week>,
 }
 
+/// What every document gives the relations, in file-path order.
+fn contributions(
+    documents: &Documents,
+    references: &References,
+    today: NaiveDate,
+) -> Vec<Contribution> {
+    use rayon::prelude::*;
+    documents
+        .as_slice()
+        .par_iter()
+        .map(|d| contribution(documents, references, d.key, today))
+        .collect()
+}
+
 /// What document `i` gives the relations.
 fn contribution(
-    documents: &[Document],
+    documents: &Documents,
     references: &References,
-    i: usize,
+    i: DocId,
     today: NaiveDate,
 ) -> Contribution {
     let target = |reference: &Reference, kind: Kind| {
@@ -573,33 +589,42 @@ fn contribution(
     out
 }
 
-/// The relations between documents, from their references and what each gives.
-fn relate(documents: &[Document], references: References, contributions: &[Contribution]) -> Links {
+/// The relations between documents, from their references and what each
+/// gives (in file-path order, as [`contributions`] makes them).
+fn relate(documents: &Documents, references: References, given: Vec<Contribution>) -> Links {
     let mut links = Links {
         references,
-        shapes: contributions
-            .iter()
-            .map(crate::model::stable_hash)
+        shapes: documents
+            .keys()
+            .zip(&given)
+            .map(|(key, c)| (key, crate::model::stable_hash(c)))
             .collect(),
         ..Links::default()
     };
-    let push = |map: &mut BTreeMap<usize, Vec<usize>>, key: usize, value: usize| {
+    let push = |map: &mut BTreeMap<DocId, Vec<DocId>>, key: DocId, value: DocId| {
         let v = map.entry(key).or_default();
         if !v.contains(&value) {
             v.push(value);
         }
     };
-    for (i, (doc, given)) in documents.iter().zip(contributions).enumerate() {
+    let mut need_by: fnv::FnvHashMap<(DocId, usize), Option<NaiveDate>> = Default::default();
+    let mut weeks: fnv::FnvHashMap<DocId, crate::model::Week> = Default::default();
+    for (doc, given) in documents.iter().zip(given) {
+        let i = doc.key;
         for t in referenced(&links.references, i) {
             links.backlinks.entry(t).or_default().push(i);
         }
         for slug in tag_slugs(doc) {
             links.tags.entry(slug).or_default().push(i);
         }
-        links
-            .dependencies
-            .extend(given.dependencies.iter().map(|(d, _)| d.clone()));
-        for &(relation, key, value) in &given.relations {
+        for (d, date) in given.dependencies {
+            need_by.insert((d.from, d.entry), date);
+            links.dependencies.push(d);
+        }
+        if let Some(week) = given.week {
+            weeks.insert(i, week);
+        }
+        for (relation, key, value) in given.relations {
             let map = match relation {
                 Relation::AdrsByTeam => &mut links.adrs_by_team,
                 Relation::Supersedes => &mut links.supersedes,
@@ -613,27 +638,35 @@ fn relate(documents: &[Document], references: References, contributions: &[Contr
             push(map, key, value);
         }
     }
+    // Loops are looked for in file-path order, whichever file recorded the edges.
+    let place = |d: DocId| documents.position(d);
     let mut graph: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for d in &links.dependencies {
         if let Some(to) = d.to {
-            graph.entry(d.from).or_default().push(to);
+            graph.entry(place(d.from)).or_default().push(place(to));
         }
     }
-    links.dependency_cycles = cycles(&graph);
-    // Loops are looked for over the edges in a fixed order, whichever file recorded them.
+    let by_id = |loops: Vec<Vec<usize>>| -> Vec<Vec<DocId>> {
+        let key = |p: usize| documents.as_slice()[p].key;
+        loops
+            .into_iter()
+            .map(|l| l.into_iter().map(key).collect())
+            .collect()
+    };
+    links.dependency_cycles = by_id(cycles(&graph));
     let successors: BTreeMap<usize, Vec<usize>> = links
         .superseded_by
         .iter()
         .map(|(&old, news)| {
-            let mut news = news.clone();
+            let mut news: Vec<usize> = news.iter().map(|&n| place(n)).collect();
             news.sort_unstable();
-            (old, news)
+            (place(old), news)
         })
         .collect();
-    links.supersession_cycles = cycles(&successors);
+    links.supersession_cycles = by_id(cycles(&successors));
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
     links.dependencies.sort_by_cached_key(|d| {
-        let need_by = contributions[d.from].dependencies[d.entry].1;
+        let need_by = need_by[&(d.from, d.entry)];
         (
             std::cmp::Reverse(d.assessment.computed),
             need_by.is_none(),
@@ -643,10 +676,11 @@ fn relate(documents: &[Document], references: References, contributions: &[Contr
         )
     });
     for updates in links.updates_by_team.values_mut() {
-        updates.sort_by_key(|&u| {
+        updates.sort_by_key(|u| {
             std::cmp::Reverse(
-                contributions[u]
-                    .week
+                weeks
+                    .get(u)
+                    .copied()
                     .unwrap_or(crate::model::Week { year: 0, week: 0 }),
             )
         });
@@ -655,31 +689,33 @@ fn relate(documents: &[Document], references: References, contributions: &[Contr
 }
 
 /// Applies [`resolve`] to every reference of every document, each distinct one once.
-fn resolve_all(documents: &[Document], index: &Index) -> References {
+fn resolve_all(documents: &Documents, index: &Index) -> References {
     use rayon::prelude::*;
     let of: Vec<Vec<Resolved>> = documents
+        .as_slice()
         .par_iter()
         .map(|doc| resolve_document(documents, index, doc))
         .collect();
     let mut references = References {
-        of,
+        of: documents.keys().zip(of).collect(),
         table: HashMap::new(),
     };
-    for i in 0..references.of.len() {
-        references.tabulate(i);
+    for key in documents.keys() {
+        references.tabulate(key);
     }
     references
 }
 
 /// The last link's references with the re-read documents' resolved again.
 fn resolve_again(
-    documents: &[Document],
+    documents: &Documents,
     index: &Index,
     mut references: References,
-    reread: &[usize],
+    reread: &[DocId],
 ) -> References {
     for &i in reread {
-        references.of[i] = resolve_document(documents, index, &documents[i]);
+        let again = resolve_document(documents, index, &documents[i]);
+        references.of.insert(i, again);
         // The index is as it was, so an entry no document writes any more
         // still says what its target names; only new targets are added.
         references.tabulate(i);
@@ -688,7 +724,7 @@ fn resolve_again(
 }
 
 /// One document's references, resolved: its body's in source order, then its fields'.
-fn resolve_document(documents: &[Document], index: &Index, doc: &Document) -> Vec<Resolved> {
+fn resolve_document(documents: &Documents, index: &Index, doc: &Document) -> Vec<Resolved> {
     let body = doc.source.outline.references.iter().map(|r| {
         let form = Form::from(r.form);
         Resolved {
@@ -714,8 +750,9 @@ fn resolve_document(documents: &[Document], index: &Index, doc: &Document) -> Ve
 
 impl References {
     /// Adds document `i`'s references to the table of distinct ones.
-    fn tabulate(&mut self, i: usize) {
-        for r in &self.of[i] {
+    fn tabulate(&mut self, i: DocId) {
+        let Some(of) = self.of.get(&i) else { return };
+        for r in of {
             let forms = self.table.entry(r.form).or_default();
             if !forms.contains_key(&r.target) {
                 forms.insert(r.target.clone(), r.resolution);
@@ -827,7 +864,7 @@ mod tests {
         format!("---\nname: {name}\n---\n\n{TEAM}")
     }
 
-    fn ids(site: &Site, docs: &[usize]) -> Vec<String> {
+    fn ids(site: &Site, docs: &[DocId]) -> Vec<String> {
         docs.iter().map(|&i| site.documents[i].id.clone()).collect()
     }
 
@@ -866,12 +903,17 @@ mod tests {
         // `team: Alpha` names a team id that does not exist (ids are exact).
         let adr = site.index.get("ADR-0001").unwrap();
         assert!(
-            site.links.references.of[adr]
+            site.links
+                .references
+                .of(adr)
                 .iter()
                 .any(|r| r.target == "Alpha" && r.resolution == Resolution::Missing)
         );
         // The plan's references, in source order: body, then fields.
-        let plan_refs: Vec<(&str, Option<&str>)> = site.links.references.of[plan]
+        let plan_refs: Vec<(&str, Option<&str>)> = site
+            .links
+            .references
+            .of(plan)
             .iter()
             .map(|r| {
                 (
@@ -908,11 +950,9 @@ mod tests {
             .map(|d| (crate::diagnostic::display_path(&d.span.file), d.span.line))
             .collect();
         let unresolved: Vec<(String, u32)> = site
-            .links
-            .references
-            .of
-            .iter()
-            .flatten()
+            .documents
+            .keys()
+            .flat_map(|key| site.links.references.of(key))
             .filter(|r| r.resolution.found().is_none())
             .map(|r| (crate::diagnostic::display_path(&r.span.file), r.span.line))
             .collect();

@@ -274,8 +274,8 @@ pub struct Workspace {
     config: Config,
     today: NaiveDate,
     site: Site,
-    /// Each document's own problems from the last check, by position.
-    checked: Vec<Vec<Diagnostic>>,
+    /// Each document's own problems from the last check.
+    checked: crate::check::Checked,
     files: HashMap<String, FileState>,
     templates: BTreeMap<String, String>,
     tera: Tera,
@@ -496,7 +496,8 @@ impl Workspace {
                         .iter()
                         .zip(&self.listing.markdown)
                         .all(|(a, b)| a.1 == b.1)));
-        let mut positions = Vec::with_capacity(fresh.len());
+        let mut reread_keys = Vec::with_capacity(fresh.len());
+        let mut places = Vec::with_capacity(fresh.len());
         let in_place = same_files
             && fresh.iter().all(|(rel, doc, _)| {
                 let old = self.site.index.by_path(rel);
@@ -504,7 +505,10 @@ impl Workspace {
                     (Some(old), Some(new)) => old.id == new.id && old.kind == new.kind,
                     _ => false,
                 };
-                positions.extend(old.filter(|_| same));
+                if let Some(old) = old.filter(|_| same) {
+                    reread_keys.push(old);
+                    places.push(self.site.documents.position(old));
+                }
                 same
             });
         let kept_places: Option<Vec<crate::model::DocId>> = in_place.then(|| {
@@ -514,11 +518,11 @@ impl Workspace {
                 .collect()
         });
         let (linked, files) = if in_place {
-            let mut documents = std::mem::take(&mut self.site.documents);
+            let mut documents = std::mem::take(&mut self.site.documents).into_vec();
             let mut files = std::mem::take(&mut self.files);
             let mut past_alike = true;
             let mut problems_alike = true;
-            for ((rel, doc, state), &i) in fresh.drain(..).zip(&positions) {
+            for ((rel, doc, state), &i) in fresh.drain(..).zip(&places) {
                 let doc = doc.expect("only files that still give a document are kept in place");
                 let shape = crate::digest::past_shape(&doc);
                 past_alike &= shape.is_some() && shape == crate::digest::past_shape(&documents[i]);
@@ -551,7 +555,7 @@ impl Workspace {
                 index: std::mem::take(&mut self.site.index),
                 links: crate::link::Unchanged {
                     last: std::mem::take(&mut self.site.links),
-                    reread: positions,
+                    reread: reread_keys,
                 },
                 checked: std::mem::take(&mut self.checked),
                 digests: past_alike.then(|| std::mem::take(&mut self.site.digests)),
@@ -561,6 +565,7 @@ impl Workspace {
         } else {
             let mut old_documents: HashMap<String, Document> =
                 std::mem::take(&mut self.site.documents)
+                    .into_vec()
                     .into_iter()
                     .map(|d| (d.source.rel.clone(), d))
                     .collect();

@@ -13,7 +13,7 @@ use crate::config::{Config, ConfigError, TodaySource};
 use crate::diagnostic;
 use crate::link::{self, Site};
 use crate::load::{self, LoadError};
-use crate::model::{self, Details, Index, Kind};
+use crate::model::{self, Details, DocId, Index, Kind};
 use crate::render::{self, OutputFile, RenderError};
 use crate::write::WriteError;
 
@@ -131,10 +131,10 @@ pub fn link_model(model: model::Model, today: NaiveDate, digests: Digests) -> Si
 pub struct Unchanged {
     /// The last build's index.
     pub index: Index,
-    /// What linking keeps: the last references and the positions read again.
+    /// What linking keeps: the last references and the documents read again.
     pub links: link::Unchanged,
-    /// The last check's problems of each document, by position, as [`link_model_reusing`] returned them.
-    pub checked: Vec<Vec<diagnostic::Diagnostic>>,
+    /// The last check's problems of each document, as [`link_model_reusing`] returned them.
+    pub checked: crate::check::Checked,
     /// The last build's digests, when every re-read document gives past
     /// weeks what it gave before ([`crate::digest::past_shape`]): if the
     /// relations between documents stand too, past weeks' digests are kept.
@@ -153,27 +153,28 @@ pub fn link_model_reusing(
     // Settled from the documents alone, so a kept document's id is what it was.
     let shared_numbers = model::settle_adr_ids(&mut model.documents);
     model.diagnostics.extend(shared_numbers);
+    let documents = model::Documents::new(model.documents);
     let (index, links, checked, past_digests, relinked) = match unchanged {
         Some(u) => {
             let reread = u.links.reread.clone();
             let shape = |links: &link::Links| -> Vec<Option<u64>> {
                 reread
                     .iter()
-                    .map(|&i| links.shapes.get(i).copied())
+                    .map(|i| links.shapes.get(i).copied())
                     .collect()
             };
             let before = shape(&u.links.last);
             // The re-read documents and what they referred to: when the
             // relations stand, only these can have other backlinks.
-            let mut relinked: BTreeSet<usize> = reread.iter().copied().collect();
-            let targets = |links: &link::Links, relinked: &mut BTreeSet<usize>| {
+            let mut relinked: BTreeSet<DocId> = reread.iter().copied().collect();
+            let targets = |links: &link::Links, relinked: &mut BTreeSet<DocId>| {
                 for &i in &reread {
-                    let found = links.references.of[i].iter();
+                    let found = links.references.of(i).iter();
                     relinked.extend(found.filter_map(|r| r.resolution.found()));
                 }
             };
             targets(&u.links.last, &mut relinked);
-            let links = link::link_reusing(&model.documents, &u.index, today, Some(u.links));
+            let links = link::link_reusing(&documents, &u.index, today, Some(u.links));
             targets(&links, &mut relinked);
             let related_alike = before == shape(&links);
             let past = u.digests.filter(|_| related_alike);
@@ -181,8 +182,8 @@ pub fn link_model_reusing(
             (u.index, links, Some((u.checked, reread)), past, relinked)
         }
         None => {
-            let index = Index::new(&model.documents);
-            let links = link::link(&model.documents, &index, today);
+            let index = Index::new(documents.as_slice());
+            let links = link::link(&documents, &index, today);
             (index, links, None, None, None)
         }
     };
@@ -190,7 +191,7 @@ pub fn link_model_reusing(
         root: model.root,
         config: model.config,
         today,
-        documents: model.documents,
+        documents,
         assets: model.assets,
         index,
         links,
@@ -212,21 +213,25 @@ pub fn link_model_reusing(
         Some((last, reread)) => {
             let mut found = crate::check::check_documents(&site, Some((last, &reread)));
             for i in reread {
-                quote(&mut found[i]);
+                found.get_mut(&i).map(quote);
             }
             found
         }
         None => {
             let mut found = crate::check::check_documents(&site, None);
             use rayon::prelude::*;
-            found.par_iter_mut().for_each(quote);
+            found.par_iter_mut().for_each(|(_, f)| quote(f));
             found
         }
     };
     let mut across = crate::check::check_across(&site);
     quote(&mut across);
-    site.diagnostics
-        .extend(per_document.iter().flatten().cloned());
+    let own = site
+        .documents
+        .keys()
+        .flat_map(|key| per_document.get(&key).into_iter().flatten().cloned());
+    let own: Vec<diagnostic::Diagnostic> = own.collect();
+    site.diagnostics.extend(own);
     site.diagnostics.extend(across);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
@@ -254,12 +259,12 @@ pub fn link_model_reusing(
 pub struct Linked {
     /// The linked site.
     pub site: Site,
-    /// Each document's own problems, by position (for the next rebuild's [`Unchanged`]).
-    pub checked: Vec<Vec<diagnostic::Diagnostic>>,
-    /// The positions of the only documents whose links (what
+    /// Each document's own problems (for the next rebuild's [`Unchanged`]).
+    pub checked: crate::check::Checked,
+    /// The only documents whose links (what
     /// [`crate::render::reads::Fingerprints::links`] hashes) can differ from
     /// the last build's; `None` when any can.
-    pub relinked: Option<Vec<usize>>,
+    pub relinked: Option<Vec<DocId>>,
     /// Whether the digests of weeks before the build's are the last build's, kept.
     pub kept_past_digests: bool,
 }
@@ -290,7 +295,7 @@ fn quotable(root: &Path, path: &Path) -> Option<Vec<u8>> {
 /// its document (or from the file, for a file that did not load).
 fn quote_source_lines(
     diagnostics: &mut [diagnostic::Diagnostic],
-    documents: &[model::Document],
+    documents: &model::Documents,
     index: &Index,
     root: &Path,
 ) {
@@ -407,16 +412,19 @@ pub struct AdrRow {
 pub fn document_rows(site: &Site, kind: Option<Kind>) -> Vec<DocumentRow> {
     site.documents
         .iter()
-        .enumerate()
-        .filter(|(_, d)| kind.is_none_or(|k| d.kind == k))
-        .map(|(i, d)| {
-            let mut refs: BTreeSet<String> = site.links.references.of[i]
+        .filter(|d| kind.is_none_or(|k| d.kind == k))
+        .map(|d| {
+            let i = d.key;
+            let mut refs: BTreeSet<String> = site
+                .links
+                .references
+                .of(i)
                 .iter()
                 .filter_map(|r| r.resolution.found())
                 .map(|t| site.documents[t].id.clone())
                 .collect();
             refs.remove(&d.id);
-            let ids = |map: &std::collections::BTreeMap<usize, Vec<usize>>| -> Vec<String> {
+            let ids = |map: &std::collections::BTreeMap<DocId, Vec<DocId>>| -> Vec<String> {
                 let mut ids: Vec<String> = map
                     .get(&i)
                     .into_iter()
@@ -493,7 +501,7 @@ pub struct DependencyRow {
 /// Every dependency in tracker order, optionally only those touching `team` or at `min_risk` and above.
 pub fn dependency_rows(
     site: &Site,
-    team: Option<usize>,
+    team: Option<DocId>,
     min_risk: Option<crate::model::Risk>,
 ) -> Vec<DependencyRow> {
     site.links

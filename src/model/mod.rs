@@ -558,9 +558,8 @@ pub enum Details {
 /// source path alone, so adding, removing or renaming other files never
 /// changes it. A rename makes a new document.
 ///
-/// The link stage names documents by their position in one build's
-/// path-sorted list; whatever outlives a build (what a page read, caches)
-/// names them by this.
+/// Every stage after the model names documents by this: links, checks,
+/// digests, views, what a page read and every cache kept across rebuilds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocId(u64);
 
@@ -679,23 +678,111 @@ pub fn build(corpus: Corpus) -> Model {
     }
 }
 
+/// A build's documents, in file-path order, each found by its [`DocId`].
+///
+/// Every stage after the model names documents by their id: `documents[id]`
+/// is the document, and iterating gives them in the path order that
+/// listings and messages follow. A document's position in that order is an
+/// implementation detail of this collection ([`Documents::position`]), used
+/// only to compare two documents' places.
+#[derive(Debug, Default)]
+pub struct Documents {
+    list: Vec<Document>,
+    at: fnv::FnvHashMap<DocId, usize>,
+}
+
+impl Documents {
+    /// Documents sorted by file path (as the model gives them).
+    pub fn new(list: Vec<Document>) -> Documents {
+        let at = list.iter().enumerate().map(|(i, d)| (d.key, i)).collect();
+        Documents { list, at }
+    }
+
+    /// The document with this id, if this build has it.
+    pub fn get(&self, key: DocId) -> Option<&Document> {
+        self.at.get(&key).map(|&i| &self.list[i])
+    }
+
+    /// Whether this build has a document with this id.
+    pub fn contains(&self, key: DocId) -> bool {
+        self.at.contains_key(&key)
+    }
+
+    /// The place of this document in file-path order: what sorts ids into that order.
+    pub fn position(&self, key: DocId) -> usize {
+        self.at[&key]
+    }
+
+    /// Sorts ids into file-path order.
+    pub fn sort(&self, keys: &mut [DocId]) {
+        keys.sort_by_key(|&k| self.position(k));
+    }
+
+    /// How many documents there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The documents in file-path order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Document> {
+        self.list.iter()
+    }
+
+    /// The documents in file-path order, as a slice.
+    pub fn as_slice(&self) -> &[Document] {
+        &self.list
+    }
+
+    /// Every id, in file-path order.
+    pub fn keys(&self) -> impl ExactSizeIterator<Item = DocId> + '_ {
+        self.list.iter().map(|d| d.key)
+    }
+
+    /// The documents, to change or reuse.
+    pub fn into_vec(self) -> Vec<Document> {
+        self.list
+    }
+}
+
+impl std::ops::Index<DocId> for Documents {
+    type Output = Document;
+
+    fn index(&self, key: DocId) -> &Document {
+        self.get(key)
+            .expect("a document id is looked up only in the build that gave it")
+    }
+}
+
+impl<'a> IntoIterator for &'a Documents {
+    type Item = &'a Document;
+    type IntoIter = std::slice::Iter<'a, Document>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
 /// Finds documents by id or by source path.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_key: fnv::FnvHashMap<DocId, usize>,
-    by_id: HashMap<String, usize>,
-    by_rel: HashMap<String, usize>,
-    by_file: HashMap<String, usize>,
+    by_id: HashMap<String, DocId>,
+    by_rel: HashMap<String, DocId>,
+    by_file: HashMap<String, DocId>,
     /// Documents whose id was already taken: (later, first).
-    pub duplicates: Vec<(usize, usize)>,
+    pub duplicates: Vec<(DocId, DocId)>,
 }
 
 impl Index {
     /// Indexes documents by id and path; the first of two with one id wins.
     pub fn new(documents: &[Document]) -> Index {
         let mut index = Index::default();
-        for (i, doc) in documents.iter().enumerate() {
-            index.by_key.insert(doc.key, i);
+        for doc in documents {
+            let i = doc.key;
             index.by_rel.insert(doc.source.rel.clone(), i);
             index
                 .by_file
@@ -710,24 +797,19 @@ impl Index {
         index
     }
 
-    /// The position in this build of the document with this identity, if it still exists.
-    pub fn position(&self, key: DocId) -> Option<usize> {
-        self.by_key.get(&key).copied()
-    }
-
     /// The document with exactly this id.
-    pub fn get(&self, id: &str) -> Option<usize> {
+    pub fn get(&self, id: &str) -> Option<DocId> {
         self.by_id.get(id).copied()
     }
 
     /// The document whose source is at this root-relative path, written with
     /// `/` as diagnostics show it (`content/teams/web.md`).
-    pub fn by_file(&self, file: &str) -> Option<usize> {
+    pub fn by_file(&self, file: &str) -> Option<DocId> {
         self.by_file.get(file).copied()
     }
 
     /// The document whose source is at this content-relative path.
-    pub fn by_path(&self, rel: &str) -> Option<usize> {
+    pub fn by_path(&self, rel: &str) -> Option<DocId> {
         self.by_rel.get(rel).copied()
     }
 }

@@ -748,7 +748,7 @@ mod tests {
                     | a | b |\n|:--|--:|\n| 1 | 2 |\n\n- [x] done\n\n```rust\nfn main() {}\n```\n";
         let mut site = test_site(&[("notes.md", body)], "2026-11-20");
         site.config.unsafe_html = true;
-        let doc = &site.documents[0];
+        let doc = &site.documents.as_slice()[0];
         let html = render_markdown(doc, &site, None, "/", None);
         let lower = html.to_ascii_lowercase();
         for gone in [
@@ -794,7 +794,7 @@ mod tests {
                     [f](vbscript:x) [g](data:text/html,<script>alert(7)</script>) ![h](javascript:alert(8)) \
                     [ok1](https://example.com/) [ok2](mailto:a@example.com) [ok3](../pages/x/) [ok4](#context) [ok5](a/b:c) <https://example.org/>\n";
         let site = test_site(&[("notes.md", body)], "2026-11-20");
-        let doc = &site.documents[0];
+        let doc = &site.documents.as_slice()[0];
         let html = render_markdown(doc, &site, None, "/", None).to_ascii_lowercase();
         for bad in ["javascript:", "vbscript:", "data:text"] {
             assert!(
@@ -848,7 +848,7 @@ mod tests {
             )],
             "2026-11-20",
         );
-        let doc = &site.documents[0];
+        let doc = &site.documents.as_slice()[0];
         let html = render_markdown(doc, &site, None, "/base/", None);
         // The page is at /base/adrs/adr-0007/, the files stay at their content paths.
         assert!(html.contains("src=\"/base/adrs/img/flow.png\""), "{html}");

@@ -24,7 +24,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::link::Site;
-use crate::model::Kind;
+use crate::model::{DocId, Kind};
 use std::collections::BTreeSet;
 
 use graph::GraphCache;
@@ -156,9 +156,9 @@ pub const CALENDAR_SHIFTS: usize = 26;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Output {
     /// A document's page.
-    Document(usize),
+    Document(DocId),
     /// A rotation's iCalendar file.
-    Calendar(usize),
+    Calendar(DocId),
     /// The page of one weekly digest (a position in `Site::digests`).
     Digest(usize),
     /// The archive of digests.
@@ -257,9 +257,8 @@ pub const PRODUCERS: &[Producer] = &[
         plan: |site, _| {
             site.documents
                 .iter()
-                .enumerate()
-                .filter(|(_, d)| !reserved(&d.url))
-                .map(|(i, d)| job(index_path(&d.url), Output::Document(i)))
+                .filter(|d| !reserved(&d.url))
+                .map(|d| job(index_path(&d.url), Output::Document(d.key)))
                 .collect()
         },
     },
@@ -268,12 +267,11 @@ pub const PRODUCERS: &[Producer] = &[
         plan: |site, _| {
             site.documents
                 .iter()
-                .enumerate()
-                .filter(|(_, d)| matches!(d.details, crate::model::Details::Rotation(_)))
-                .map(|(i, d)| {
+                .filter(|d| matches!(d.details, crate::model::Details::Rotation(_)))
+                .map(|d| {
                     job(
                         format!("{}.ics", d.url.trim_end_matches('/')),
-                        Output::Calendar(i),
+                        Output::Calendar(d.key),
                     )
                 })
                 .collect()
@@ -1109,7 +1107,7 @@ fn adr_feed(views: &Views) -> OutputFile {
 /// The team dependency graph: the whole organisation, or one team and its direct neighbours.
 pub fn dependency_graph(
     views: &Views,
-    focus: Option<usize>,
+    focus: Option<DocId>,
     graphs: &GraphCache,
 ) -> std::sync::Arc<str> {
     let g = views.graph(focus);

@@ -245,6 +245,8 @@ impl ReadSet {
 
 /// Where each document appears in what linking worked out beyond its own
 /// references: the dependency rows and loops it is part of.
+///
+/// Laid out by each document's place in the site's order.
 struct Related<'a> {
     site: &'a Site,
     /// Document → the rows of `links.dependencies` it is in, once per mention, in tracker order.
@@ -258,17 +260,18 @@ struct Related<'a> {
 impl<'a> Related<'a> {
     fn new(site: &'a Site) -> Self {
         let n = site.documents.len();
+        let place = |i: DocId| site.documents.position(i);
         let mut dependencies = vec![Vec::new(); n];
         for (row, d) in site.links.dependencies.iter().enumerate() {
             for i in [Some(d.from), d.to, d.alignment].into_iter().flatten() {
-                dependencies[i].push(row);
+                dependencies[place(i)].push(row);
             }
         }
-        let by_member = |cycles: &[Vec<usize>]| {
+        let by_member = |cycles: &[Vec<DocId>]| {
             let mut of = vec![Vec::new(); n];
             for (c, cycle) in cycles.iter().enumerate() {
                 for &i in cycle {
-                    of[i].push(c);
+                    of[place(i)].push(c);
                 }
             }
             of
@@ -284,19 +287,18 @@ impl<'a> Related<'a> {
     /// What linking says about document `i`, hashed: its references and
     /// what they resolve to, its relations, its dependencies (in tracker
     /// order) and the loops it is in.
-    fn hash(&self, i: usize) -> u64 {
+    fn hash(&self, i: DocId) -> u64 {
         let site = self.site;
         let links = &site.links;
-        let key = |i: usize| site.documents[i].key;
-        let keys = |v: &[usize]| v.iter().map(|&i| key(i)).collect::<Vec<_>>();
+        let place = site.documents.position(i);
         let resolution = |r: Resolution| match r {
-            Resolution::Found(i) => (1u8, Some(key(i))),
+            Resolution::Found(i) => (1u8, Some(i)),
             Resolution::Missing => (0, None),
-            Resolution::WrongKind(i) => (2, Some(key(i))),
+            Resolution::WrongKind(i) => (2, Some(i)),
         };
         let mut h = fnv::FnvHasher::default();
         0u8.hash(&mut h);
-        for r in &links.references.of[i] {
+        for r in links.references.of(i) {
             (r.form, &r.target, resolution(r.resolution)).hash(&mut h);
         }
         let maps = [
@@ -312,34 +314,28 @@ impl<'a> Related<'a> {
         ];
         for (tag, map) in maps {
             if let Some(v) = map.get(&i) {
-                (tag, keys(v)).hash(&mut h);
+                (tag, v).hash(&mut h);
             }
         }
         // In tracker order, so a page listing a team's dependencies sees their order change.
-        for &row in &self.dependencies[i] {
+        for &row in &self.dependencies[place] {
             let d = &links.dependencies[row];
-            let row = (
-                key(d.from),
-                d.entry,
-                d.to.map(key),
-                d.alignment.map(key),
-                &d.assessment,
-            );
+            let row = (d.from, d.entry, d.to, d.alignment, &d.assessment);
             (8u8, row).hash(&mut h);
         }
-        for &c in &self.dependency_cycles[i] {
-            let mut members = keys(&links.dependency_cycles[c]);
+        for &c in &self.dependency_cycles[place] {
+            let mut members = links.dependency_cycles[c].clone();
             members.sort_unstable();
             (9u8, members).hash(&mut h);
         }
-        for &c in &self.supersession_cycles[i] {
-            (10u8, keys(&links.supersession_cycles[c])).hash(&mut h);
+        for &c in &self.supersession_cycles[place] {
+            (10u8, &links.supersession_cycles[c]).hash(&mut h);
         }
         h.finish()
     }
 }
 
-/// Per-document hashes laid out by position, for the reads over many
+/// Per-document hashes laid out in the site's order, for the reads over many
 /// documents ([`Read::Kind`], [`Read::Dated`],
 /// [`Fact::Dates`]): those combine these rather than read every document
 /// again, so a rebuild in which every document kept its place hashes only
@@ -371,7 +367,7 @@ struct Filters {
 
 impl Filters {
     /// Document `i`'s, if its kind's index lists it.
-    fn of(site: &Site, i: usize) -> Option<Filters> {
+    fn of(site: &Site, i: DocId) -> Option<Filters> {
         let d = &site.documents[i];
         (!d.url.is_empty()).then(|| Filters {
             kind: d.kind,
@@ -415,7 +411,7 @@ impl FilterCounts {
     }
 
     /// The index of `documents` (in order), with these values in its filters.
-    fn order(&self, documents: Vec<usize>) -> ListingOrder {
+    fn order(&self, documents: Vec<DocId>) -> ListingOrder {
         fn sorted(map: &fnv::FnvHashMap<Box<str>, usize>) -> Vec<String> {
             let mut values: Vec<String> = map.keys().map(|v| v.to_string()).collect();
             values.sort_unstable();
@@ -434,9 +430,11 @@ impl Dense {
     /// Every document's hashes.
     fn new(site: &Site) -> Dense {
         use rayon::prelude::*;
-        let rows: Vec<(Kind, [u64; 3], Option<Filters>)> = (0..site.documents.len())
-            .into_par_iter()
-            .map(|i| Dense::row(site, i))
+        let rows: Vec<(Kind, [u64; 3], Option<Filters>)> = site
+            .documents
+            .as_slice()
+            .par_iter()
+            .map(|d| Dense::row(site, d.key))
             .collect();
         let mut dense = Dense::default();
         for (kind, [file, dated, dates], filters) in rows {
@@ -452,11 +450,12 @@ impl Dense {
         dense
     }
 
-    /// The last build's hashes with those of the documents at `positions`
-    /// worked out again. Valid only for the same documents, each in its place.
-    fn patched(mut self, site: &Site, positions: &[usize]) -> Dense {
-        for &i in positions {
-            let (kind, [file, dated, dates], filters) = Dense::row(site, i);
+    /// The last build's hashes with those of the documents `keys` worked
+    /// out again. Valid only for the same documents, each in its place.
+    fn patched(mut self, site: &Site, keys: &[DocId]) -> Dense {
+        for &key in keys {
+            let (kind, [file, dated, dates], filters) = Dense::row(site, key);
+            let i = site.documents.position(key);
             self.kinds[i] = kind;
             self.file[i] = file;
             self.dated[i] = dated;
@@ -473,7 +472,7 @@ impl Dense {
     }
 
     /// The index of `kind` listing `documents` in order, its filters' values counted here.
-    fn order(&self, kind: Kind, documents: Vec<usize>) -> ListingOrder {
+    fn order(&self, kind: Kind, documents: Vec<DocId>) -> ListingOrder {
         match self.counts.get(&kind) {
             Some(counts) => counts.order(documents),
             None => FilterCounts::default().order(documents),
@@ -481,7 +480,7 @@ impl Dense {
     }
 
     /// Document `i`'s hashes.
-    fn row(site: &Site, i: usize) -> (Kind, [u64; 3], Option<Filters>) {
+    fn row(site: &Site, i: DocId) -> (Kind, [u64; 3], Option<Filters>) {
         let d = &site.documents[i];
         let comment_by = match &d.details {
             Details::Adr(a) => a.comment_by,
@@ -525,7 +524,7 @@ pub struct Fingerprints<'a> {
     /// each read: the renderer of the same site takes them as they are.
     orders: std::sync::Mutex<super::ListingOrders>,
     /// The ADR index's documents, in order, when known already.
-    known_adr_order: Option<Vec<usize>>,
+    known_adr_order: Option<Vec<DocId>>,
     /// Per-document hashes for the reads over many documents.
     dense: Dense,
 }
@@ -537,13 +536,13 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// [`Fingerprints::new`], given the last build's [`Fingerprints::links`]
-    /// and [`Fingerprints::dense`] and the positions of the only documents
+    /// and [`Fingerprints::dense`] and the only documents
     /// whose links may differ from them (and the only ones read again):
     /// only those are hashed again. Valid only for the same documents as
     /// that build's, each in its place.
     pub fn reusing(
         site: &'a Site,
-        last: Option<(fnv::FnvHashMap<DocId, u64>, Dense, &[usize])>,
+        last: Option<(fnv::FnvHashMap<DocId, u64>, Dense, &[DocId])>,
     ) -> Self {
         use rayon::prelude::*;
         let related = Related::new(site);
@@ -551,7 +550,7 @@ impl<'a> Fingerprints<'a> {
             // Only in place: the same documents as last time, so no key goes.
             Some((mut links, dense, relinked)) => {
                 for &i in relinked {
-                    links.insert(site.documents[i].key, related.hash(i));
+                    links.insert(i, related.hash(i));
                 }
                 // (A rebuild that failed half way leaves none to patch.)
                 let dense = if dense.kinds.len() == site.documents.len() {
@@ -563,9 +562,10 @@ impl<'a> Fingerprints<'a> {
             }
             None => rayon::join(
                 || {
-                    (0..site.documents.len())
-                        .into_par_iter()
-                        .map(|i| (site.documents[i].key, related.hash(i)))
+                    site.documents
+                        .as_slice()
+                        .par_iter()
+                        .map(|d| (d.key, related.hash(d.key)))
                         .collect()
                 },
                 || Dense::new(site),
@@ -579,10 +579,7 @@ impl<'a> Fingerprints<'a> {
             let key = match run {
                 Some((f, key)) if f == file => key,
                 _ => {
-                    let key = site
-                        .index
-                        .by_file(&crate::diagnostic::display_path(file))
-                        .map(|i| site.documents[i].key);
+                    let key = site.index.by_file(&crate::diagnostic::display_path(file));
                     run = Some((file, key));
                     key
                 }
@@ -617,7 +614,7 @@ impl<'a> Fingerprints<'a> {
     /// index lists, as the last build listed them. Valid only when every
     /// document kept its place, id and kind: the ADR index orders by id and
     /// then place alone.
-    pub fn knowing_adr_order(mut self, documents: Option<Vec<usize>>) -> Self {
+    pub fn knowing_adr_order(mut self, documents: Option<Vec<DocId>>) -> Self {
         self.known_adr_order = documents;
         self
     }
@@ -636,10 +633,7 @@ impl<'a> Fingerprints<'a> {
 
     /// The kind of the document with this identity, if the site has it.
     pub fn kind_of(&self, key: DocId) -> Option<Kind> {
-        self.site
-            .index
-            .position(key)
-            .map(|i| self.site.documents[i].kind)
+        self.site.documents.get(key).map(|d| d.kind)
     }
 
     /// Each document's problems, hashed: compare two builds' to learn whose changed.
@@ -656,38 +650,32 @@ impl<'a> Fingerprints<'a> {
     /// The fingerprint of one read: equal in two sites exactly when what it names is the same.
     pub fn of(&self, read: &Read) -> u64 {
         let site = self.site;
-        let doc = |key: &DocId| site.index.position(*key).map(|i| &site.documents[i]);
+        let doc = |key: &DocId| site.documents.get(*key);
         match read {
             Read::Document(key) => {
                 hash_of(&doc(key).map(|d| (&d.source.rel, d.source.fingerprint)))
             }
             Read::Title(key) => {
                 let views = self.views.get_or_init(|| super::views::Views::new(site));
-                hash_of(&site.index.position(*key).map(|i| hash_of(&views.link(i))))
+                hash_of(&doc(key).map(|_| hash_of(&views.link(*key))))
             }
             Read::Links(key) => hash_of(&doc(key).map(|_| self.links.get(key).copied())),
             Read::Problems(key) => hash_of(&doc(key).map(|_| self.problems.get(key).copied())),
             Read::Name(kind, id) => {
                 let form = kind.map_or(Form::WikiLink, Form::Field);
                 let named = match site.resolution(form, id) {
-                    Resolution::Found(i) => (1u8, Some(site.documents[i].key)),
+                    Resolution::Found(i) => (1u8, Some(i)),
                     Resolution::Missing => (0, None),
-                    Resolution::WrongKind(i) => (2, Some(site.documents[i].key)),
+                    Resolution::WrongKind(i) => (2, Some(i)),
                 };
                 hash_of(&named)
             }
             Read::Kind(kind) => self.dense.combined(&self.dense.file, Some(*kind)),
             Read::Dated(kind) => self.dense.combined(&self.dense.dated, Some(*kind)),
-            Read::Entry(key) => hash_of(
-                &site
-                    .index
-                    .position(*key)
-                    .map(|i| entry(site, i, &site.documents[i])),
-            ),
+            Read::Entry(key) => hash_of(&doc(key).map(|d| entry(site, *key, d))),
             Read::Tag(slug) => hash_of(&site.links.tags.get(slug).map(|docs| {
                 let name = crate::link::tag_name(&site.documents, docs, slug);
-                let keys: Vec<_> = docs.iter().map(|&i| site.documents[i].key).collect();
-                (name, keys)
+                (name, docs)
             })),
             Read::Order(kind) => {
                 let known = self.known_adr_order.as_ref().filter(|_| *kind == Kind::Adr);
@@ -704,16 +692,7 @@ impl<'a> Fingerprints<'a> {
                         (order, reads.take())
                     }
                 };
-                let hash = hash_of(&(
-                    order
-                        .documents
-                        .iter()
-                        .map(|&i| site.documents[i].key)
-                        .collect::<Vec<_>>(),
-                    &order.statuses,
-                    &order.teams,
-                    &order.tags,
-                ));
+                let hash = hash_of(&(&order.documents, &order.statuses, &order.teams, &order.tags));
                 let order = std::sync::Arc::new((order, reads));
                 self.orders
                     .lock()
@@ -749,43 +728,20 @@ impl<'a> Fingerprints<'a> {
                     hash_of(&counts)
                 }
                 Fact::Problems => hash_of(&site.diagnostics),
-                Fact::Dependencies => {
-                    let key = |i: usize| site.documents[i].key;
-                    hash_of(&(
-                        site.links
-                            .dependencies
-                            .iter()
-                            .map(|d| {
-                                (
-                                    key(d.from),
-                                    d.entry,
-                                    d.to.map(key),
-                                    d.alignment.map(key),
-                                    &d.assessment,
-                                )
-                            })
-                            .collect::<Vec<_>>(),
-                        site.links
-                            .dependency_cycles
-                            .iter()
-                            .map(|c| c.iter().map(|&i| key(i)).collect::<Vec<_>>())
-                            .collect::<Vec<_>>(),
-                    ))
-                }
+                Fact::Dependencies => hash_of(&(
+                    site.links
+                        .dependencies
+                        .iter()
+                        .map(|d| (d.from, d.entry, d.to, d.alignment, &d.assessment))
+                        .collect::<Vec<_>>(),
+                    &site.links.dependency_cycles,
+                )),
                 Fact::Tags => hash_of(
                     &site
                         .links
                         .tags
                         .iter()
-                        .map(|(t, docs)| {
-                            (
-                                t,
-                                crate::link::tag_name(&site.documents, docs, t),
-                                docs.iter()
-                                    .map(|&i| site.documents[i].key)
-                                    .collect::<Vec<_>>(),
-                            )
-                        })
+                        .map(|(t, docs)| (t, crate::link::tag_name(&site.documents, docs, t), docs))
                         .collect::<Vec<_>>(),
                 ),
                 Fact::Weeks => hash_of(&site.digests.iter().map(|d| d.week).collect::<Vec<_>>()),
@@ -801,7 +757,7 @@ impl<'a> Fingerprints<'a> {
 #[allow(clippy::type_complexity)]
 fn entry<'s>(
     site: &'s Site,
-    i: usize,
+    i: DocId,
     d: &'s crate::model::Document,
 ) -> (
     (
@@ -845,46 +801,42 @@ fn outputs_hash(jobs: &[super::Job]) -> u64 {
 
 /// A digest with every document named by its [`DocId`], hashed.
 fn digest_key(site: &Site, d: &crate::digest::Digest) -> u64 {
-    let key = |i: &usize| site.documents[*i].key;
     let dep = |n: &usize| {
         let d = &site.links.dependencies[*n];
-        (key(&d.from), d.entry)
+        (d.from, d.entry)
     };
     hash_of(&(
         (d.week, d.as_of, d.current),
         d.updates
             .iter()
-            .map(|u| (key(&u.team), key(&u.update)))
+            .map(|u| (u.team, u.update))
             .collect::<Vec<_>>(),
-        d.missing.iter().map(key).collect::<Vec<_>>(),
+        &d.missing,
         d.decisions
             .iter()
-            .map(|x| (key(&x.adr), x.reason))
+            .map(|x| (x.adr, x.reason))
             .collect::<Vec<_>>(),
-        d.open_for_comment.iter().map(key).collect::<Vec<_>>(),
+        &d.open_for_comment,
         d.watch.iter().map(dep).collect::<Vec<_>>(),
         d.due_soon.iter().map(dep).collect::<Vec<_>>(),
-        d.alignments
-            .iter()
-            .map(|(i, c)| (key(i), *c))
-            .collect::<Vec<_>>(),
-        d.past_review.iter().map(key).collect::<Vec<_>>(),
-        d.rotations.iter().map(key).collect::<Vec<_>>(),
+        &d.alignments,
+        &d.past_review,
+        &d.rotations,
         d.health
             .iter()
-            .map(|h| (h.team.as_ref().map(key), h.errors, h.warnings, &h.codes))
+            .map(|h| (h.team, h.errors, h.warnings, &h.codes))
             .collect::<Vec<_>>(),
     ))
 }
 
-/// Every document a digest names (positions in `site.documents`): the teams,
-/// which it names, and the other documents, whose text it shows.
-pub fn digest_documents(d: &crate::digest::Digest) -> (Vec<usize>, Vec<usize>) {
-    let mut named: Vec<usize> = Vec::new();
+/// Every document a digest names: the teams, which it names, and the other
+/// documents, whose text it shows.
+pub fn digest_documents(d: &crate::digest::Digest) -> (Vec<DocId>, Vec<DocId>) {
+    let mut named: Vec<DocId> = Vec::new();
     named.extend(d.updates.iter().map(|u| u.team));
     named.extend(&d.missing);
     named.extend(d.health.iter().filter_map(|h| h.team));
-    let mut shown: Vec<usize> = Vec::new();
+    let mut shown: Vec<DocId> = Vec::new();
     shown.extend(d.updates.iter().map(|u| u.update));
     shown.extend(d.decisions.iter().map(|x| x.adr));
     shown.extend(&d.open_for_comment);

@@ -710,6 +710,7 @@ impl Indexer {
             self.keys.iter().copied().zip(&self.entries).collect();
         let entries: Vec<Arc<Entry>> = site
             .documents
+            .as_slice()
             .par_iter()
             .zip(&keys)
             .map(|(d, k)| match known.get(k) {
@@ -815,6 +816,7 @@ impl Indexer {
         /// A part's entries (without their terms) and its terms' postings.
         type Gathered = (Vec<Arc<Entry>>, fnv::FnvHashMap<String, Part>);
         let parts: Vec<Gathered> = docs
+            .as_slice()
             .par_chunks(size)
             .enumerate()
             .map(|(c, chunk)| {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::*;
 use crate::link::{Form, Site};
-use crate::model::{Details, Kind};
+use crate::model::{Details, DocId, Kind};
 use crate::render::markdown::page_href;
 use crate::render::reads::{Fact, Read, ReadSet};
 use crate::schedule;
@@ -236,33 +236,33 @@ impl<'a> Views<'a> {
     }
 
     /// Notes a document's own file.
-    pub fn note_document(&self, i: usize) {
-        self.note(Read::Document(self.site.documents[i].key));
+    pub fn note_document(&self, i: DocId) {
+        self.note(Read::Document(i));
     }
 
     /// Notes a document's title and address, as a link to it shows them.
-    pub fn note_title(&self, i: usize) {
-        self.note(Read::Title(self.site.documents[i].key));
+    pub fn note_title(&self, i: DocId) {
+        self.note(Read::Title(i));
     }
 
     /// Notes what linking says about a document.
-    pub fn note_links(&self, i: usize) {
-        self.note(Read::Links(self.site.documents[i].key));
+    pub fn note_links(&self, i: DocId) {
+        self.note(Read::Links(i));
     }
 
     /// Notes what a document's body shows when rendered: the file, what its
     /// links resolve to, and the titles and addresses of their targets.
-    pub fn note_body(&self, i: usize) {
+    pub fn note_body(&self, i: DocId) {
         if self.reads.is_none() {
             return;
         }
         self.note_document(i);
         self.note_links(i);
-        for r in &self.site.links.references.of[i] {
+        for r in self.site.links.references.of(i) {
             if matches!(r.form, Form::WikiLink | Form::RelativeLink)
                 && let Some(t) = r.resolution.found()
             {
-                self.note(Read::Title(self.site.documents[t].key));
+                self.note(Read::Title(t));
             }
         }
     }
@@ -286,8 +286,8 @@ impl<'a> Views<'a> {
     }
 
     /// A link to document `i`.
-    pub fn link(&self, i: usize) -> LinkView {
-        self.note(Read::Title(self.site.documents[i].key));
+    pub fn link(&self, i: DocId) -> LinkView {
+        self.note(Read::Title(i));
         let d = &self.site.documents[i];
         LinkView {
             id: d.id.clone(),
@@ -300,7 +300,7 @@ impl<'a> Views<'a> {
     }
 
     /// A document's title; an update without one is named after its team and week.
-    fn title(&self, i: usize) -> String {
+    fn title(&self, i: DocId) -> String {
         let d = &self.site.documents[i];
         match &d.details {
             Details::Update(u)
@@ -311,7 +311,7 @@ impl<'a> Views<'a> {
                 let team = self
                     .site
                     .team(&u.team.id)
-                    .inspect(|&t| self.note(Read::Title(self.site.documents[t].key)))
+                    .inspect(|&t| self.note(Read::Title(t)))
                     .map(|t| self.site.documents[t].title.clone())
                     .unwrap_or_else(|| u.team.id.clone());
                 format!("{team} · {}", u.week)
@@ -328,7 +328,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn links(&self, ids: &[usize]) -> Vec<LinkView> {
+    fn links(&self, ids: &[DocId]) -> Vec<LinkView> {
         ids.iter().map(|&i| self.link(i)).collect()
     }
 
@@ -381,7 +381,7 @@ impl<'a> Views<'a> {
         deps.map(|d| self.dependency(d)).collect()
     }
 
-    pub(crate) fn duty(&self, i: usize) -> Option<DutyView> {
+    pub(crate) fn duty(&self, i: DocId) -> Option<DutyView> {
         let Details::Rotation(r) = &self.site.documents[i].details else {
             return None;
         };

@@ -430,7 +430,7 @@ pub struct PageLink {
 #[derive(Clone, Debug, Default)]
 pub struct ListingOrder {
     /// Documents, in the order they are listed.
-    pub documents: Vec<usize>,
+    pub documents: Vec<crate::model::DocId>,
     /// Distinct statuses among them.
     pub statuses: Vec<String>,
     /// Distinct teams among them, as written.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::Views;
 use crate::check::normalise_heading;
 use crate::digest::{AlignmentChange, DecisionReason, Digest, RotationWeeks};
-use crate::model::Details;
+use crate::model::{Details, DocId};
 use crate::render::digest::*;
 use crate::render::markdown::{render_fragment, render_text, sections};
 use crate::render::views::DependencyView;
@@ -110,7 +110,7 @@ impl Views<'_> {
             .map(|&n| self.dependency(&deps[n]))
             .collect();
 
-        let alignment = |i: usize, change: &'static str| {
+        let alignment = |i: DocId, change: &'static str| {
             let Details::Alignment(a) = &docs[i].details else {
                 unreachable!("digest alignments are alignments")
             };
@@ -139,7 +139,7 @@ impl Views<'_> {
             )
         });
         let overdue = digest.past_review.iter().map(|&i| (i, "review-overdue"));
-        let all: Vec<(usize, &'static str)> = changes.chain(overdue).collect();
+        let all: Vec<(DocId, &'static str)> = changes.chain(overdue).collect();
         let (shown, n) = capped(all.into_iter(), SECTION_LIMIT);
         more.alignments = n;
         let alignments: Vec<DigestAlignmentView> = shown

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{Views, date};
 use crate::diagnostic::display_path;
-use crate::model::{AdrStatus, AdrStatusWord, Details, Kind};
+use crate::model::{AdrStatus, AdrStatusWord, Details, DocId, Kind};
 use crate::render::markdown::{Highlighter, render_body};
 use crate::render::reads::{Fact, Read};
 use crate::render::views::types::*;
@@ -12,10 +12,10 @@ use crate::schedule;
 
 impl Views<'_> {
     /// The page of document `i`.
-    pub fn document(&self, i: usize, highlighter: &Highlighter) -> DocumentView {
+    pub fn document(&self, i: DocId, highlighter: &Highlighter) -> DocumentView {
         let site = self.site;
         self.note_body(i);
-        self.note(Read::Problems(site.documents[i].key));
+        self.note(Read::Problems(i));
         self.note(Read::Fact(Fact::Settings));
         let doc = &site.documents[i];
         let file = display_path(doc.file());
@@ -54,7 +54,7 @@ impl Views<'_> {
             rotation: None,
             update: None,
         };
-        let get = |m: &BTreeMap<usize, Vec<usize>>| m.get(&i).cloned().unwrap_or_default();
+        let get = |m: &BTreeMap<DocId, Vec<DocId>>| m.get(&i).cloned().unwrap_or_default();
         match &doc.details {
             Details::Team(t) => {
                 let rotations = get(&site.links.rotations_by_team);

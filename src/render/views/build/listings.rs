@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::Views;
-use crate::model::{AdrStatus, AdrStatusWord, Details, Kind, Risk};
+use crate::model::{AdrStatus, AdrStatusWord, Details, DocId, Kind, Risk};
 use crate::render::markdown::{Highlighter, render_body};
 use crate::render::reads::{Fact, Read};
 use crate::render::views::types::*;
@@ -104,7 +104,7 @@ impl Views<'_> {
     /// The documents of one kind's index, in the order it lists them: ADRs
     /// by id, newest number first; updates by week, newest first, then
     /// title; the others by title. Ties keep the documents' order.
-    fn listed_in_order(&self, kind: Kind) -> Vec<usize> {
+    fn listed_in_order(&self, kind: Kind) -> Vec<DocId> {
         let site = self.site;
         let of_kind = site
             .documents
@@ -112,34 +112,36 @@ impl Views<'_> {
             .enumerate()
             .filter(|(_, d)| d.kind == kind && !d.url.is_empty());
         // Sorted by keys laid out side by side (each in the order a stable
-        // sort by the key alone leaves them: ties by position).
+        // sort by the key alone leaves them: ties by file path, which is
+        // each document's place in the site's order).
         match kind {
             Kind::Adr => {
-                let mut keyed: Vec<(std::cmp::Reverse<&str>, usize)> = of_kind
-                    .map(|(i, d)| (std::cmp::Reverse(d.id.as_str()), i))
+                let mut keyed: Vec<(std::cmp::Reverse<&str>, usize, DocId)> = of_kind
+                    .map(|(place, d)| (std::cmp::Reverse(d.id.as_str()), place, d.key))
                     .collect();
                 keyed.sort_unstable();
-                keyed.into_iter().map(|(_, i)| i).collect()
+                keyed.into_iter().map(|(.., i)| i).collect()
             }
             Kind::Update => {
-                let mut keyed: Vec<(std::cmp::Reverse<Option<String>>, String, usize)> = of_kind
-                    .map(|(i, d)| {
-                        let week = match &d.details {
-                            Details::Update(u) => Some(u.week.to_string()),
-                            _ => None,
-                        };
-                        (std::cmp::Reverse(week), self.title(i), i)
-                    })
-                    .collect();
+                let mut keyed: Vec<(std::cmp::Reverse<Option<String>>, String, usize, DocId)> =
+                    of_kind
+                        .map(|(place, d)| {
+                            let week = match &d.details {
+                                Details::Update(u) => Some(u.week.to_string()),
+                                _ => None,
+                            };
+                            (std::cmp::Reverse(week), self.title(d.key), place, d.key)
+                        })
+                        .collect();
                 keyed.sort_unstable();
-                keyed.into_iter().map(|(_, _, i)| i).collect()
+                keyed.into_iter().map(|(.., i)| i).collect()
             }
             _ => {
-                let mut keyed: Vec<(String, usize)> = of_kind
-                    .map(|(i, _)| (self.title(i).to_lowercase(), i))
+                let mut keyed: Vec<(String, usize, DocId)> = of_kind
+                    .map(|(place, d)| (self.title(d.key).to_lowercase(), place, d.key))
                     .collect();
                 keyed.sort_unstable();
-                keyed.into_iter().map(|(_, i)| i).collect()
+                keyed.into_iter().map(|(.., i)| i).collect()
             }
         }
     }
@@ -176,7 +178,7 @@ impl Views<'_> {
                             .map(|name| site.index.by_path(&format!("{folder}{name}")))
                     })
                     .flatten()
-                    .min()
+                    .min_by_key(|&i| site.documents.position(i))
             })
             .flatten()
             .map(|i| {
@@ -194,7 +196,7 @@ impl Views<'_> {
         }
     }
 
-    fn listing_item(&self, kind: Kind, i: usize) -> ListingItem {
+    fn listing_item(&self, kind: Kind, i: DocId) -> ListingItem {
         let site = self.site;
         let d = &site.documents[i];
         self.note(Read::Entry(d.key));
@@ -318,8 +320,9 @@ impl Views<'_> {
             .collect();
         // Each team's load both ways, over every dependency (not only this
         // page's), on the first page only: [waits for, of them high, waited
-        // on for, of them high], by team (its position, or the id that names
-        // no team).
+        // on for, of them high], by team (its place in the site's order, or
+        // the id that names no team).
+        let place = |t: DocId| self.site.documents.position(t);
         let mut loads: BTreeMap<Result<usize, String>, [usize; 4]> = BTreeMap::new();
         let counted: &[crate::link::DependencyLink] = if page <= 1 { deps } else { &[] };
         for d in counted {
@@ -331,8 +334,8 @@ impl Views<'_> {
                 };
                 team.depends_on[d.entry].on.id.clone()
             });
-            let on = on.or_else(|id| self.site.team(&id).ok_or(id));
-            let waiting = loads.entry(Ok(d.from)).or_default();
+            let on = on.or_else(|id| self.site.team(&id).ok_or(id)).map(place);
+            let waiting = loads.entry(Ok(place(d.from))).or_default();
             waiting[0] += 1;
             waiting[1] += high;
             let waited_on = loads.entry(on).or_default();
@@ -343,10 +346,13 @@ impl Views<'_> {
             .into_iter()
             .map(|(team, [waits, waits_high, on, on_high])| {
                 let team = match team {
-                    Ok(t) => RefView {
-                        id: self.site.documents[t].id.clone(),
-                        link: Some(self.link(t)),
-                    },
+                    Ok(t) => {
+                        let team = &self.site.documents.as_slice()[t];
+                        RefView {
+                            id: team.id.clone(),
+                            link: Some(self.link(team.key)),
+                        }
+                    }
                     Err(id) => RefView { id, link: None },
                 };
                 let name = team
@@ -386,12 +392,11 @@ impl Views<'_> {
         let mut out: Vec<UpcomingCommitment> = site
             .documents
             .iter()
-            .enumerate()
-            .filter_map(|(i, d)| match &d.details {
+            .filter_map(|d| match &d.details {
                 Details::Alignment(a)
                     if a.status != Some(crate::model::AlignmentStatus::Closed) =>
                 {
-                    Some((i, a))
+                    Some((d.key, a))
                 }
                 _ => None,
             })
@@ -419,7 +424,9 @@ impl Views<'_> {
     /// the documents' order (the home page shows the first few).
     pub fn on_duty(&self) -> Vec<DutyView> {
         self.note(Read::Kind(Kind::Rotation));
-        (0..self.site.documents.len())
+        self.site
+            .documents
+            .keys()
             .filter_map(|i| self.duty(i))
             .collect()
     }
@@ -439,18 +446,15 @@ impl Views<'_> {
         ] {
             self.note(read);
         }
-        // Newest first, then by id, highest first (ties by position), by
+        // Newest first, then by id, highest first (ties by file path), by
         // keys laid out side by side.
-        let mut dated: Vec<_> = (0..site.documents.len())
-            .filter(|&i| site.documents[i].kind == Kind::Adr)
-            .map(|i| {
-                let d = &site.documents[i];
-                (std::cmp::Reverse((d.date, d.id.as_str())), i)
-            })
+        let mut dated: Vec<_> = (site.documents.iter().enumerate())
+            .filter(|(_, d)| d.kind == Kind::Adr)
+            .map(|(place, d)| (std::cmp::Reverse((d.date, d.id.as_str())), place, d.key))
             .collect();
         dated.sort_unstable();
-        let adrs: Vec<usize> = dated.into_iter().map(|(_, i)| i).collect();
-        let open: Vec<usize> = adrs
+        let adrs: Vec<DocId> = dated.into_iter().map(|(.., i)| i).collect();
+        let open: Vec<DocId> = adrs
             .iter()
             .copied()
             .filter(|&i| match &site.documents[i].details {
@@ -486,8 +490,11 @@ impl Views<'_> {
                 _ => None,
             })
             .max();
-        let latest: Vec<usize> = (0..site.documents.len())
-            .filter(|&i| matches!(&site.documents[i].details, Details::Update(u) if Some(u.week) == latest_week))
+        let latest: Vec<DocId> = site
+            .documents
+            .iter()
+            .filter(|d| matches!(&d.details, Details::Update(u) if Some(u.week) == latest_week))
+            .map(|d| d.key)
             .collect();
         let latest_updates = latest
             .iter()

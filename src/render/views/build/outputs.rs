@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::Views;
-use crate::model::{Details, Kind, Rotation};
+use crate::model::{Details, DocId, Kind, Rotation};
 use crate::render::feed::Entry;
 use crate::render::graph::{GraphEdge, GraphNode};
 use crate::render::markdown::{self, Highlighter};
@@ -53,12 +53,12 @@ pub struct GraphSource {
 
 impl<'a> Views<'a> {
     /// Document `i`'s kind, which decides its template.
-    pub fn kind(&self, i: usize) -> Kind {
+    pub fn kind(&self, i: DocId) -> Kind {
         self.site.documents[i].kind
     }
 
     /// Document `i`'s page address under the site root.
-    pub fn url(&self, i: usize) -> &'a str {
+    pub fn url(&self, i: DocId) -> &'a str {
         &self.site.documents[i].url
     }
 
@@ -74,7 +74,7 @@ impl<'a> Views<'a> {
     }
 
     /// What rotation `i`'s calendar is made from; `None` for another kind.
-    pub fn calendar(&self, i: usize) -> Option<CalendarSource<'a>> {
+    pub fn calendar(&self, i: DocId) -> Option<CalendarSource<'a>> {
         let doc = &self.site.documents[i];
         let Details::Rotation(rotation) = &doc.details else {
             return None;
@@ -107,11 +107,11 @@ impl<'a> Views<'a> {
     pub fn adr_feed_entries(&self, base: &str, limit: usize) -> Vec<Entry> {
         self.note(Read::Kind(Kind::Adr));
         let site = self.site;
-        let mut adrs: Vec<usize> = (0..site.documents.len())
-            .filter(|&i| {
-                let d = &site.documents[i];
-                d.kind == Kind::Adr && !d.url.is_empty() && d.url != "adrs/"
-            })
+        let mut adrs: Vec<DocId> = site
+            .documents
+            .iter()
+            .filter(|d| d.kind == Kind::Adr && !d.url.is_empty() && d.url != "adrs/")
+            .map(|d| d.key)
             .collect();
         let docs = &site.documents;
         adrs.sort_by(|&a, &b| {
@@ -166,7 +166,7 @@ impl<'a> Views<'a> {
     pub fn intro(&self, highlighter: &Highlighter) -> Option<String> {
         // Whichever page sits at the root is the introduction.
         self.note(Read::Kind(Kind::Page));
-        let i = self.site.documents.iter().position(|d| d.url.is_empty())?;
+        let i = self.site.documents.iter().find(|d| d.url.is_empty())?.key;
         self.note_body(i);
         Some(markdown::render_body(
             &self.site.documents[i],
@@ -199,7 +199,7 @@ impl<'a> Views<'a> {
 
     /// What a dependency graph is drawn from: the whole organisation, or
     /// team `focus` and its direct neighbours.
-    pub fn graph(&self, focus: Option<usize>) -> GraphSource {
+    pub fn graph(&self, focus: Option<DocId>) -> GraphSource {
         let site = self.site;
         match focus {
             // The team's dependencies both ways and the loops it is in; its neighbours' names below.
@@ -214,19 +214,19 @@ impl<'a> Views<'a> {
             .filter(|d| d.to.is_some())
             .filter(|d| focus.is_none_or(|f| d.from == f || d.to == Some(f)))
             .collect();
-        let teams: Vec<usize> = site
+        let teams: Vec<DocId> = site
             .documents
             .iter()
-            .enumerate()
-            .filter(|(i, d)| {
+            .filter(|d| {
+                let i = d.key;
                 d.kind == Kind::Team
                     && focus.is_none_or(|f| {
-                        *i == f || deps.iter().any(|x| x.from == *i || x.to == Some(*i))
+                        i == f || deps.iter().any(|x| x.from == i || x.to == Some(i))
                     })
             })
-            .map(|(i, _)| i)
+            .map(|d| d.key)
             .collect();
-        let position: BTreeMap<usize, usize> =
+        let position: BTreeMap<DocId, usize> =
             teams.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let nodes: Vec<GraphNode> = teams
             .iter()
