@@ -15,11 +15,14 @@
 //! reload event arrives, and prints every time, the median and the maximum.
 //! With LOG, the server's own report of each rebuild (its stages' times) goes there.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[path = "common/scratch.rs"]
+mod scratch;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -32,14 +35,7 @@ fn main() {
         Some(path) => Stdio::from(std::fs::File::create(path).expect("the log file")),
         None => Stdio::null(),
     };
-    let scratch = if Path::new("/dev/shm").is_dir() {
-        tempfile::tempdir_in("/dev/shm")
-    } else {
-        tempfile::tempdir()
-    }
-    .expect("a temporary folder");
-    let root = scratch.path().join("repo");
-    copy(&repo, &root);
+    let (_scratch, root) = scratch::scratch_copy(&repo);
     let adrs = root.join("content/adrs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&adrs)
         .expect("content/adrs")
@@ -230,24 +226,4 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-fn copy(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else if entry.file_type().is_file() {
-            let mut bytes = Vec::new();
-            std::fs::File::open(entry.path())
-                .unwrap()
-                .read_to_end(&mut bytes)
-                .unwrap();
-            std::fs::write(&target, bytes).unwrap();
-        }
-    }
 }
