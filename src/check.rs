@@ -21,7 +21,9 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes, display_path};
 use crate::git::{Git, GitError};
 use crate::link::{Form, Resolution, Resolved, Site};
-use crate::model::{AdrStatus, AdrStatusWord, AlignmentStatus, Details, DocId, Document, Kind};
+use crate::model::{
+    AdrStatus, AdrStatusWord, AlignmentStatus, Details, DocId, Document, IdMap, Kind,
+};
 use crate::risk::Flag;
 
 /// Words above which an alignment is too long to be read in a meeting.
@@ -48,7 +50,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Each document's own problems, by id.
-pub type Checked = fnv::FnvHashMap<DocId, Vec<Diagnostic>>;
+pub type Checked = IdMap<Vec<Diagnostic>>;
 
 /// The rules about one document at a time, for every document: each one's problems.
 ///

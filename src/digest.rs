@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Severity, codes};
 use crate::link::Site;
 use crate::model::{
-    AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, DocId, Kind, Week,
+    AdrStatus, AdrStatusWord, AlignmentStatus, DependencyStatus, Details, DocId, IdMap, Kind, Week,
 };
 use crate::risk::Flag;
 use crate::schedule::{self, Shift};
@@ -169,7 +169,7 @@ pub struct Digester<'a> {
     site: &'a Site,
     /// Each team's, rotation's and alignment's place when sorted by
     /// title (ignoring case), then id.
-    rank: fnv::FnvHashMap<DocId, usize>,
+    rank: IdMap<usize>,
     /// Teams, by name.
     teams: Vec<DocId>,
     /// Rotations that run, by name, with the date of their first turn.

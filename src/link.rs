@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::Span;
 use crate::load::{Asset, ReferenceForm};
 use crate::model::{
-    Details, DocId, Document, Documents, Index, Kind, Reference, adr_id, parse_adr_reference,
+    Details, DocId, Document, Documents, IdMap, Index, Kind, Reference, adr_id, parse_adr_reference,
 };
 use crate::risk::{self, Assessment};
 
@@ -170,7 +170,7 @@ pub struct Resolved {
 #[derive(Clone, Debug, Default)]
 pub struct References {
     /// Each document's references: its body's in source order, then its front matter fields'.
-    of: fnv::FnvHashMap<DocId, Vec<Resolved>>,
+    of: IdMap<Vec<Resolved>>,
     /// Each distinct `(form, target)` and what it names.
     table: HashMap<Form, HashMap<String, Resolution>>,
 }
@@ -243,7 +243,7 @@ pub struct Links {
     /// What each document's fields give the relations above (all but its
     /// backlinks and tags), hashed: when a rebuild's re-read documents keep
     /// theirs, the relations are kept and only backlinks and tags redone.
-    pub shapes: fnv::FnvHashMap<DocId, u64>,
+    pub shapes: IdMap<u64>,
 }
 
 impl Links {
@@ -608,7 +608,7 @@ fn relate(documents: &Documents, references: References, given: Vec<Contribution
         }
     };
     let mut need_by: fnv::FnvHashMap<(DocId, usize), Option<NaiveDate>> = Default::default();
-    let mut weeks: fnv::FnvHashMap<DocId, crate::model::Week> = Default::default();
+    let mut weeks: IdMap<crate::model::Week> = Default::default();
     for (doc, given) in documents.iter().zip(given) {
         let i = doc.key;
         for t in referenced(&links.references, i) {

@@ -94,7 +94,7 @@ struct Outputs {
     plan: Option<u64>,
     /// What linking said about each document in the current site, and its
     /// problems, hashed ([`Fingerprints::links`], [`Fingerprints::problems`]).
-    hashed: [fnv::FnvHashMap<crate::model::DocId, u64>; 2],
+    hashed: [crate::model::IdMap<u64>; 2],
     /// The current site's per-document hashes ([`Fingerprints::dense`]).
     dense: crate::render::reads::Dense,
 }

@@ -574,6 +574,34 @@ impl DocId {
     }
 }
 
+/// Hashes a [`DocId`] as itself: the id is already a well-mixed 64-bit
+/// hash, so maps keyed by ids ([`IdMap`]) need not hash it again.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only ids are hashed here, through `write_u64`; anything else is mixed in as FNV-1a does.
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by document ids.
+pub type IdMap<V> = HashMap<DocId, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// A set of document ids.
+pub type IdSet = std::collections::HashSet<DocId, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// A 64-bit hash of a value, the same in every run (FNV-1a over its
 /// `Hash` bytes): what fingerprints, shapes and caches compare.
 pub fn stable_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
@@ -688,7 +716,7 @@ pub fn build(corpus: Corpus) -> Model {
 #[derive(Debug, Default)]
 pub struct Documents {
     list: Vec<Document>,
-    at: fnv::FnvHashMap<DocId, usize>,
+    at: IdMap<usize>,
 }
 
 impl Documents {

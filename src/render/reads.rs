@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
 use crate::link::{Form, Resolution, Site};
-use crate::model::{Details, DocId, Kind, stable_hash as hash_of};
+use crate::model::{Details, DocId, IdMap, IdSet, Kind, stable_hash as hash_of};
 
 /// A site-wide value a page may read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,7 +89,7 @@ pub enum Read {
 #[derive(Debug, Default)]
 pub struct Touched {
     /// The documents.
-    pub documents: fnv::FnvHashSet<DocId>,
+    pub documents: IdSet,
     /// Their kinds.
     pub kinds: BTreeSet<Kind>,
     /// The kinds of those whose index entry changed, once known: a kind's
@@ -108,10 +108,10 @@ impl Touched {
     /// [`Fingerprints::problems`]).
     pub fn after(
         reread: impl IntoIterator<Item = DocId>,
-        before: &[fnv::FnvHashMap<DocId, u64>; 2],
+        before: &[IdMap<u64>; 2],
         now: &Fingerprints,
     ) -> Touched {
-        let mut documents: fnv::FnvHashSet<DocId> = reread.into_iter().collect();
+        let mut documents: IdSet = reread.into_iter().collect();
         for (before, after) in before.iter().zip([now.links(), now.problems()]) {
             documents.extend(
                 after
@@ -513,9 +513,9 @@ impl Dense {
 /// Fingerprints of reads over one linked site.
 pub struct Fingerprints<'a> {
     site: &'a Site,
-    links: fnv::FnvHashMap<DocId, u64>,
+    links: IdMap<u64>,
     /// Each document's problems, hashed.
-    problems: fnv::FnvHashMap<DocId, u64>,
+    problems: IdMap<u64>,
     /// The output paths, hashed, when the caller has planned them already.
     outputs: Option<u64>,
     /// Views of the site, for reads that are what a view shows.
@@ -540,10 +540,7 @@ impl<'a> Fingerprints<'a> {
     /// whose links may differ from them (and the only ones read again):
     /// only those are hashed again. Valid only for the same documents as
     /// that build's, each in its place.
-    pub fn reusing(
-        site: &'a Site,
-        last: Option<(fnv::FnvHashMap<DocId, u64>, Dense, &[DocId])>,
-    ) -> Self {
+    pub fn reusing(site: &'a Site, last: Option<(IdMap<u64>, Dense, &[DocId])>) -> Self {
         use rayon::prelude::*;
         let related = Related::new(site);
         let (links, dense) = match last {
@@ -572,7 +569,7 @@ impl<'a> Fingerprints<'a> {
             ),
         };
         // Problems are sorted by file, so each file's document is looked up once per run of them.
-        let mut by_document: fnv::FnvHashMap<DocId, fnv::FnvHasher> = Default::default();
+        let mut by_document: IdMap<fnv::FnvHasher> = Default::default();
         let mut run: Option<(&std::path::Path, Option<DocId>)> = None;
         for p in &site.diagnostics {
             let file = p.span.file.as_path();
@@ -627,7 +624,7 @@ impl<'a> Fingerprints<'a> {
 
     /// What linking says about each document, hashed: compare two builds'
     /// to learn whose [`Read::Links`] (and so whose title's status) changed.
-    pub fn links(&self) -> &fnv::FnvHashMap<DocId, u64> {
+    pub fn links(&self) -> &IdMap<u64> {
         &self.links
     }
 
@@ -637,7 +634,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// Each document's problems, hashed: compare two builds' to learn whose changed.
-    pub fn problems(&self) -> &fnv::FnvHashMap<DocId, u64> {
+    pub fn problems(&self) -> &IdMap<u64> {
         &self.problems
     }
 

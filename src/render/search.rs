@@ -749,7 +749,7 @@ impl Indexer {
     /// the places whose entry is to be patched in, or `None` (nothing done)
     /// when the order changed.
     fn renumber(&mut self, keys: &[(crate::model::DocId, u64)]) -> Option<Vec<usize>> {
-        let old: fnv::FnvHashMap<crate::model::DocId, usize> = self
+        let old: crate::model::IdMap<usize> = self
             .keys
             .iter()
             .enumerate()
