@@ -678,6 +678,28 @@ mod tests {
     }
 
     #[test]
+    fn link_schemes_are_read_and_script_schemes_refused_at_their_line() {
+        let c = Config::parse("title = \"x\"", Path::new("seam.toml")).unwrap();
+        assert_eq!(c.link_schemes, ["http", "https", "mailto"]);
+        assert!(c.sanitize_html && !c.html_assets && !c.unsafe_html);
+        let c = Config::parse(
+            "link_schemes = [\"https\", \"TEL:\", \"ssh\"]\n",
+            Path::new("seam.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.link_schemes, ["https", "tel", "ssh"]);
+        for (bad, column) in [("JavaScript", 27), ("data", 27), ("not a scheme", 27)] {
+            let text = format!("title = \"x\"\nlink_schemes = [\"https\", \"{bad}\"]\n");
+            match Config::parse(&text, Path::new("seam.toml")) {
+                Err(ConfigError::Invalid {
+                    line, column: c, ..
+                }) => assert_eq!((line, c), (2, column), "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn defaults_apply_when_keys_are_missing() {
         let c = Config::parse("title = \"Acme\"", Path::new("seam.toml")).unwrap();
         assert_eq!(c.title, "Acme");

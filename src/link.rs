@@ -1001,4 +1001,55 @@ mod tests {
         let g: BTreeMap<usize, Vec<usize>> = [(0, vec![1]), (1, vec![2])].into();
         assert!(cycles(&g).is_empty());
     }
+
+    #[test]
+    fn ties_and_loops_follow_file_paths_not_the_ids_values() {
+        // Three teams whose ids (hashes of their paths) sort the other way
+        // round from their paths: whatever sorted or started from ids rather
+        // than places would come out reversed.
+        let mut names: Vec<String> = Vec::new();
+        for n in 0..1000 {
+            let name = format!("t{n:03}");
+            let key = DocId::of(&format!("teams/{name}.md"));
+            if names
+                .last()
+                .is_none_or(|last| key < DocId::of(&format!("teams/{last}.md")))
+            {
+                names.push(name);
+            }
+            if names.len() == 3 {
+                break;
+            }
+        }
+        assert_eq!(
+            names.len(),
+            3,
+            "three names whose ids fall as their paths rise"
+        );
+        let team = |me: usize| {
+            let next = &names[(me + 1) % 3];
+            format!(
+                "---\nname: Same\ntags: [shared]\ndepends_on:\n  - on: {next}\n    what: x\n    need_by: 2026-12-01\n    committed: 2026-11-25\n    risk: low\n---\n\nSee [[adr-0001]].\n\n{TEAM}"
+            )
+        };
+        let teams: Vec<(String, String)> = (0..3)
+            .map(|n| (format!("teams/{}.md", names[n]), team(n)))
+            .collect();
+        let mut files: Vec<(&str, &str)> = teams
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let adr = "---\ntitle: X\nstatus: accepted\n---\n\n## Context\n\nx\n\n## Decision\n\nx\n\n## Consequences\n\nx\n";
+        files.push(("adrs/0001-x.md", adr));
+        let site = test_site(&files, "2026-11-20");
+        let adr = site.index.get("ADR-0001").expect("the ADR");
+        assert_eq!(ids(&site, &site.links.backlinks[&adr]), names);
+        assert_eq!(ids(&site, &site.links.tags["shared"]), names);
+        // One loop through all three, started at the first by path.
+        assert_eq!(site.links.dependency_cycles.len(), 1);
+        assert_eq!(ids(&site, &site.links.dependency_cycles[0]), names);
+        // Teams of one name are listed by path.
+        let order = crate::render::views::Views::new(&site).listing_order(Kind::Team);
+        assert_eq!(ids(&site, &order.documents), names);
+    }
 }

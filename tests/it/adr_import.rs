@@ -967,6 +967,8 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
         ("duplicate-adr-number", "0046-beta.md", 1),
         ("duplicate-adr-number", "0046-gamma.md", 1),
         ("invalid-date", "ADR045-cache.md", 3),
+        // A picture beside an ADR as SVG, which could run script opened on its own.
+        ("html-asset", "0030-one-folder-per-adr/diagram.svg", 1),
     ];
     let mut found = found;
     found.sort();
@@ -979,6 +981,11 @@ fn messy_collections_read_every_irregularity_with_a_warning_at_most() {
         let page = out.path().join(format!("site/adrs/{stem}/index.html"));
         assert!(page.is_file(), "{stem}");
     }
+    // The SVG beside ADR 30 is not published, whatever the ADR's folder.
+    let svg = out
+        .path()
+        .join("site/adrs/0030-one-folder-per-adr/diagram.svg");
+    assert!(!svg.exists(), "{}", svg.display());
     // The folder's README introduces the index; templates are neither built nor listed.
     let index = std::fs::read_to_string(out.path().join("site/adrs/index.html")).unwrap();
     assert!(index.contains("Every way our teams have written ADRs"));
