@@ -302,6 +302,13 @@
   });
   var load = index.load, manifest = index.manifest, words = index.words, edits = index.edits,
     search = index.search, shown = index.shown, texts = index.texts, allowedEdits = index.allowedEdits;
+  // Every query needs the manifest, and it is small (a few KB gzipped, cached
+  // by the browser), so it is fetched once the page is idle: a query then
+  // waits on two rounds, its words' shards and its results' chunk.
+  window.addEventListener("load", function () {
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 200); };
+    idle(function () { manifest().catch(function () {}); }, { timeout: 2000 });
+  });
 
   // Text with the query's words (and what they prefix) marked.
   function marked(text, list) {

@@ -38,6 +38,12 @@ try {
     assert.ok(!(await box.getAttribute("placeholder")).includes("JavaScript"));
   });
 
+  await check("the manifest alone is fetched once the page is idle, before anyone types", async () => {
+    await page.waitForFunction(() => performance.getEntriesByType("resource").some((r) => r.name.endsWith("/search/index.json.gz")), null, { timeout: 10000 });
+    const search = requests.filter((u) => u.includes("/search/"));
+    assert.deepEqual(search.map((u) => new URL(u).pathname.replace(/^.*\/search\//, "")), ["index.json.gz"], search.join("\n"));
+  });
+
   await check("/ focuses the box", async () => {
     await page.keyboard.press("/");
     assert.equal(await page.evaluate(() => document.activeElement.id), "search-q");
