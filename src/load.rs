@@ -58,6 +58,8 @@ pub struct Source {
     pub body_start: usize,
     /// Headings, references and counts found in the body.
     pub outline: Outline,
+    /// Where each line starts, worked out when a line is first quoted.
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -72,9 +74,26 @@ impl Source {
         name.strip_suffix(".md").unwrap_or(name)
     }
 
-    /// The text of a 1-based line, for quoting under a diagnostic.
+    /// The text of a 1-based line (as [`str::lines`] gives it: without its
+    /// `\n` or `\r\n`), for quoting under a diagnostic. Found through an
+    /// index of line starts, so quoting many lines of one file costs no more
+    /// than reading it once.
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        self.text.lines().nth(line.saturating_sub(1) as usize)
+        let starts = self
+            .line_starts
+            .get_or_init(|| LineIndex::new(&self.text).starts);
+        let n = (line as usize).checked_sub(1)?;
+        let start = *starts.get(n)?;
+        if start == self.text.len() {
+            return None;
+        }
+        let end = starts.get(n + 1).map_or(self.text.len(), |&e| e - 1);
+        let text = &self.text[start..end];
+        Some(if starts.get(n + 1).is_some() {
+            text.strip_suffix('\r').unwrap_or(text)
+        } else {
+            text
+        })
     }
 }
 
@@ -608,6 +627,7 @@ pub fn parse_source_in(
             front_matter,
             body_start,
             outline,
+            line_starts: Default::default(),
         }),
         diagnostics,
     )
@@ -796,26 +816,56 @@ fn leading_key(s: &str) -> Option<&str> {
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last position worked out: byte offset, line, and characters
+    /// before it on its line. Offsets asked for in order along one line (a
+    /// long line of links) are counted on from there, not from the line's
+    /// start, so a line of n links costs O(n), not O(n²).
+    last: std::cell::Cell<(usize, usize, usize)>,
+    /// How many bytes the column counts have read, for the test that bounds it.
+    #[cfg(test)]
+    read: std::cell::Cell<usize>,
 }
 
 impl LineIndex {
     /// Indexes the lines of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        starts.extend(line_breaks(text));
+        LineIndex {
+            starts,
+            last: std::cell::Cell::new((0, 1, 0)),
+            #[cfg(test)]
+            read: Default::default(),
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
     pub fn position(&self, text: &str, offset: usize) -> (u32, u32) {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let column = text
-            .get(start..offset.min(text.len()))
-            .map(|s| s.chars().count())
-            .unwrap_or(0);
+        let offset = offset.min(text.len());
+        let (last_offset, last_line, last_column) = self.last.get();
+        let counted = |from: usize| {
+            let s = text.get(from..offset)?;
+            #[cfg(test)]
+            self.read.set(self.read.get() + s.len());
+            Some(s.chars().count())
+        };
+        let column = if last_line == line && (start..=offset).contains(&last_offset) {
+            counted(last_offset).map(|n| last_column + n)
+        } else {
+            None
+        }
+        .or_else(|| counted(start))
+        .unwrap_or(0);
+        self.last.set((offset, line, column));
         (line as u32, column as u32 + 1)
     }
+}
+
+/// The byte offsets just after each `\n` of `text`.
+fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.match_indices('\n').map(|(i, _)| i + 1)
 }
 
 /// Turns heading text into an HTML id: lowercase words joined by `-`.
@@ -982,6 +1032,67 @@ pub fn unique_anchor(seen: &mut BTreeMap<String, usize>, slug: String) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_and_columns_by_index_equal_counting_from_the_start() {
+        let texts = [
+            "",
+            "one",
+            "a\nb\n",
+            "a\r\nbé\r\n\r\nlast",
+            "x\n\n\nyz é [[a]] [[b]]\n",
+            "é".repeat(50).as_str().to_owned().leak(),
+        ];
+        for text in texts {
+            let source = Source {
+                file: "content/x.md".into(),
+                rel: "x.md".into(),
+                text: text.to_string(),
+                fingerprint: 0,
+                front_matter: None,
+                body_start: 0,
+                outline: Outline::default(),
+                line_starts: Default::default(),
+            };
+            for line in 0..8 {
+                let counted = text.lines().nth((line as usize).saturating_sub(1));
+                let counted = if line == 0 { None } else { counted };
+                assert_eq!(source.line_text(line), counted, "{text:?} line {line}");
+            }
+            // In order, backwards and in any order, as a fresh count gives them.
+            let offsets: Vec<usize> = (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o))
+                .collect();
+            let fresh = |o: usize| LineIndex::new(text).position(text, o);
+            let index = LineIndex::new(text);
+            for &o in offsets
+                .iter()
+                .chain(offsets.iter().rev())
+                .chain(offsets.iter().step_by(3))
+            {
+                assert_eq!(index.position(text, o), fresh(o), "{text:?} at {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_line_of_links_is_counted_once() {
+        // 20,000 links on one line: counted from the line's start each time,
+        // the columns would read 1.2 billion bytes; counted on from the last
+        // link, the line once.
+        let text = "[[x]] ".repeat(20_000);
+        let index = LineIndex::new(&text);
+        let mut last = (0, 0);
+        for o in (0..text.len()).step_by(6) {
+            last = index.position(&text, o);
+        }
+        assert_eq!(last, (1, (text.len() - 6) as u32 + 1));
+        assert!(
+            index.read.get() <= text.len(),
+            "{} bytes read",
+            index.read.get()
+        );
+    }
 
     fn parse(text: &str) -> (Option<Source>, Vec<Diagnostic>) {
         parse_source(

@@ -299,21 +299,27 @@ fn quote_source_lines(
     index: &Index,
     root: &Path,
 ) {
+    // Only short lines are quoted; a long one is never copied (a file of one
+    // 4 MB line with a problem per link would copy it once per problem).
+    let quoted = |l: &str| (!l.trim().is_empty() && l.len() < 400).then(|| l.to_string());
+    // The last file read that did not load, and its bytes: its problems come together.
+    let mut unloaded: Option<(PathBuf, Option<Vec<u8>>)> = None;
     for d in diagnostics.iter_mut() {
         let file = d.span.file.as_path();
         let doc = index
             .by_file(&diagnostic::display_path(file))
             .and_then(|i| documents.get(i));
-        let line = match doc {
-            Some(doc) => doc.source.line_text(d.span.line).map(str::to_string),
-            None => quotable(root, &root.join(file)).and_then(|b| {
-                String::from_utf8_lossy(&b)
-                    .lines()
-                    .nth(d.span.line.saturating_sub(1) as usize)
-                    .map(str::to_string)
-            }),
+        let n = d.span.line.saturating_sub(1) as usize;
+        d.source_line = match doc {
+            Some(doc) => doc.source.line_text(d.span.line).and_then(quoted),
+            None => {
+                if unloaded.as_ref().is_none_or(|(f, _)| f != file) {
+                    unloaded = Some((file.to_path_buf(), quotable(root, &root.join(file))));
+                }
+                let bytes = unloaded.as_ref().and_then(|(_, b)| b.as_deref());
+                bytes.and_then(|b| String::from_utf8_lossy(b).lines().nth(n).and_then(quoted))
+            }
         };
-        d.source_line = line.filter(|l| !l.trim().is_empty() && l.len() < 400);
     }
 }
 

@@ -25,11 +25,22 @@ impl Default for Highlighter {
     }
 }
 
+/// The longest code block, and the longest line in one, that is coloured:
+/// the highlighter's regular expressions slow down sharply on very long lines
+/// (one 5 MB line took 8 s and 670 MB), and no reader needs such a block coloured.
+pub const HIGHLIGHT_LIMIT: (usize, usize) = (256 * 1024, 2_000);
+
+/// Whether a code block is within [`HIGHLIGHT_LIMIT`].
+fn highlightable(code: &str) -> bool {
+    code.len() <= HIGHLIGHT_LIMIT.0 && code.lines().all(|l| l.len() <= HIGHLIGHT_LIMIT.1)
+}
+
 impl Highlighter {
-    /// HTML for one code block; unknown languages are escaped as plain text.
+    /// HTML for one code block; unknown languages, and blocks too long to
+    /// colour cheaply ([`HIGHLIGHT_LIMIT`]), are escaped as plain text.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
         let token = lang.split([',', ' ']).next().unwrap_or("").trim();
-        let syntax = (!token.is_empty())
+        let syntax = (!token.is_empty() && highlightable(code))
             .then(|| self.syntaxes.find_syntax_by_token(token))
             .flatten();
         let inner = match syntax {
@@ -719,6 +730,26 @@ fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::site::test_site;
+
+    #[test]
+    fn code_past_the_limits_is_shown_plain_not_coloured() {
+        let h = Highlighter::default();
+        let small = h.highlight("let x = 1;\n", "rust");
+        assert!(small.contains("class=\"hl-"), "{small}");
+        let long_line = format!("{}\n", "let x = 1; ".repeat(HIGHLIGHT_LIMIT.1 / 11 + 1));
+        let plain = h.highlight(&long_line, "rust");
+        assert!(
+            !plain.contains("class=\"hl-") && plain.contains("let x = 1;"),
+            "{plain}"
+        );
+        let many_lines = "let x = 1;\n".repeat(HIGHLIGHT_LIMIT.0 / 11 + 1);
+        let plain = h.highlight(&many_lines, "rust");
+        assert!(!plain.contains("class=\"hl-"));
+        assert_eq!(
+            plain.matches("let x = 1;").count(),
+            HIGHLIGHT_LIMIT.0 / 11 + 1
+        );
+    }
 
     #[test]
     fn plain_text_wraps_lists_and_keeps_external_urls() {
