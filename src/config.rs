@@ -274,39 +274,28 @@ impl Config {
                 } else {
                     continue;
                 };
-                let at = text.find(&format!("\"{format}\"")).unwrap_or(0);
-                let (line, column) = line_column(text, at);
-                return Err(ConfigError::Invalid {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message,
-                });
+                return Err(invalid_at(path, text, &format!("\"{format}\""), message));
             }
         }
         if config.title.chars().any(char::is_control) {
-            let at = text.find("title").unwrap_or(0);
-            let (line, column) = line_column(text, at);
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: "`title` must be one line of text without control characters: it is the page header and the email subject".into(),
-            });
+            return Err(invalid_at(
+                path,
+                text,
+                "title",
+                "`title` must be one line of text without control characters: it is the page header and the email subject",
+            ));
         }
         if let Some(url) = &config.smtp.url
             && let Some((_, rest)) = url.split_once("://")
             && let Some((userinfo, _)) = rest.split('/').next().unwrap_or("").rsplit_once('@')
             && userinfo.contains(':')
         {
-            let at = text.find(url.as_str()).unwrap_or(0);
-            let (line, column) = line_column(text, at);
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: "[smtp] url holds a password, and seam.toml is committed: remove it from the URL and set SEAM_SMTP_PASSWORD in the environment (a CI secret)".into(),
-            });
+            return Err(invalid_at(
+                path,
+                text,
+                url.as_str(),
+                "[smtp] url holds a password, and seam.toml is committed: remove it from the URL and set SEAM_SMTP_PASSWORD in the environment (a CI secret)",
+            ));
         }
         for scheme in &config.link_schemes {
             let word = scheme.trim_end_matches(':');
@@ -325,14 +314,7 @@ impl Config {
             } else {
                 continue;
             };
-            let at = text.find(scheme.as_str()).unwrap_or(0);
-            let (line, column) = line_column(text, at);
-            return Err(ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message,
-            });
+            return Err(invalid_at(path, text, scheme.as_str(), message));
         }
         for scheme in &mut config.link_schemes {
             *scheme = scheme.trim_end_matches(':').to_ascii_lowercase();
@@ -350,17 +332,15 @@ impl Config {
             ),
         ] {
             if !stays_inside(dir) {
-                let at = text.find(key).unwrap_or(0);
-                let (line, column) = line_column(text, at);
-                return Err(ConfigError::Invalid {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: format!(
+                return Err(invalid_at(
+                    path,
+                    text,
+                    key,
+                    format!(
                         "`{key}` is {}, outside the docs repo; {hint}",
                         dir.display()
                     ),
-                });
+                ));
             }
         }
         if !config.base_url.ends_with('/') {
@@ -589,6 +569,17 @@ fn normalise_base_path(path: &str) -> String {
         "/".into()
     } else {
         format!("/{trimmed}/")
+    }
+}
+
+/// The error for a setting of `seam.toml`, at the first place `found` is written in `text`.
+fn invalid_at(path: &Path, text: &str, found: &str, message: impl Into<String>) -> ConfigError {
+    let (line, column) = line_column(text, text.find(found).unwrap_or(0));
+    ConfigError::Invalid {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: message.into(),
     }
 }
 
