@@ -1676,6 +1676,33 @@ mod tests {
     }
 
     #[test]
+    fn lists_are_read_up_to_a_limit_with_an_error_at_the_field() {
+        let n = crate::model::yaml::MAX_LIST_ITEMS + 200;
+        let deps: String = (0..n)
+            .map(|i| format!("  - on: b\n    what: thing {i}\n"))
+            .collect();
+        let tags: String = (0..n).map(|i| format!("t{i}, ")).collect();
+        let (doc, d) = doc(
+            "teams/a.md",
+            &format!("---\nname: A\ntags: [{tags}]\ndepends_on:\n{deps}---\n"),
+        );
+        let Details::Team(team) = doc.unwrap().details else {
+            panic!("a team")
+        };
+        assert_eq!(team.depends_on.len(), crate::model::yaml::MAX_LIST_ITEMS);
+        let too_long: Vec<(u32, &str)> = d
+            .iter()
+            .filter(|d| d.message.contains("Seam reads the first"))
+            .map(|d| (d.span.line, d.code))
+            .collect();
+        assert_eq!(
+            too_long,
+            [(3, "invalid-field"), (4, "invalid-field")],
+            "{d:?}"
+        );
+    }
+
+    #[test]
     fn field_problems_point_at_their_key() {
         let (_, d) = doc(
             "teams/a.md",

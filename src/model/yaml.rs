@@ -19,6 +19,11 @@ use crate::diagnostic::{Diagnostic, Span, codes};
 use crate::load::FieldPositions;
 use crate::vocabulary::parse_date;
 
+/// The most items Seam reads from one front matter list (`depends_on`,
+/// `overrides`, `members`, …): far more than any real document holds, and
+/// few enough that a crafted file of millions cannot make a page of millions.
+pub(crate) const MAX_LIST_ITEMS: usize = 1_000;
+
 /// Where field problems are collected while one document is typed.
 pub(super) struct FieldContext<'a> {
     pub(super) file: &'a Path,
@@ -126,11 +131,32 @@ impl<'a> Fields<'a> {
         })
     }
 
+    /// The first [`MAX_LIST_ITEMS`] items of a list, and an error at the
+    /// field when it has more.
+    fn capped<'v>(&self, key: &str, items: &'v [Value]) -> &'v [Value] {
+        if items.len() <= MAX_LIST_ITEMS {
+            return items;
+        }
+        self.ctx.push(
+            Diagnostic::error(
+                codes::INVALID_FIELD,
+                self.span(key),
+                format!(
+                    "`{key}` has {} items; Seam reads the first {MAX_LIST_ITEMS}",
+                    items.len()
+                ),
+            )
+            .with_hint("split the list across documents, or keep only the items that are current"),
+        );
+        &items[..MAX_LIST_ITEMS]
+    }
+
     /// A list of strings, or one string standing for a list of one.
     pub(super) fn strings(&self, key: &str) -> Vec<Reference> {
         match self.get(key) {
             None => Vec::new(),
-            Some(Value::Sequence(items)) => items
+            Some(Value::Sequence(items)) => self
+                .capped(key, items)
                 .iter()
                 .enumerate()
                 .filter_map(|(i, v)| {
@@ -181,7 +207,8 @@ impl<'a> Fields<'a> {
     pub(super) fn list(&self, key: &str) -> Vec<Item<'a>> {
         match self.get(key) {
             None => Vec::new(),
-            Some(Value::Sequence(items)) => items
+            Some(Value::Sequence(items)) => self
+                .capped(key, items)
                 .iter()
                 .enumerate()
                 .filter_map(|(i, v)| {
