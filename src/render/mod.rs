@@ -1201,6 +1201,37 @@ mod tests {
     }
 
     #[test]
+    fn a_page_lists_its_first_problems_and_counts_the_rest() {
+        let n = PAGE_PROBLEMS + 50;
+        let body: String = (0..n)
+            .map(|i| format!("See [[missing-{i}]].\n\n"))
+            .collect();
+        let site = crate::site::test_site(
+            &[("handbook/a.md", &format!("---\ntitle: A\n---\n{body}"))],
+            "2026-11-20",
+        );
+        let of_page = site
+            .diagnostics
+            .iter()
+            .filter(|d| d.span.file.ends_with("handbook/a.md"))
+            .count();
+        assert_eq!(of_page, n, "one problem per link");
+        let tera = load_templates(&site.root).unwrap();
+        let files = render(&site, &tera).unwrap();
+        let page = files
+            .iter()
+            .find(|f| f.path == "handbook/a/index.html")
+            .unwrap();
+        let html = String::from_utf8_lossy(&page.contents);
+        assert_eq!(html.matches("<li class=\"problem ").count(), PAGE_PROBLEMS);
+        assert!(
+            html.contains(&format!("{n} errors in this document")),
+            "{html}"
+        );
+        assert!(html.contains("And 50 more: <code>seam check</code> lists them all."));
+    }
+
+    #[test]
     fn past_50000_pages_the_sitemap_is_an_index_of_parts() {
         assert_eq!(sitemap_parts(0), 0);
         assert_eq!(sitemap_parts(50_000), 0);

@@ -80,6 +80,10 @@ impl SiteView {
     }
 }
 
+/// The most problems a document's page lists; the rest are counted, and
+/// `seam check` or the health pages show them all.
+pub const PAGE_PROBLEMS: usize = 200;
+
 /// Builds views from the linked site.
 ///
 /// Views are the only way pages read the site: when made
@@ -184,18 +188,30 @@ impl<'a> Views<'a> {
 
     /// The problems of the file at `file` (relative to the root), as pages
     /// show them: a range of the site's problems, which are sorted by file.
-    pub(crate) fn problems_of(&self, file: &std::path::Path) -> Vec<ProblemView> {
+    ///
+    /// At most [`PAGE_PROBLEMS`] are made into views; the counts are of all
+    /// of them: `(shown, errors, warnings)`.
+    pub(crate) fn problems_of(&self, file: &std::path::Path) -> (Vec<ProblemView>, usize, usize) {
         let all = &self.site.diagnostics;
         let start = all.partition_point(|d| d.span.file.as_path() < file);
         let plain = Views {
             reads: None,
             ..self.clone()
         };
-        all[start..]
-            .iter()
-            .take_while(|d| d.span.file.as_path() == file)
+        let of_file = || {
+            all[start..]
+                .iter()
+                .take_while(|d| d.span.file.as_path() == file)
+        };
+        let errors = of_file()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .count();
+        let total = of_file().count();
+        let shown = of_file()
+            .take(PAGE_PROBLEMS)
             .map(|d| plain.problem(d))
-            .collect()
+            .collect();
+        (shown, errors, total - errors)
     }
 
     /// One problem as pages show it.

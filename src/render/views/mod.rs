@@ -8,7 +8,7 @@
 mod build;
 mod types;
 
-pub use build::{CalendarSource, FeedHeader, GraphSource, Views};
+pub use build::{CalendarSource, FeedHeader, GraphSource, PAGE_PROBLEMS, Views};
 pub use types::*;
 
 /// How many team cards the home page shows before linking to all teams.

@@ -156,10 +156,14 @@ pub struct DocumentView {
     pub file: String,
     /// Number of words.
     pub words: usize,
-    /// Problems in its file.
+    /// Problems in its file, the first [`PAGE_PROBLEMS`](super::PAGE_PROBLEMS).
     pub problems: Vec<ProblemView>,
-    /// How many of them are errors.
+    /// How many problems its file has that are errors, listed or not.
     pub error_count: usize,
+    /// How many are warnings, listed or not.
+    pub warning_count: usize,
+    /// How many are not in `problems`.
+    pub problems_more: usize,
     /// Kind-specific values.
     pub team: Option<TeamView>,
     /// Kind-specific values.

@@ -19,7 +19,7 @@ impl Views<'_> {
         self.note(Read::Fact(Fact::Settings));
         let doc = &site.documents[i];
         let file = display_path(doc.file());
-        let problems = self.problems_of(doc.file());
+        let (problems, error_count, warning_count) = self.problems_of(doc.file());
         let mut view = DocumentView {
             link: self.link(i),
             description: doc.description.clone(),
@@ -44,7 +44,9 @@ impl Views<'_> {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]),
             ),
-            error_count: problems.iter().filter(|p| p.severity == "error").count(),
+            problems_more: error_count + warning_count - problems.len(),
+            error_count,
+            warning_count,
             problems,
             file,
             words: doc.source.outline.words,
