@@ -40,17 +40,24 @@ pub const UPDATE_SECTIONS: [&str; 4] = [
 /// Runs every rule over the linked site.
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let found = check_documents(site, None);
-    let mut diagnostics: Vec<Diagnostic> = site
-        .documents
-        .keys()
-        .flat_map(|key| found.get(&key).into_iter().flatten().cloned())
-        .collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        in_file_order(&site.documents, &found).cloned().collect();
     diagnostics.extend(check_across(site));
     diagnostics
 }
 
 /// Each document's own problems, by id.
 pub type Checked = IdMap<Vec<Diagnostic>>;
+
+/// Every document's own problems, the documents in file-path order.
+pub fn in_file_order<'c>(
+    documents: &'c crate::model::Documents,
+    checked: &'c Checked,
+) -> impl Iterator<Item = &'c Diagnostic> + 'c {
+    documents
+        .keys()
+        .flat_map(|key| checked.get(&key).into_iter().flatten())
+}
 
 /// The rules about one document at a time, for every document: each one's problems.
 ///

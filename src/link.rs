@@ -607,8 +607,6 @@ fn relate(documents: &Documents, references: References, given: Vec<Contribution
             v.push(value);
         }
     };
-    let mut need_by: fnv::FnvHashMap<(DocId, usize), Option<NaiveDate>> = Default::default();
-    let mut weeks: IdMap<crate::model::Week> = Default::default();
     for (doc, given) in documents.iter().zip(given) {
         let i = doc.key;
         for t in referenced(&links.references, i) {
@@ -617,13 +615,9 @@ fn relate(documents: &Documents, references: References, given: Vec<Contribution
         for slug in tag_slugs(doc) {
             links.tags.entry(slug).or_default().push(i);
         }
-        for (d, date) in given.dependencies {
-            need_by.insert((d.from, d.entry), date);
-            links.dependencies.push(d);
-        }
-        if let Some(week) = given.week {
-            weeks.insert(i, week);
-        }
+        links
+            .dependencies
+            .extend(given.dependencies.into_iter().map(|(d, _)| d));
         for (relation, key, value) in given.relations {
             let map = match relation {
                 Relation::AdrsByTeam => &mut links.adrs_by_team,
@@ -666,23 +660,23 @@ fn relate(documents: &Documents, references: References, given: Vec<Contribution
     links.supersession_cycles = by_id(cycles(&successors));
     // Highest computed risk first, then the soonest need-by date: the tracker's order everywhere.
     links.dependencies.sort_by_cached_key(|d| {
-        let need_by = need_by[&(d.from, d.entry)];
+        let team = &documents[d.from];
+        let need_by = match &team.details {
+            Details::Team(t) => t.depends_on[d.entry].need_by,
+            _ => None,
+        };
         (
             std::cmp::Reverse(d.assessment.computed),
             need_by.is_none(),
             need_by,
-            documents[d.from].id.clone(),
+            team.id.as_str(),
             d.entry,
         )
     });
     for updates in links.updates_by_team.values_mut() {
-        updates.sort_by_key(|u| {
-            std::cmp::Reverse(
-                weeks
-                    .get(u)
-                    .copied()
-                    .unwrap_or(crate::model::Week { year: 0, week: 0 }),
-            )
+        updates.sort_by_key(|&u| match &documents[u].details {
+            Details::Update(x) => std::cmp::Reverse(x.week),
+            _ => std::cmp::Reverse(crate::model::Week { year: 0, week: 0 }),
         });
     }
     links

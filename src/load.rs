@@ -830,7 +830,7 @@ impl LineIndex {
     /// Indexes the lines of `text`.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(line_breaks(text));
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
             starts,
             last: std::cell::Cell::new((0, 1, 0)),
@@ -861,11 +861,6 @@ impl LineIndex {
         self.last.set((offset, line, column));
         (line as u32, column as u32 + 1)
     }
-}
-
-/// The byte offsets just after each `\n` of `text`.
-fn line_breaks(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.match_indices('\n').map(|(i, _)| i + 1)
 }
 
 /// Turns heading text into an HTML id: lowercase words joined by `-`.

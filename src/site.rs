@@ -226,12 +226,8 @@ pub fn link_model_reusing(
     };
     let mut across = crate::check::check_across(&site);
     quote(&mut across);
-    let own = site
-        .documents
-        .keys()
-        .flat_map(|key| per_document.get(&key).into_iter().flatten().cloned());
-    let own: Vec<diagnostic::Diagnostic> = own.collect();
-    site.diagnostics.extend(own);
+    site.diagnostics
+        .extend(crate::check::in_file_order(&site.documents, &per_document).cloned());
     site.diagnostics.extend(across);
     diagnostic::sort(&mut site.diagnostics);
     // Digests read the problems (doc health), so they come last.
@@ -302,8 +298,8 @@ fn quote_source_lines(
     // Only short lines are quoted; a long one is never copied (a file of one
     // 4 MB line with a problem per link would copy it once per problem).
     let quoted = |l: &str| (!l.trim().is_empty() && l.len() < 400).then(|| l.to_string());
-    // The last file read that did not load, and its bytes: its problems come together.
-    let mut unloaded: Option<(PathBuf, Option<Vec<u8>>)> = None;
+    // The last file read that did not load, and its text: its problems come together.
+    let mut unloaded: Option<(PathBuf, Option<String>)> = None;
     for d in diagnostics.iter_mut() {
         let file = d.span.file.as_path();
         let doc = index
@@ -314,10 +310,12 @@ fn quote_source_lines(
             Some(doc) => doc.source.line_text(d.span.line).and_then(quoted),
             None => {
                 if unloaded.as_ref().is_none_or(|(f, _)| f != file) {
-                    unloaded = Some((file.to_path_buf(), quotable(root, &root.join(file))));
+                    let text = quotable(root, &root.join(file))
+                        .map(|b| String::from_utf8_lossy(&b).into_owned());
+                    unloaded = Some((file.to_path_buf(), text));
                 }
-                let bytes = unloaded.as_ref().and_then(|(_, b)| b.as_deref());
-                bytes.and_then(|b| String::from_utf8_lossy(b).lines().nth(n).and_then(quoted))
+                let text = unloaded.as_ref().and_then(|(_, t)| t.as_deref());
+                text.and_then(|t| t.lines().nth(n).and_then(quoted))
             }
         };
     }

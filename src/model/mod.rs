@@ -731,11 +731,6 @@ impl Documents {
         self.at.get(&key).map(|&i| &self.list[i])
     }
 
-    /// Whether this build has a document with this id.
-    pub fn contains(&self, key: DocId) -> bool {
-        self.at.contains_key(&key)
-    }
-
     /// The place of this document in file-path order: what sorts ids into that order.
     pub fn position(&self, key: DocId) -> usize {
         self.at[&key]

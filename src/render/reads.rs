@@ -320,8 +320,7 @@ impl<'a> Related<'a> {
         // In tracker order, so a page listing a team's dependencies sees their order change.
         for &row in &self.dependencies[place] {
             let d = &links.dependencies[row];
-            let row = (d.from, d.entry, d.to, d.alignment, &d.assessment);
-            (8u8, row).hash(&mut h);
+            (8u8, d).hash(&mut h);
         }
         for &c in &self.dependency_cycles[place] {
             let mut members = links.dependency_cycles[c].clone();
@@ -725,14 +724,9 @@ impl<'a> Fingerprints<'a> {
                     hash_of(&counts)
                 }
                 Fact::Problems => hash_of(&site.diagnostics),
-                Fact::Dependencies => hash_of(&(
-                    site.links
-                        .dependencies
-                        .iter()
-                        .map(|d| (d.from, d.entry, d.to, d.alignment, &d.assessment))
-                        .collect::<Vec<_>>(),
-                    &site.links.dependency_cycles,
-                )),
+                Fact::Dependencies => {
+                    hash_of(&(&site.links.dependencies, &site.links.dependency_cycles))
+                }
                 Fact::Tags => hash_of(
                     &site
                         .links

@@ -198,20 +198,20 @@ impl<'a> Views<'a> {
             reads: None,
             ..self.clone()
         };
-        let of_file = || {
-            all[start..]
-                .iter()
-                .take_while(|d| d.span.file.as_path() == file)
-        };
-        let errors = of_file()
-            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
-            .count();
-        let total = of_file().count();
-        let shown = of_file()
-            .take(PAGE_PROBLEMS)
-            .map(|d| plain.problem(d))
-            .collect();
-        (shown, errors, total - errors)
+        let (mut shown, mut errors, mut warnings) = (Vec::new(), 0, 0);
+        for d in all[start..]
+            .iter()
+            .take_while(|d| d.span.file.as_path() == file)
+        {
+            match d.severity {
+                crate::diagnostic::Severity::Error => errors += 1,
+                crate::diagnostic::Severity::Warning => warnings += 1,
+            }
+            if shown.len() < PAGE_PROBLEMS {
+                shown.push(plain.problem(d));
+            }
+        }
+        (shown, errors, warnings)
     }
 
     /// One problem as pages show it.
