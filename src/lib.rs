@@ -19,6 +19,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod digest;
 pub mod email;
+pub mod fuzz;
 pub mod git;
 pub mod init;
 pub mod link;

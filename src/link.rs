@@ -862,6 +862,63 @@ mod tests {
         docs.iter().map(|&i| site.documents[i].id.clone()).collect()
     }
 
+    /// Documents typed from `(path under content/, text)` pairs, and their index, in memory.
+    fn typed(files: &[(String, String)]) -> (Documents, Index) {
+        let config = crate::config::Config::default();
+        let mut list: Vec<Document> = files
+            .iter()
+            .filter_map(|(rel, text)| {
+                let file = std::path::PathBuf::from(format!("content/{rel}"));
+                let (source, _) = crate::load::parse_source(file, rel.clone(), text.clone());
+                crate::model::document_from_source(source?, &config).0
+            })
+            .collect();
+        crate::model::settle_adr_ids(&mut list);
+        let documents = Documents::new(list);
+        let index = Index::new(documents.as_slice());
+        (documents, index)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// An ADR is found by its number in every written form, and a team
+        /// by its id with spaces around it; a number no ADR has, and an id
+        /// no document has, are missing, never another document.
+        #[test]
+        fn references_resolve_to_the_document_they_name(
+            n in 1u32..=99_999,
+            other in 1u32..=99_999,
+            zeros in 0usize..3,
+            prefix in proptest::sample::select(vec!["ADR-", "adr-", "ADR", "adr_", "Adr ", "adr "]),
+            team in "[a-z][a-z0-9-]{0,20}",
+            pad in "[ \t]{0,2}",
+        ) {
+            let (documents, index) = typed(&[
+                (format!("adrs/{n:04}-x.md"), "---\ntitle: X\nstatus: accepted\ndate: 2026-01-01\n---\n".into()),
+                (format!("teams/{team}.md"), format!("---\nname: T\n---\n\n{TEAM}")),
+            ]);
+            let adr = index.get(&adr_id(n)).expect("the ADR is indexed");
+            let digits = format!("{}{n}", "0".repeat(zeros));
+            let written = format!("{pad}{prefix}{digits}{pad}");
+            let expected = if digits.len() <= 5 { Resolution::Found(adr) } else { Resolution::Missing };
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::WikiLink, &written), expected);
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Adr), &written), expected);
+            // A bare number names an ADR only where the field takes one.
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Adr), &n.to_string()), Resolution::Found(adr));
+            let bare = resolve(&documents, &index, Form::WikiLink, &n.to_string());
+            proptest::prop_assert!(bare != Resolution::Found(adr));
+            if other != n {
+                proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Adr), &adr_id(other)), Resolution::Missing);
+            }
+            let t = index.get(&team).expect("the team is indexed");
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Team), &format!("{pad}{team}{pad}")), Resolution::Found(t));
+            // The team where an ADR is wanted is the wrong kind, not missing.
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Adr), &team), Resolution::WrongKind(t));
+            proptest::prop_assert_eq!(resolve(&documents, &index, Form::Field(Kind::Team), &format!("{team}-gone")), Resolution::Missing);
+        }
+    }
+
     /// Every form of reference is resolved once, and every reader sees the same answer:
     /// commitment teams and exchange pairs count as references for backlinks and
     /// `seam list` too, not only for the broken-reference check.

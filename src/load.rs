@@ -676,6 +676,45 @@ fn split_front_matter(text: &str) -> FrontMatterSplit<'_> {
     FrontMatterSplit::Unclosed
 }
 
+/// The 1-based line and column in `yaml`, lines ending at `\n` as
+/// everywhere in Seam, of the YAML parser's 1-based line and column, which
+/// count a lone `\r` (and NEL, LS, PS) as a line break too.
+fn yaml_position(yaml: &str, line: usize, column: usize) -> (u32, u32) {
+    let mut chars = yaml.char_indices().peekable();
+    let mut at = 0;
+    // Past the breaks before the parser's line.
+    for _ in 1..line {
+        let mut crossed = false;
+        while let Some((i, c)) = chars.next() {
+            at = i + c.len_utf8();
+            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                continue;
+            }
+            if matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+                crossed = true;
+                break;
+            }
+        }
+        if !crossed {
+            break;
+        }
+    }
+    // Then along it, to the column.
+    for _ in 1..column {
+        match chars.next() {
+            Some((i, c)) if c != '\n' => at = i + c.len_utf8(),
+            _ => break,
+        }
+    }
+    let before = &yaml[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line as u32, column as u32)
+}
+
 /// The front matter starts on line 2 of the file (after the opening `---`).
 const FRONT_MATTER_FIRST_LINE: u32 = 2;
 
@@ -683,7 +722,7 @@ fn parse_yaml(yaml: &str, file: &Path, first_line: u32) -> Result<FrontMatter, B
     let value: Value = serde_yaml::from_str(yaml).map_err(|e| {
         let (line, column) = e
             .location()
-            .map(|l| (l.line() as u32, l.column() as u32))
+            .map(|l| yaml_position(yaml, l.line(), l.column()))
             .unwrap_or((1, 1));
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message);
@@ -866,8 +905,14 @@ impl LineIndex {
 /// Turns heading text into an HTML id: lowercase words joined by `-`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
+    let category =
+        icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
+    // Marks are kept, as letters are: lower-casing can make one (`İ` is
+    // `i` and a dot above), and a slug must be its own slug.
+    let is_mark =
+        |c: char| icu_properties::props::GeneralCategoryGroup::Mark.contains(category.get(c));
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_alphanumeric() || (!c.is_ascii() && is_mark(c)) {
             slug.extend(c.to_lowercase());
         } else if (c.is_whitespace() || c == '-' || c == '_') && !slug.ends_with('-') {
             slug.push('-');
@@ -1029,6 +1074,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_slug_keeps_the_marks_lower_casing_makes() {
+        // `İ` lower-cases to `i` and a combining dot, found by fuzzing.
+        let slug = slugify("İstanbul");
+        assert_eq!(slug, "i\u{307}stanbul");
+        assert_eq!(slugify(&slug), slug);
+    }
+
+    proptest::proptest! {
+        /// A slug is lower case letters, marks and digits joined by single
+        /// dashes, never empty, and its own slug.
+        #[test]
+        fn slugs_are_tidy_and_their_own_slug(text in "\\PC{0,40}|[A-Za-z ._-]{0,20}") {
+            let slug = slugify(&text);
+            proptest::prop_assert!(!slug.is_empty());
+            proptest::prop_assert!(!slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"), "{:?}", slug);
+            proptest::prop_assert!(!slug.chars().any(|c| c.is_whitespace() || c.is_ascii_punctuation() && c != '-'), "{:?}", slug);
+            proptest::prop_assert_eq!(slugify(&slug), slug.clone());
+            proptest::prop_assert_eq!(slugify(&text.to_ascii_uppercase()), slugify(&text.to_ascii_lowercase()));
+        }
+    }
+
+    #[test]
     fn lines_and_columns_by_index_equal_counting_from_the_start() {
         let texts = [
             "",
@@ -1121,6 +1188,17 @@ mod tests {
         let (_, d) = parse("---\ntitle: Hi\nteams: [a, b\nstatus: x\n---\n");
         assert_eq!(d[0].code, codes::INVALID_YAML);
         assert!(d[0].span.line >= 3, "{:?}", d[0]);
+    }
+
+    #[test]
+    fn yaml_errors_after_lone_carriage_returns_stay_on_the_files_lines() {
+        // The YAML parser counts each lone `\r` as a line; Seam counts `\n`.
+        let (_, d) = parse("---\ntitle: Hi\nx: 1\r\r\r\r\r\ry: [\n---\n");
+        assert_eq!(d[0].code, codes::INVALID_YAML);
+        assert!(d[0].span.line <= 4, "{:?}", d[0]);
+        assert_eq!(yaml_position("a\r\rb: [\n", 3, 4), (1, 7));
+        assert_eq!(yaml_position("a\r\nb\n", 2, 1), (2, 1));
+        assert_eq!(yaml_position("a\n\u{2028}é x\n", 3, 3), (2, 4));
     }
 
     #[test]

@@ -409,6 +409,30 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Every calendar date written `YYYY-MM-DD` (with or without a time
+        /// after it) reads as itself, and whatever reads as a date is that
+        /// date written back.
+        #[test]
+        fn dates_read_back_as_written(days in 0i64..3_000_000, time in proptest::option::of("[T ][0-9:]{0,8}")) {
+            let date = NaiveDate::from_ymd_opt(1000, 1, 1).unwrap() + chrono::Duration::days(days % 3_250_000);
+            proptest::prop_assume!(date.year() <= 9999);
+            let written = format!("{}{}", date.format("%Y-%m-%d"), time.unwrap_or_default());
+            proptest::prop_assert_eq!(parse_date(&written), Ok(date));
+            proptest::prop_assert_eq!(parse_loose_date(&written), Some(date));
+        }
+
+        #[test]
+        fn anything_that_reads_as_a_date_is_that_date(s in "\\PC{0,24}|[0-9]{1,5}-[0-9]{1,3}-[0-9]{1,3}") {
+            if let Ok(d) = parse_date(&s) {
+                proptest::prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Ok(d));
+            }
+            if let Some(d) = parse_loose_date(&s) {
+                proptest::prop_assert!((1..=9999).contains(&d.year()));
+            }
+        }
+    }
+
     #[test]
     fn dates_of_other_tools_are_read() {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);

@@ -1380,6 +1380,40 @@ fn read_update(f: &Fields, rel: &str, stem: &str) -> Option<Update> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// An ADR number reads back from its id and from file names in every
+        /// numbering style; six digits or more are a date, not a number.
+        #[test]
+        fn adr_numbers_read_back_from_ids_and_file_names(
+            n in 0u32..=99_999,
+            style in proptest::sample::select(vec!["{n:04}-{s}", "{n:03}_{s}", "adr-{n:04}-{s}", "ADR{n}-{s}", "{n}"]),
+            slug in "[a-z][a-z-]{0,12}",
+        ) {
+            proptest::prop_assert_eq!(parse_adr_reference(&adr_id(n), false), Some(n));
+            let stem = match style {
+                "{n:04}-{s}" => format!("{n:04}-{slug}"),
+                "{n:03}_{s}" => format!("{n:03}_{slug}"),
+                "adr-{n:04}-{s}" => format!("adr-{n:04}-{slug}"),
+                "ADR{n}-{s}" => format!("ADR{n}-{slug}"),
+                _ => n.to_string(),
+            };
+            proptest::prop_assert_eq!(adr_number_from_stem(&stem), Some(n));
+            proptest::prop_assert_eq!(adr_number_from_stem(&format!("2026{n:04}-{slug}")), None);
+        }
+
+        /// An id is portable exactly when it is a non-empty name of at most
+        /// 100 bytes without control characters or `.`/`..` parts.
+        #[test]
+        fn ids_are_portable_only_as_file_names(id in "\\PC{0,12}|[a-z./\\\\\\x00-\\x1f]{0,8}|[a-z]{95,110}") {
+            let trimmed = id.trim();
+            let fine = !trimmed.is_empty()
+                && id.len() <= 100
+                && !id.chars().any(char::is_control)
+                && !trimmed.split(['/', '\\']).any(|p| p == "." || p == ".." || reserved_on_windows(p));
+            proptest::prop_assert_eq!(unportable(&id).is_none(), fine, "{:?}", id);
+        }
+    }
+
     fn doc(rel: &str, text: &str) -> (Option<Document>, Vec<Diagnostic>) {
         let (source, d) =
             crate::load::parse_source(format!("content/{rel}").into(), rel.into(), text.into());
