@@ -14,7 +14,8 @@
 // host that gzips would send them), the files, the query time, and how often
 // the intended document (for ids and typos) is in the top five; for typos,
 // also how often among the queries whose right spelling puts it there.
-// MISSES=1 lists the typo and id queries that miss.
+// MISSES=1 lists the typo and id queries that miss; LARGEST=1 lists, per
+// class, the files the costliest query fetched before its first result.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { gzipSync, gunzipSync } from "node:zlib";
 import { createRequire } from "node:module";
@@ -133,6 +134,7 @@ for (const [name, queries] of generated) {
   // Of the queries whose right spelling finds the intended document in the
   // top five, how many still find it with the typo.
   let hits = 0, targets = 0, findable = 0, kept = 0;
+  let largest = { raw: 0 };
   for (const { q, target, spelled } of queries) {
     if (!q) continue;
     const { e, fetched, rounds: deepest } = fresh();
@@ -148,6 +150,7 @@ for (const [name, queries] of generated) {
     };
     const [raw, zipped] = counted();
     bytes.push(raw); gz.push(zipped); files.push(fetched.size); rounds.push(deepest());
+    if (raw > largest.raw) largest = { raw, q, files: [...fetched].map((f) => `${f} ${(size(f)[0] / 1024).toFixed(1)}`) };
     await e.shown(r.m, top);
     const [raw8, zipped8] = counted();
     eight.push(raw8); eightGz.push(zipped8);
@@ -167,6 +170,7 @@ for (const [name, queries] of generated) {
     if (fetched.size !== before) throw new Error("a repeated query fetched again: " + q);
   }
   console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(eight).toFixed(1)} (${median(eightGz).toFixed(1)}) | ${median(files)} | ${median(rounds)} / ${Math.max(...rounds)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}${findable ? ` (${(100 * kept / findable).toFixed(0)}% of the ${findable} the right spelling finds)` : ""}`);
+  if (process.env.LARGEST) console.log(`  largest: ${JSON.stringify(largest.q)} ${largest.raw.toFixed(1)} KB: ${largest.files.join(", ")}`);
 }
 
 // BROWSER=1: the same queries typed into the header's box of the site's home

@@ -387,7 +387,7 @@ pub const PRODUCERS: &[Producer] = &[
         plan: |_, _| vec![job("search/index.html", Output::SearchPage)],
     },
     Producer {
-        name: "search index",
+        name: SEARCH_INDEX,
         plan: |site, _| {
             search::of(site)
                 .files
@@ -407,6 +407,9 @@ pub const PRODUCERS: &[Producer] = &[
         },
     },
 ];
+
+/// The producer of the search index's files.
+const SEARCH_INDEX: &str = "search index";
 
 /// Every file of the site, named, in producer order.
 ///
@@ -999,12 +1002,25 @@ pub fn render_each<E: From<RenderError> + Send>(
     graphs: &GraphCache,
     sink: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<usize, E> {
-    let jobs = plan(site);
+    // The search index is made beside the other files, not before them:
+    // nothing else reads it, and its paths are Seam's own (`search/`), so
+    // planning it last names the same files as `plan`.
+    let is_index = |p: &&Producer| p.name == SEARCH_INDEX;
+    let jobs = plan_of(site, PRODUCERS.iter().filter(|p| !is_index(p)));
     let renderer = Renderer::new(site, tera, graphs, &jobs);
     renderer.prepare()?;
-    jobs.par_iter()
+    let (index, made) = rayon::join(
+        || plan_of(site, PRODUCERS.iter().filter(is_index)),
+        || {
+            jobs.par_iter()
+                .try_for_each(|job| sink(renderer.produce(job)?))
+        },
+    );
+    made?;
+    index
+        .par_iter()
         .try_for_each(|job| sink(renderer.produce(job)?))?;
-    Ok(jobs.len())
+    Ok(jobs.len() + index.len())
 }
 
 /// Every output file of the site, in memory, sorted by path (for `seam serve` and tests).
@@ -1046,7 +1062,7 @@ pub fn render_with_reads(
 pub fn check_templates(site: &Site, tera: &Tera) -> Result<usize, RenderError> {
     let graphs = GraphCache::default();
     // The search index uses no template: it is not made to check them.
-    let jobs = plan_of(site, PRODUCERS.iter().filter(|p| p.name != "search index"));
+    let jobs = plan_of(site, PRODUCERS.iter().filter(|p| p.name != SEARCH_INDEX));
     let mut renderer = Renderer::new(site, tera, &graphs, &jobs);
     renderer.sample = true;
     let mut seen = std::collections::BTreeSet::new();

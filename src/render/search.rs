@@ -179,37 +179,42 @@ fn each_word<'t>(text: &'t str, buffer: &mut String, mut each: impl FnMut(&str, 
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // A run of letters and digits, scanned by byte while it is ASCII.
+        // A run of letters and digits, scanned by byte while it is ASCII,
+        // noting which classes of byte it holds.
         let start = i;
-        let mut ascii = true;
+        let mut classes = 0u8;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii() {
-                if !b.is_ascii_alphanumeric() {
-                    break;
-                }
-                i += 1;
-            } else {
+            let class = ASCII_CLASS[bytes[i] as usize];
+            if class == 0 {
+                break;
+            }
+            if class == NON_ASCII {
                 let c = text[i..].chars().next().expect("a char starts here");
                 if !c.is_alphanumeric() {
                     break;
                 }
-                ascii = false;
                 i += c.len_utf8();
+            } else {
+                i += 1;
             }
+            classes |= class;
         }
         if i == start {
             // A separator: one ASCII byte, or one other character.
-            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            i += if bytes[i] < 0x80 {
+                1
+            } else {
+                text[i..].chars().next().map_or(1, char::len_utf8)
+            };
             continue;
         }
         let w = &text[start..i];
-        if ascii {
+        if classes & NON_ASCII == 0 {
             if w.len() > LONGEST_TERM {
                 continue;
             }
-            let digits = w.bytes().all(|b| b.is_ascii_digit());
-            if (!digits || !w.starts_with('0')) && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+            let digits = classes == DIGIT;
+            if (!digits || !w.starts_with('0')) && classes & UPPER == 0 {
                 if !is_stop_word(w) {
                     each(w, Some(w));
                 }
@@ -234,6 +239,28 @@ fn each_word<'t>(text: &'t str, buffer: &mut String, mut each: impl FnMut(&str, 
         }
     }
 }
+
+/// [`each_word`]'s byte classes: 0 for ASCII that is neither letter nor digit.
+const LOWER: u8 = 1;
+const UPPER: u8 = 2;
+const DIGIT: u8 = 4;
+/// A byte of a character beyond ASCII, which may or may not be a letter.
+const NON_ASCII: u8 = 8;
+const ASCII_CLASS: [u8; 256] = {
+    let mut classes = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        classes[b] = match b as u8 {
+            b'a'..=b'z' => LOWER,
+            b'A'..=b'Z' => UPPER,
+            b'0'..=b'9' => DIGIT,
+            0x80..=0xff => NON_ASCII,
+            _ => 0,
+        };
+        b += 1;
+    }
+    classes
+};
 
 /// The term that stands for a whole id: its words joined by `-`, then
 /// [`ID_MARK`] (`ADR-0007` and `adr 7` are both `adr-7#`).
@@ -322,98 +349,100 @@ impl Entry {
 struct Terms<'a> {
     map: fnv::FnvHashMap<std::borrow::Cow<'a, str>, Occurrence>,
     length: u32,
-    buffer: String,
 }
 
 impl<'a> Terms<'a> {
-    fn add(&mut self, term: &str, field: Field, section: Option<u32>) {
-        add(&mut self.map, &mut self.length, term, None, field, section);
-    }
-
-    /// Adds the words of a text that lives as long as the document (its
-    /// terms can borrow it).
-    fn text(&mut self, text: &'a str, field: Field, section: Option<u32>) {
-        self.words(text, field, section, |slice| slice);
-    }
-
-    /// Adds the words of a text that does not outlive this call.
-    fn passing(&mut self, text: &str, field: Field, section: Option<u32>) {
-        self.words(text, field, section, |_| None);
-    }
-
-    /// Adds the words of `text`; `borrow` says which slices of it a term may keep.
-    fn words<'t>(
-        &mut self,
-        text: &'t str,
-        field: Field,
-        section: Option<u32>,
-        borrow: impl Fn(Option<&'t str>) -> Option<&'a str>,
-    ) {
-        let Terms {
-            map,
-            length,
-            buffer,
-        } = self;
-        each_word(text, buffer, |w, slice| {
-            add(map, length, w, borrow(slice), field, section)
-        });
-    }
-}
-
-fn add<'a>(
-    map: &mut fnv::FnvHashMap<std::borrow::Cow<'a, str>, Occurrence>,
-    length: &mut u32,
-    term: &str,
-    slice: Option<&'a str>,
-    field: Field,
-    section: Option<u32>,
-) {
-    *length += 1;
-    let o = match map.get_mut(term) {
-        Some(o) => o,
-        None => {
-            let key = match slice {
-                Some(s) => std::borrow::Cow::Borrowed(s),
-                None => std::borrow::Cow::Owned(term.to_string()),
-            };
-            map.entry(key).or_insert(Occurrence {
+    /// Counts one occurrence of a term; `slice` is the term when it is a
+    /// slice of a text that lives as long as the document.
+    fn add(&mut self, term: &str, slice: Option<&'a str>, field: Field, section: Option<u32>) {
+        self.length += 1;
+        let o = match self.map.get_mut(term) {
+            Some(o) => o,
+            None => self.map.entry(key(term, slice)).or_insert(Occurrence {
                 weight: 0,
                 section: u32::MAX,
-            })
+            }),
+        };
+        o.weight += field as u32;
+        if let Some(s) = section {
+            o.section = o.section.min(s);
         }
-    };
-    o.weight += field as u32;
-    if let Some(s) = section {
-        o.section = o.section.min(s);
     }
 }
 
-/// What `doc` gives the index.
-pub fn entry(doc: &Document) -> Entry {
-    let mut terms = Terms {
-        map: fnv::FnvHashMap::with_capacity_and_hasher(512, Default::default()),
-        ..Terms::default()
+/// A term as a key that may outlive the call: borrowed when it is a slice
+/// of the document, else copied.
+fn key<'a>(term: &str, slice: Option<&'a str>) -> std::borrow::Cow<'a, str> {
+    match slice {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(term.to_string()),
+    }
+}
+
+/// What a document shows in results: its [`Entry`] but for the terms.
+struct Shown {
+    shown: [String; 6],
+    headings: Vec<(String, String)>,
+    openings: Vec<String>,
+}
+
+/// Hands the words of a document's texts to a reader's `each`.
+struct Reader<'a, F> {
+    each: F,
+    buffer: String,
+    doc: std::marker::PhantomData<&'a Document>,
+}
+
+impl<'a, F: FnMut(&str, Option<&'a str>, Field, Option<u32>)> Reader<'a, F> {
+    /// The words of a text that lives as long as the document (its words are slices of it).
+    fn text(&mut self, text: &'a str, field: Field, section: Option<u32>) {
+        let each = &mut self.each;
+        each_word(text, &mut self.buffer, |w, slice| {
+            each(w, slice, field, section)
+        });
+    }
+
+    /// The words of a text made for this reading.
+    fn passing(&mut self, text: &str, field: Field, section: Option<u32>) {
+        let each = &mut self.each;
+        each_word(text, &mut self.buffer, |w, _| each(w, None, field, section));
+    }
+}
+
+/// Reads `doc` for the index: calls `each` with every term occurrence, in
+/// order, with the term (a slice of the document's own text when it is one,
+/// so that a caller can keep it without copying), the field it is in and
+/// its section, and returns what a result shows. [`entry`] and the one-pass
+/// indexer both read documents through this, so they index the same words.
+fn read<'a>(
+    doc: &'a Document,
+    each: impl FnMut(&str, Option<&'a str>, Field, Option<u32>),
+) -> Shown {
+    let mut r = Reader {
+        each,
+        buffer: String::new(),
+        doc: std::marker::PhantomData,
     };
     // The whole id, marked so that only a query of exactly it finds it (`adr-7#`).
     let id = id_term(&doc.id);
     if id.len() > 1 {
-        terms.add(&id, Field::Id, None);
+        (r.each)(&id, None, Field::Id, None);
     }
-    terms.text(&doc.id, Field::Id, None);
-    terms.text(&doc.title, Field::Title, None);
+    r.text(&doc.id, Field::Id, None);
+    r.text(&doc.title, Field::Title, None);
     if let Some(d) = &doc.description {
-        terms.text(d, Field::Heading, None);
+        r.text(d, Field::Heading, None);
     }
     for t in &doc.tags {
-        terms.text(t, Field::Heading, None);
+        r.text(t, Field::Heading, None);
     }
-    terms.text(doc.kind.as_str(), Field::Facet, None);
+    r.text(doc.kind.as_str(), Field::Facet, None);
     let team = doc.team().unwrap_or_default().to_string();
     if !matches!(doc.details, Details::Team(_)) {
-        terms.passing(&team, Field::Facet, None);
+        r.passing(&team, Field::Facet, None);
     }
     let status = doc.status().unwrap_or_default();
-    terms.passing(&status, Field::Facet, None);
+    r.passing(&status, Field::Facet, None);
 
     // The body: headings count more, code blocks and raw HTML are left out.
     let mut section = 0u32;
@@ -441,8 +470,8 @@ pub fn entry(doc: &Document) -> Entry {
                     Field::Body
                 };
                 match &t {
-                    pulldown_cmark::CowStr::Borrowed(b) => terms.text(b, field, Some(section)),
-                    other => terms.passing(other, field, Some(section)),
+                    pulldown_cmark::CowStr::Borrowed(b) => r.text(b, field, Some(section)),
+                    other => r.passing(other, field, Some(section)),
                 }
                 if !in_heading && room > 0 {
                     let opening = openings.last_mut().expect("one opening per section");
@@ -467,16 +496,6 @@ pub fn entry(doc: &Document) -> Entry {
             _ => {}
         }
     }
-    let mut sorted: Vec<(&str, Occurrence)> = terms
-        .map
-        .iter()
-        .map(|(t, &o)| {
-            let section = if o.section == u32::MAX { 0 } else { o.section };
-            (t.as_ref(), Occurrence { section, ..o })
-        })
-        .collect();
-    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let list = TermList::new(sorted);
     let headings = doc
         .source
         .outline
@@ -484,9 +503,7 @@ pub fn entry(doc: &Document) -> Entry {
         .iter()
         .map(|h| (h.text.clone(), h.anchor.clone()))
         .collect();
-    Entry {
-        terms: list,
-        length: terms.length,
+    Shown {
         shown: [
             doc.title.clone(),
             doc.url.clone(),
@@ -497,6 +514,33 @@ pub fn entry(doc: &Document) -> Entry {
         ],
         headings,
         openings: openings.into_iter().map(|o| o.trim().to_string()).collect(),
+    }
+}
+
+/// What `doc` gives the index.
+pub fn entry(doc: &Document) -> Entry {
+    let mut terms = Terms {
+        map: fnv::FnvHashMap::with_capacity_and_hasher(512, Default::default()),
+        ..Terms::default()
+    };
+    let shown = read(doc, |w, slice, field, section| {
+        terms.add(w, slice, field, section)
+    });
+    let mut sorted: Vec<(&str, Occurrence)> = terms
+        .map
+        .iter()
+        .map(|(t, &o)| {
+            let section = if o.section == u32::MAX { 0 } else { o.section };
+            (t.as_ref(), Occurrence { section, ..o })
+        })
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    Entry {
+        terms: TermList::new(sorted),
+        length: terms.length,
+        shown: shown.shown,
+        headings: shown.headings,
+        openings: shown.openings,
     }
 }
 
@@ -680,6 +724,140 @@ pub struct Indexer {
     once: bool,
 }
 
+/// One part of the corpus's postings, gathered by the one-pass indexer:
+/// each term is numbered as it is first met, and its postings are encoded
+/// as its documents are read, so that a term is looked up once per
+/// occurrence and a document's terms are neither sorted nor copied. The
+/// terms are kept one after another in one string, where looking one up
+/// finds it in cache, not in the document it was first met in.
+#[derive(Default)]
+struct Gathered {
+    /// Every term, one after another.
+    text: String,
+    /// By number: where the term ends in `text`.
+    ends: Vec<u32>,
+    /// The terms' numbers, by the hash of the term.
+    table: hashbrown::HashTable<u32>,
+    /// By number: the term's postings in this part.
+    terms: Vec<PartPostings>,
+    /// By number: its weighted count in the document being read, and the
+    /// first section it is in, and the document they are for (plus one).
+    counts: Vec<(u32, u32, u32)>,
+    /// The numbers of the terms the document being read has.
+    seen: Vec<u32>,
+}
+
+/// One term's postings in one part: its first and last document, and the
+/// encoding after the first document's number.
+struct PartPostings {
+    first: u32,
+    last: u32,
+    rest: String,
+}
+
+/// The hash the indexer's term table uses.
+fn term_hash(term: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(term)
+}
+
+impl Gathered {
+    /// Term number `id`.
+    fn term(&self, id: u32) -> &str {
+        let end = self.ends[id as usize] as usize;
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends[id as usize - 1] as usize
+        };
+        &self.text[start..end]
+    }
+
+    /// The number of `term`, if it was met.
+    fn get(&self, term: &str) -> Option<u32> {
+        self.table
+            .find(term_hash(term), |&id| self.term(id) == term)
+            .copied()
+    }
+
+    /// Every term met, in the order met (by number).
+    fn names(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.ends.len() as u32).map(|id| self.term(id))
+    }
+
+    /// Reads document number `doc` into the postings, and gives its entry
+    /// without its terms (the files need only what it shows).
+    fn document(&mut self, doc: u32, d: &Document) -> Entry {
+        let stamp = doc + 1;
+        let mut length = 0u32;
+        let shown = read(d, |w, _, field, section| {
+            length += 1;
+            let hash = term_hash(w);
+            let Gathered {
+                text,
+                ends,
+                table,
+                terms,
+                counts,
+                seen,
+            } = self;
+            let term = |id: u32| {
+                let end = ends[id as usize] as usize;
+                let start = if id == 0 {
+                    0
+                } else {
+                    ends[id as usize - 1] as usize
+                };
+                &text[start..end]
+            };
+            let id = match table.find(hash, |&id| term(id) == w) {
+                Some(&id) => id,
+                None => {
+                    let id = terms.len() as u32;
+                    table.insert_unique(hash, id, |&id| term_hash(term(id)));
+                    text.push_str(w);
+                    ends.push(text.len() as u32);
+                    terms.push(PartPostings {
+                        first: doc,
+                        last: doc,
+                        rest: String::new(),
+                    });
+                    counts.push((0, 0, 0));
+                    id
+                }
+            };
+            let count = &mut counts[id as usize];
+            if count.2 != stamp {
+                *count = (0, u32::MAX, stamp);
+                seen.push(id);
+            }
+            count.0 += field as u32;
+            if let Some(s) = section {
+                count.1 = count.1.min(s);
+            }
+        });
+        let entry = Entry {
+            terms: TermList::default(),
+            length,
+            shown: shown.shown,
+            headings: shown.headings,
+            openings: shown.openings,
+        };
+        for id in self.seen.drain(..) {
+            let (weight, section, _) = self.counts[id as usize];
+            let section = if section == u32::MAX { 0 } else { section };
+            let p = &mut self.terms[id as usize];
+            if p.last != doc {
+                encode_number(doc - p.last, &mut p.rest);
+                p.last = doc;
+            }
+            encode_number(entry.impact(Occurrence { weight, section }), &mut p.rest);
+            encode_number(section, &mut p.rest);
+        }
+        entry
+    }
+}
+
 /// What an entry is made from: the document's file and address.
 fn entry_key(doc: &Document) -> (crate::model::DocId, u64) {
     (
@@ -801,64 +979,34 @@ impl Indexer {
     /// the corpus encodes its postings as it reads its documents, and each
     /// term's parts are joined in document order.
     fn index_once(&mut self, site: &Site) -> Arc<SearchIndex> {
-        /// One term's postings in one part: its first and last document, and
-        /// the encoding after the first document's number.
-        struct Part {
-            first: u32,
-            last: u32,
-            rest: String,
-        }
         let docs = &site.documents;
         let size = docs
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(64);
-        /// A part's entries (without their terms) and its terms' postings.
-        type Gathered = (Vec<Arc<Entry>>, fnv::FnvHashMap<String, Part>);
-        let parts: Vec<Gathered> = docs
+        let parts: Vec<(Vec<Arc<Entry>>, Gathered)> = docs
             .as_slice()
             .par_chunks(size)
             .enumerate()
             .map(|(c, chunk)| {
-                let mut terms: fnv::FnvHashMap<String, Part> = Default::default();
-                let mut entries = Vec::with_capacity(chunk.len());
-                for (n, d) in chunk.iter().enumerate() {
-                    let doc = (c * size + n) as u32;
-                    let mut e = entry(d);
-                    for (term, o) in e.terms.iter() {
-                        let p = match terms.get_mut(term) {
-                            Some(p) => {
-                                encode_number(doc - p.last, &mut p.rest);
-                                p.last = doc;
-                                p
-                            }
-                            None => terms.entry(term.to_string()).or_insert(Part {
-                                first: doc,
-                                last: doc,
-                                rest: String::new(),
-                            }),
-                        };
-                        encode_number(e.impact(o), &mut p.rest);
-                        encode_number(o.section, &mut p.rest);
-                    }
-                    e.terms = TermList::default();
-                    entries.push(Arc::new(e));
-                }
-                (entries, terms)
+                let mut gathered = Gathered::default();
+                let entries = chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(n, d)| Arc::new(gathered.document((c * size + n) as u32, d)))
+                    .collect();
+                (entries, gathered)
             })
             .collect();
-        let names = distinct_sorted(
-            parts
-                .iter()
-                .flat_map(|(_, terms)| terms.keys().map(String::as_str)),
-        );
+        let names = distinct_sorted(parts.iter().flat_map(|(_, g)| g.names()));
         let built: Vec<(String, TermPostings)> = names
             .par_iter()
             .map(|&t| {
                 let mut p = TermPostings::default();
                 let mut last = 0;
-                for (_, terms) in &parts {
-                    if let Some(part) = terms.get(t) {
+                for (_, g) in &parts {
+                    if let Some(id) = g.get(t) {
+                        let part = &g.terms[id as usize];
                         encode_number(part.first - last, &mut p.encoded);
                         p.encoded.push_str(&part.rest);
                         last = part.last;
@@ -1541,6 +1689,36 @@ mod tests {
         assert!(patched.file(changed[0]).unwrap().contains(r#""zebra""#));
         let shard = patched.file(changed[1]).expect("the changed shard");
         assert!(changed[1].starts_with("search/terms/") && shard.contains(r#"["zebra","#));
+    }
+
+    #[test]
+    fn the_one_pass_index_is_the_one_the_patching_indexer_makes() {
+        // 300 pages, so the one-pass indexer reads them in several parts,
+        // with words of every form: upper case, accents, leading zeros, stop words.
+        let files: Vec<(String, String)> = (0..300)
+            .map(|n| {
+                let words: Vec<String> = (0..80)
+                    .map(|k| format!("w{:04}", (n * 37 + k * 11) % 900))
+                    .collect();
+                (
+                    format!("handbook/p{n:03}.md"),
+                    format!(
+                        "---\ntitle: Page {n} Ünïcode\ntags: [HTTP, İstanbul]\n---\n\n{} the 007 Café\n\n## Part {}\n\nMore `code` and **bold** {n}.\n",
+                        words.join(" "),
+                        n % 7
+                    ),
+                )
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let site = crate::site::test_site(&borrowed, "2026-11-20");
+        let once = index_site(&site);
+        let patching = Indexer::default().index(&site);
+        assert!(once.files.len() > 10);
+        assert_eq!(once.files, patching.files);
     }
 
     #[test]
