@@ -182,6 +182,40 @@ fn check_document(site: &Site, i: DocId) -> Vec<Diagnostic> {
             out.push(found);
         }
     }
+    if let Some((count, line, column)) = doc.source.outline.references_left_out {
+        out.push(
+            Diagnostic::warning(
+                codes::TOO_MANY_LINKS,
+                Span::new(file, line, column),
+                format!(
+                    "this file links to other documents {} times: the {count} links from here on are published but not checked",
+                    count + crate::load::MAX_REFERENCES
+                ),
+            )
+            .with_hint(format!(
+                "Seam checks the first {} links of a file; split it into smaller documents",
+                crate::load::MAX_REFERENCES
+            )),
+        );
+    }
+    for link in &doc.source.outline.odd_links {
+        if !config.link_schemes.contains(&link.scheme) {
+            out.push(
+                Diagnostic::warning(
+                    codes::UNSAFE_LINK,
+                    Span::new(file, link.line, link.column),
+                    format!(
+                        "the address `{}` is left out (a link keeps only its text): the site does not allow `{}:` addresses",
+                        link.written, link.scheme
+                    ),
+                )
+                .with_hint(format!(
+                    "link to an {} address or a relative one; to allow a scheme such as `tel`, add it to `link_schemes` in seam.toml (schemes that run script never are)",
+                    config.link_schemes.join(", ")
+                )),
+            );
+        }
+    }
     for section in recommended {
         if !has_heading(&headings, &section) {
             out.push(
@@ -842,6 +876,69 @@ fn rotate_to(cycle: &[DocId], first: DocId) -> Vec<DocId> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_file_with_more_links_than_are_checked_says_so_once() {
+        let body = format!(
+            "Intro.\n\n{}\n[[ghost]]\n",
+            "[[x]] ".repeat(crate::load::MAX_REFERENCES + 49)
+        );
+        let site = crate::site::test_site(&[("notes.md", body.as_str())], "2026-11-20");
+        let found = super::check(&site);
+        let count = |code: &str| found.iter().filter(|d| d.code == code).count();
+        assert_eq!(count(super::codes::TOO_MANY_LINKS), 1);
+        assert_eq!(
+            count(super::codes::BROKEN_REFERENCE),
+            crate::load::MAX_REFERENCES
+        );
+        let told = found
+            .iter()
+            .find(|d| d.code == super::codes::TOO_MANY_LINKS)
+            .unwrap();
+        // At the first link left unchecked: line 3, after 10,000 links of six characters.
+        assert_eq!(
+            (told.span.line, told.span.column),
+            (3, 6 * crate::load::MAX_REFERENCES as u32 + 1)
+        );
+        assert!(
+            told.message.contains("10050 times") && told.message.contains("the 50 links"),
+            "{}",
+            told.message
+        );
+    }
+
+    #[test]
+    fn links_the_site_does_not_keep_are_told_at_their_place() {
+        let body = "Intro.\n\n[a](javascript:alert(1)) [b](&#106;avascript:x) <vbscript:y>\n\
+                    ![c](data:image/png;base64,AA) [tel](tel:+441234) [ok](https://example.com/) [rel](a/b:c)\n";
+        let site = crate::site::test_site(&[("notes.md", body)], "2026-11-20");
+        let found: Vec<(u32, u32, String)> = super::check(&site)
+            .into_iter()
+            .filter(|d| d.code == super::codes::UNSAFE_LINK)
+            .map(|d| (d.span.line, d.span.column, d.message))
+            .collect();
+        let places: Vec<(u32, u32)> = found.iter().map(|f| (f.0, f.1)).collect();
+        assert_eq!(
+            places,
+            [(3, 1), (3, 26), (3, 49), (4, 1), (4, 32)],
+            "{found:?}"
+        );
+        assert!(
+            found[1].2.contains("`javascript:x`"),
+            "entities are read as the browser reads them: {found:?}"
+        );
+        assert!(found[4].2.contains("`tel:`"), "{found:?}");
+        // Allowed by `link_schemes`, `tel` is fine.
+        let mut site = site;
+        site.config.link_schemes.push("tel".into());
+        assert_eq!(
+            super::check(&site)
+                .iter()
+                .filter(|d| d.code == super::codes::UNSAFE_LINK)
+                .count(),
+            4
+        );
+    }
+
     #[test]
     fn headings_compare_by_their_lowercase_words() {
         use super::normalise_heading as n;

@@ -281,6 +281,10 @@ pub mod codes {
     pub const UNPORTABLE_ID: &str = "unportable-id";
     /// Two documents, or a document and a page Seam makes, would be published at one address.
     pub const ADDRESS_TAKEN: &str = "address-taken";
+    /// A file with more references to other documents than Seam checks.
+    pub const TOO_MANY_LINKS: &str = "too-many-links";
+    /// A link or image whose scheme `link_schemes` does not allow: shown without its address.
+    pub const UNSAFE_LINK: &str = "unsafe-link";
     /// An HTML or SVG file in the content folder, left unpublished.
     pub const HTML_ASSET: &str = "html-asset";
     /// Two ADRs with one number.

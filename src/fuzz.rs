@@ -147,7 +147,12 @@ pub fn pipeline(data: &[u8]) {
     let model = crate::model::build(corpus);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
     let site = crate::site::link_model(model, today, crate::site::Digests::All);
-    let files = crate::site::render(&site).expect("the built-in templates render any site");
+    // The built-in templates, compiled once for every run.
+    static TERA: std::sync::OnceLock<tera::Tera> = std::sync::OnceLock::new();
+    let tera = TERA.get_or_init(|| {
+        crate::render::load_templates(&site.root).expect("the built-in templates compile")
+    });
+    let files = crate::render::render(&site, tera).expect("the built-in templates render any site");
     for f in &files {
         if !f.path.ends_with(".html") {
             continue;

@@ -140,6 +140,33 @@ pub struct Outline {
     pub references: Vec<BodyReference>,
     /// Number of words of prose (code excluded).
     pub words: usize,
+    /// Links and images whose scheme is not one Seam keeps by default
+    /// (`http`, `https`, `mailto`), the first [`MAX_ODD_LINKS`]: `check`
+    /// tells the author of those `link_schemes` does not allow.
+    pub odd_links: Vec<OddLink>,
+    /// References past the first [`MAX_REFERENCES`], which are published
+    /// but not checked: how many, and where the first of them is.
+    pub references_left_out: Option<(usize, u32, u32)>,
+}
+
+/// The most references to other documents one file's outline keeps (and
+/// `check` resolves); a file with more gets one `too-many-links` warning.
+pub const MAX_REFERENCES: usize = 10_000;
+
+/// The most links with an unusual scheme one file's outline keeps.
+pub const MAX_ODD_LINKS: usize = 100;
+
+/// A link or image in the body with a scheme other than `http`, `https` or `mailto`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OddLink {
+    /// Its scheme, in lower case (`javascript`, `tel`).
+    pub scheme: String,
+    /// The start of its destination as written, for messages.
+    pub written: String,
+    /// 1-based line in the file.
+    pub line: u32,
+    /// 1-based column in the file.
+    pub column: u32,
 }
 
 impl Outline {
@@ -1004,6 +1031,9 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
                         None => (dest.trim().to_string(), None),
                     };
                     let (line, column) = lines.position(text, body_start + start);
+                    if left_out(&mut outline, line, column) {
+                        continue;
+                    }
                     let end = body[start..]
                         .find("]]")
                         .map(|i| start + i + 2)
@@ -1018,9 +1048,26 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
                     });
                 }
             }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if outline.odd_links.len() < MAX_ODD_LINKS
+                    && crate::vocabulary::link_scheme(&dest_url).is_some_and(|s| {
+                        !crate::config::DEFAULT_LINK_SCHEMES.contains(&s.as_str())
+                    }) =>
+            {
+                let (line, column) = lines.position(text, body_start + range.start);
+                outline.odd_links.push(OddLink {
+                    scheme: crate::vocabulary::link_scheme(&dest_url).unwrap_or_default(),
+                    written: dest_url.chars().take(60).collect(),
+                    line,
+                    column,
+                });
+            }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 if let Some((path, fragment)) = relative_markdown_target(&dest_url) {
                     let (line, column) = lines.position(text, body_start + range.start);
+                    if left_out(&mut outline, line, column) {
+                        continue;
+                    }
                     let target =
                         resolve_relative(rel, path).unwrap_or_else(|| format!("../{path}"));
                     outline.references.push(BodyReference {
@@ -1045,6 +1092,17 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
         }
     }
     outline
+}
+
+/// Whether a reference at `line`, `column` is past [`MAX_REFERENCES`]:
+/// then it is counted, not kept.
+fn left_out(outline: &mut Outline, line: u32, column: u32) -> bool {
+    if outline.references.len() < MAX_REFERENCES {
+        return false;
+    }
+    let (count, _, _) = outline.references_left_out.get_or_insert((0, line, column));
+    *count += 1;
+    true
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {

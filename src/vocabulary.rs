@@ -339,6 +339,32 @@ impl FolderFormat {
     }
 }
 
+/// The scheme of a link's destination (entities already decoded), in lower
+/// case, read as a browser reads it: tabs and newlines anywhere and leading
+/// control characters and spaces ignored. `None` for a relative address: a
+/// scheme is letters, digits, `+`, `-` and `.`, starting with a letter,
+/// before the first `:` and before any `/`, `?` or `#`.
+pub fn link_scheme(dest: &str) -> Option<String> {
+    let mut scheme = String::new();
+    let read = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    for c in read {
+        match c {
+            ':' => {
+                return scheme
+                    .starts_with(|c: char| c.is_ascii_alphabetic())
+                    .then(|| scheme.to_ascii_lowercase());
+            }
+            c if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') => scheme.push(c),
+            // A `/`, `?`, `#` or any other character first: a relative address.
+            _ => return None,
+        }
+    }
+    None
+}
+
 /// Reads a date as ADRs written for other tools give it: `2016-02-12`,
 /// `2016-02-12T10:00`, `2016/02/12`, `20/05/2021` (day first), `September
 /// 20, 2024`, `20 September 2024`, `Sep 20, 2024`. `None` when it is none of these.

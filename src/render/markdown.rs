@@ -132,26 +132,7 @@ enum LinkTarget {
 /// reads it: tabs and newlines anywhere and leading control characters and
 /// spaces ignored, letters in any case.
 pub(crate) fn safe_url(dest: &str, schemes: &[String]) -> bool {
-    let cleaned: String = dest
-        .trim_start_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    // A scheme is letters, digits, `+`, `-` and `.` before the first `:`, and
-    // comes before any `/`, `?` or `#`; without one the link is relative.
-    let Some(colon) = cleaned.find(':') else {
-        return true;
-    };
-    let scheme = &cleaned[..colon];
-    if cleaned[..colon].contains(['/', '?', '#'])
-        || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        || !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return true;
-    }
-    schemes.iter().any(|s| scheme.eq_ignore_ascii_case(s))
+    crate::vocabulary::link_scheme(dest).is_none_or(|scheme| schemes.contains(&scheme))
 }
 
 /// Cleans `html` (a rendered body holding raw HTML) of everything that can

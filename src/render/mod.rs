@@ -149,6 +149,21 @@ fn index_path(url: &str) -> String {
     format!("{url}index.html")
 }
 
+/// The Content-Security-Policy of Seam's pages: every page carries it (a
+/// `<meta>` in `base.html`, for hosts that cannot set headers) and `seam
+/// serve` sends it. Scripts, styles, fetches and forms stay on the site's
+/// own origin; images may also come from `https:` hosts and `data:` URLs;
+/// plugins and `<base>` elsewhere are refused. Inline style attributes are
+/// allowed (Markdown tables align their cells with them); inline scripts are not.
+pub const PAGE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; media-src 'self' https:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// The Content-Security-Policy `seam serve` sends with HTML and SVG files
+/// from the content folder (published only with `html_assets = true`): a
+/// sandbox with no script, no fetch and no form, so such a file shows but
+/// cannot act as the site. Hosts should send it with those files too.
+pub const ASSET_POLICY: &str =
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:";
+
 /// How many shifts after the current one a rotation's calendar holds.
 pub const CALENDAR_SHIFTS: usize = 26;
 

@@ -353,24 +353,32 @@ fn answer(
     }
     let path = head.target.split('?').next().unwrap_or("");
     let snapshot = live.snapshot();
-    let (status, content_type, body): (u16, &str, Vec<u8>) = match path {
+    let answer = match path {
         EVENTS_PATH if !head_only => {
             events(stream, live)?;
             return Ok(false);
         }
-        SCRIPT_PATH => (
-            200,
-            "text/javascript; charset=utf-8",
-            super::LIVE_SCRIPT.as_bytes().to_vec(),
-        ),
-        PROBLEMS_PATH => (
-            200,
-            "application/json",
-            snapshot.overlay_json().as_bytes().to_vec(),
-        ),
+        SCRIPT_PATH => super::Answer {
+            status: 200,
+            content_type: "text/javascript; charset=utf-8",
+            policy: crate::render::PAGE_POLICY,
+            body: super::LIVE_SCRIPT.as_bytes().to_vec(),
+        },
+        PROBLEMS_PATH => super::Answer {
+            status: 200,
+            content_type: "application/json",
+            policy: crate::render::PAGE_POLICY,
+            body: snapshot.overlay_json().as_bytes().to_vec(),
+        },
         _ => snapshot.get(&head.target),
     };
-    let extra = [("Cache-Control", "no-store")];
+    let extra = [
+        ("Cache-Control", "no-store"),
+        ("Content-Security-Policy", answer.policy),
+        // A file is what its Content-Type says, never sniffed into HTML.
+        ("X-Content-Type-Options", "nosniff"),
+    ];
+    let (status, content_type, body) = (answer.status, answer.content_type, answer.body);
     if head_only {
         write_head(stream, status, content_type, body.len(), false, &extra)?;
         stream.flush()?;

@@ -174,29 +174,58 @@ impl Snapshot {
         None
     }
 
-    /// What to answer for a request path (`/adrs/?x#y`): status, content type and body.
-    pub fn get(&self, target: &str) -> (u16, &'static str, Vec<u8>) {
+    /// What to answer for a request path (`/adrs/?x#y`): status, content
+    /// type, Content-Security-Policy and body. An HTML or SVG file from the
+    /// content folder gets [`ASSET_POLICY`](crate::render::ASSET_POLICY)
+    /// (a sandbox) and no live script; everything else the pages' policy.
+    pub fn get(&self, target: &str) -> Answer {
         let path = target.split(['?', '#']).next().unwrap_or("");
         let found = decode_path(path).and_then(|p| self.file(&p));
         let (status, name, body) = match found {
-            Some((name, body)) => (200, name, body.into_vec()),
+            Some((name, body)) => (200, name, body),
             None => (
                 404,
                 "404.html".to_string(),
-                self.pages
-                    .get("404.html")
-                    .map(|b| b.to_vec())
-                    .unwrap_or_else(|| b"Not found".to_vec()),
+                Body::Owned(
+                    self.pages
+                        .get("404.html")
+                        .map(|b| b.to_vec())
+                        .unwrap_or_else(|| b"Not found".to_vec()),
+                ),
             ),
         };
+        let asset = matches!(body, Body::Owned(_)) && status == 200;
         let content_type = content_type(&name);
-        let body = if content_type.starts_with("text/html") {
-            with_live_script(body)
+        let (policy, body) = if asset && crate::load::runs_script(Path::new(&name)) {
+            (crate::render::ASSET_POLICY, body.into_vec())
+        } else if content_type.starts_with("text/html") {
+            (
+                crate::render::PAGE_POLICY,
+                with_live_script(body.into_vec()),
+            )
         } else {
-            body
+            (crate::render::PAGE_POLICY, body.into_vec())
         };
-        (status, content_type, body)
+        Answer {
+            status,
+            content_type,
+            policy,
+            body,
+        }
     }
+}
+
+/// What `seam serve` answers for a path.
+#[derive(Debug)]
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type`.
+    pub content_type: &'static str,
+    /// The `Content-Security-Policy`.
+    pub policy: &'static str,
+    /// The body.
+    pub body: Vec<u8>,
 }
 
 enum Body {

@@ -244,3 +244,38 @@ fn a_large_organisation_works_on_phones_and_passes_axe_too() {
     drop(server);
     assert!(text.contains("crawled 120 pages"), "{text}");
 }
+
+/// Script payloads in every place an author can write them, built with and
+/// without `unsafe_html`: nothing runs in Chromium on load, click or hover,
+/// and no handler or script address reaches the DOM
+/// (`tests/browser/hostile.mjs`, on `tests/fixtures/hostile/script`).
+#[test]
+fn hostile_pages_run_no_script_when_opened_clicked_or_hovered() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let root = super::copy_fixture(&super::fixture("hostile/script"));
+    for unsafe_html in [true, false] {
+        if !unsafe_html {
+            let toml = std::fs::read_to_string(root.path().join("seam.toml")).unwrap();
+            std::fs::write(
+                root.path().join("seam.toml"),
+                toml.replace("unsafe_html = true", ""),
+            )
+            .unwrap();
+        }
+        let out = tempfile::tempdir().unwrap();
+        let o = seam()
+            .arg("--root")
+            .arg(root.path())
+            .args(["build", "--quiet", "--allow-errors", "--out"])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let (_server, port) = serve_static(out.path());
+        let url = format!("http://127.0.0.1:{port}/");
+        let text = drive(&chromium, "hostile.mjs", &[url.as_ref()]);
+        assert!(text.contains("ok  no dialog opened"), "{text}");
+    }
+}

@@ -42,10 +42,19 @@ pub fn run(args: &[&str]) -> Output {
         .expect("seam runs")
 }
 
-/// Copies a fixture into a temporary folder, to build or modify it freely.
+/// Copies a fixture into a temporary folder, to build or modify it freely;
+/// of the example (the repo itself), only what a docs repo holds, not the
+/// build's, the fuzzer's or git's folders.
 pub fn copy_fixture(from: &Path) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
-    for entry in walkdir::WalkDir::new(from) {
+    let walk = walkdir::WalkDir::new(from).into_iter().filter_entry(|e| {
+        e.depth() != 1
+            || !matches!(
+                e.file_name().to_str(),
+                Some("target" | ".git" | "fuzz" | "node_modules")
+            )
+    });
+    for entry in walk {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let to = tmp.path().join(rel);

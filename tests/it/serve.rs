@@ -452,6 +452,73 @@ fn the_server_answers_only_files_of_the_site_and_holds_against_bad_requests() {
     drop(idle);
 }
 
+/// HTML and SVG files from the content folder are served in a sandbox with
+/// no script; Seam's pages under the pages' policy, which they also carry.
+#[test]
+fn served_files_carry_a_content_security_policy_and_assets_a_sandbox() {
+    let tmp = copy_fixture(&fixture("small"));
+    let root = tmp.path();
+    let toml = std::fs::read_to_string(root.join("seam.toml")).unwrap();
+    std::fs::write(
+        root.join("seam.toml"),
+        format!("html_assets = true\n{toml}"),
+    )
+    .unwrap();
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    std::fs::write(root.join("content/diagram.svg"), svg).unwrap();
+    std::fs::write(
+        root.join("content/old.html"),
+        "<html><body><script>alert(1)</script></body></html>",
+    )
+    .unwrap();
+    let server = start(root);
+    let header = |head: &str, name: &str| -> Option<String> {
+        head.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}: ")).map(str::to_string))
+    };
+    let request = |path: &str| {
+        server.raw(
+            format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+    };
+    for path in ["/diagram.svg", "/old.html"] {
+        let (status, head, body) = request(path);
+        assert_eq!(status, 200, "{path}");
+        let policy = header(&head, "Content-Security-Policy").unwrap_or_default();
+        assert!(
+            policy.starts_with("sandbox;") && policy.contains("default-src 'none'"),
+            "{path}: {head}"
+        );
+        assert_eq!(
+            header(&head, "X-Content-Type-Options").as_deref(),
+            Some("nosniff")
+        );
+        assert!(
+            !String::from_utf8_lossy(&body).contains("__seam"),
+            "{path} has no live script"
+        );
+    }
+    let (status, head, body) = request("/");
+    assert_eq!(status, 200);
+    let policy = header(&head, "Content-Security-Policy").unwrap();
+    assert!(
+        policy.contains("script-src 'self'") && !policy.contains("sandbox"),
+        "{head}"
+    );
+    let page = String::from_utf8_lossy(&body).replace("&#39;", "'");
+    assert!(
+        page.contains(&format!(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">"
+        )),
+        "the page carries the policy it is served with"
+    );
+    assert_eq!(
+        header(&head, "X-Content-Type-Options").as_deref(),
+        Some("nosniff")
+    );
+}
+
 #[test]
 fn a_taken_port_is_said_before_building_with_a_free_one_to_try() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -76,6 +76,7 @@ impl SiteView {
             base,
             today: site.today.to_string(),
             nav,
+            csp: crate::render::PAGE_POLICY,
         }
     }
 }

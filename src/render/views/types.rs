@@ -23,6 +23,8 @@ pub struct SiteView {
     pub today: String,
     /// Main navigation.
     pub nav: Vec<NavItem>,
+    /// The pages' Content-Security-Policy ([`crate::render::PAGE_POLICY`]).
+    pub csp: &'static str,
 }
 
 /// A navigation entry.
