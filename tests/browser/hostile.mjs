@@ -72,7 +72,10 @@ try {
           }
         }
       }
-      const links = [...document.querySelectorAll("a[href]")].map((a) => a.href);
+      // SVG and MathML anchors too, whose `href` is no string.
+      const links = [...document.querySelectorAll("a[href]")].map((a) => {
+        try { return new URL(a.getAttribute("href"), document.baseURI).href; } catch { return null; }
+      }).filter(Boolean);
       return { bad, links };
     });
     for (const b of found.bad) scripted.push(`${url}: ${b}`);
