@@ -7,25 +7,12 @@
 //   node tests/browser/hostile.mjs http://127.0.0.1:PORT/
 //
 // Prints one line per check and exits 1 if any failed.
-import { chromium } from "playwright-core";
+import { checks, launch } from "./rig.mjs";
 
 const site = process.argv[2];
 const origin = new URL(site).origin;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const failures = [];
-async function check(name, f) {
-  try {
-    await f();
-    console.log("ok  " + name);
-  } catch (e) {
-    failures.push(name);
-    console.log("FAIL " + name + "\n  " + String(e.message || e).split("\n").join("\n  "));
-  }
-}
+const browser = await launch();
+const { failures, check } = checks();
 
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

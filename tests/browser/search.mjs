@@ -4,23 +4,13 @@
 //   node tests/browser/search.mjs http://127.0.0.1:PORT/wiki/
 //
 // Exits 1 with a message on the first failed expectation.
-import { chromium } from "playwright-core";
+import { checks, launch } from "./rig.mjs";
 import assert from "node:assert/strict";
 
 const site = process.argv[2];
 const origin = new URL(site).origin;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const failures = [];
-function check(name, f) {
-  return f().then(() => console.log("ok  " + name), (e) => {
-    failures.push(name);
-    console.log("FAIL " + name + "\n  " + String(e.message || e).split("\n").join("\n  "));
-  });
-}
+const browser = await launch();
+const { failures, check } = checks();
 
 try {
   const page = await browser.newPage();

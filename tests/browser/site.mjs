@@ -9,7 +9,7 @@
 // by their HTTP status, not their anchors, and the journeys through the
 // example organisation's own documents are left out. Prints one line per
 // check and exits 1 if any failed.
-import { chromium } from "playwright-core";
+import { checks, launch } from "./rig.mjs";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,21 +21,8 @@ const site = args[0];
 const shots = args[1];
 const origin = new URL(site).origin;
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const failures = [];
-async function check(name, f) {
-  try {
-    await f();
-    console.log("ok  " + name);
-  } catch (e) {
-    failures.push(name);
-    console.log("FAIL " + name + "\n  " + String(e.message || e).split("\n").join("\n  "));
-  }
-}
+const browser = await launch();
+const { failures, check } = checks();
 
 /// The page's path under the site, without its fragment: what the crawl visits once.
 const key = (url) => {
