@@ -43,6 +43,8 @@ pub struct Config {
     pub today: Option<NaiveDate>,
     /// Largest document read, in bytes.
     pub max_file_size: u64,
+    /// Largest other file of the content folder published, in bytes.
+    pub max_asset_size: u64,
     /// Settings per kind, keyed by kind name (`adr`, `team`, ...).
     pub kinds: BTreeMap<String, KindConfig>,
     /// Who the digest email is from and to (read by `seam digest`).
@@ -92,6 +94,8 @@ impl Default for Config {
             html_assets: false,
             today: None,
             max_file_size: 10 * 1024 * 1024,
+            // GitHub's limit on one file of a repository.
+            max_asset_size: 100 * 1024 * 1024,
             kinds: BTreeMap::new(),
             digest: DigestConfig::default(),
             smtp: SmtpConfig::default(),

@@ -11,7 +11,8 @@
 //! the rotations' iCalendar files ([`render::ics`]) among them.
 //!
 //! [`vocabulary`] is the leaf both [`config`] and [`model`] build on: the
-//! kinds of document and how dates are written.
+//! kinds of document and how dates are written. [`fuzz`] runs parts of the
+//! pipeline on arbitrary bytes, for the fuzz targets under `fuzz/`.
 #![warn(missing_docs, unreachable_pub)]
 
 pub mod check;

@@ -359,6 +359,24 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
                 );
                 continue;
             }
+            let size = entry.metadata().map_or(0, |m| m.len());
+            if size > config.max_asset_size {
+                listing.problems.push(
+                    Diagnostic::error(
+                        codes::FILE_TOO_LARGE,
+                        Span::file_start(relative(entry.path())),
+                        format!(
+                            "this file is {} and is not published: Seam publishes files up to {}",
+                            size_of(size),
+                            size_of(config.max_asset_size)
+                        ),
+                    )
+                    .with_hint(
+                        "host it elsewhere and link to it, or raise `max_asset_size` in seam.toml",
+                    ),
+                );
+                continue;
+            }
             listing.assets.push(Asset {
                 source: entry.path().to_path_buf(),
                 rel,
@@ -537,6 +555,15 @@ pub(crate) fn walk_entries(
     (entries, left_out)
 }
 
+/// A size in bytes as people read it: `900 bytes`, `12.5 KB`, `10.5 MB`.
+fn size_of(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1e3),
+        _ => format!("{:.1} MB", bytes as f64 / 1e6),
+    }
+}
+
 /// Reads a file as UTF-8 text, refusing files over `max_size` bytes.
 fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diagnostic>> {
     let unreadable = |e: std::io::Error| {
@@ -555,9 +582,9 @@ fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diag
             codes::FILE_TOO_LARGE,
             Span::file_start(file),
             format!(
-                "this file is {:.1} MB; Seam reads documents up to {:.1} MB",
-                size as f64 / 1e6,
-                max_size as f64 / 1e6
+                "this file is {}; Seam reads documents up to {}",
+                size_of(size),
+                size_of(max_size)
             ),
         )
         .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml")));
@@ -1130,6 +1157,31 @@ pub fn unique_anchor(seen: &mut BTreeMap<String, usize>, slug: String) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_over_the_asset_limit_are_not_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("small.png"), vec![0u8; 100]).unwrap();
+        std::fs::write(content.join("big.pdf"), vec![0u8; 2000]).unwrap();
+        let config = Config {
+            max_asset_size: 1000,
+            ..Config::default()
+        };
+        let listing = walk(dir.path(), &config).unwrap();
+        let published: Vec<&str> = listing.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert_eq!(published, ["small.png"]);
+        let told: Vec<(&str, String)> = listing
+            .problems
+            .iter()
+            .map(|d| (d.code, d.span.file.display().to_string()))
+            .collect();
+        assert_eq!(
+            told,
+            [(codes::FILE_TOO_LARGE, "content/big.pdf".to_string())]
+        );
+    }
 
     #[test]
     fn a_slug_keeps_the_marks_lower_casing_makes() {
