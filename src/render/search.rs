@@ -755,6 +755,17 @@ struct PartPostings {
     rest: String,
 }
 
+/// Term number `id` of terms kept one after another in `text`, each ending where `ends` says.
+fn term_at<'t>(text: &'t str, ends: &[u32], id: u32) -> &'t str {
+    let end = ends[id as usize] as usize;
+    let start = if id == 0 {
+        0
+    } else {
+        ends[id as usize - 1] as usize
+    };
+    &text[start..end]
+}
+
 /// The hash the indexer's term table uses.
 fn term_hash(term: &str) -> u64 {
     use std::hash::BuildHasher;
@@ -764,13 +775,7 @@ fn term_hash(term: &str) -> u64 {
 impl Gathered {
     /// Term number `id`.
     fn term(&self, id: u32) -> &str {
-        let end = self.ends[id as usize] as usize;
-        let start = if id == 0 {
-            0
-        } else {
-            self.ends[id as usize - 1] as usize
-        };
-        &self.text[start..end]
+        term_at(&self.text, &self.ends, id)
     }
 
     /// The number of `term`, if it was met.
@@ -801,15 +806,7 @@ impl Gathered {
                 counts,
                 seen,
             } = self;
-            let term = |id: u32| {
-                let end = ends[id as usize] as usize;
-                let start = if id == 0 {
-                    0
-                } else {
-                    ends[id as usize - 1] as usize
-                };
-                &text[start..end]
-            };
+            let term = |id: u32| term_at(text, ends, id);
             let id = match table.find(hash, |&id| term(id) == w) {
                 Some(&id) => id,
                 None => {
