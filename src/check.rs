@@ -88,6 +88,7 @@ pub fn check_across(site: &Site) -> Vec<Diagnostic> {
     let mut diagnostics = check_dependencies(site);
     diagnostics.extend(check_duplicates(site));
     diagnostics.extend(check_addresses(site));
+    diagnostics.extend(check_asset_addresses(site));
     diagnostics.extend(check_supersession(site));
     diagnostics.extend(check_dependency_cycles(site));
     diagnostics
@@ -592,6 +593,73 @@ fn check_addresses(site: &Site) -> Vec<Diagnostic> {
     }
     out.extend(check_tag_addresses(site));
     out
+}
+
+/// Files of the content folder at the path of one of Seam's own files: its
+/// `404.html`, `_headers`, sitemap, feeds, dependency graph, theme files,
+/// search page and index manifests, a rotation's calendar, or the first
+/// page (`index.html`) of a document, a listing, a tag, a digest or one of
+/// Seam's pages. Seam's file is published and the asset is not, which is an
+/// error naming it.
+fn check_asset_addresses(site: &Site) -> Vec<Diagnostic> {
+    let mut taken: BTreeSet<String> = [
+        "404.html",
+        "_headers",
+        "sitemap.xml",
+        "adrs/feed.xml",
+        "digest/feed.xml",
+        "dependencies/graph.svg",
+        "search/index.json.gz",
+        "search/facets.json.gz",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    let theme = crate::render::assets::theme_names(&site.root);
+    taken.extend(theme.iter().map(|name| format!("theme/{name}")));
+    let pages = [
+        "",
+        "tags/",
+        "health/",
+        "digest/",
+        "dependencies/",
+        "commitments/",
+        "search/",
+    ]
+    .into_iter()
+    .map(String::from)
+    .chain(Kind::ALL.iter().map(|k| format!("{}/", k.url_dir())))
+    .chain(site.documents.iter().map(|d| d.url.clone()))
+    .chain(
+        site.links
+            .tags
+            .keys()
+            .map(|t| crate::render::views::tag_url(t)),
+    )
+    .chain(site.digests.iter().map(|d| format!("digest/{}/", d.week)));
+    taken.extend(pages.map(|folder| format!("{folder}index.html")));
+    taken.extend(
+        site.documents
+            .iter()
+            .filter(|d| d.kind == Kind::Rotation)
+            .map(|d| format!("{}.ics", d.url.trim_end_matches('/'))),
+    );
+    site.assets
+        .iter()
+        .filter(|a| taken.contains(&a.rel))
+        .map(|a| {
+            let file = a.source.strip_prefix(&site.root).unwrap_or(&a.source);
+            Diagnostic::error(
+                codes::ADDRESS_TAKEN,
+                Span::file_start(file),
+                format!(
+                    "this file would be published at /{}, where Seam writes its own; it is not published",
+                    a.rel
+                ),
+            )
+            .with_hint("move or rename the file")
+        })
+        .collect()
 }
 
 /// Different tags with one address (`C++`, `C#` and `c` all give

@@ -924,6 +924,8 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        #[cfg(test)]
+        tests::INDEXED.with(|n| n.set(n.get() + text.len()));
         LineIndex {
             starts,
             last: std::cell::Cell::new((0, 1, 0)),
@@ -1264,6 +1266,38 @@ mod tests {
             "{} bytes read",
             index.read.get()
         );
+    }
+
+    thread_local! {
+        /// How many bytes [`LineIndex::new`] has scanned on this thread.
+        pub(super) static INDEXED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    #[test]
+    fn quoting_every_line_of_a_file_reads_it_once() {
+        // 80,000 problems on 80,000 lines: found by counting lines from the
+        // file's start, the quotes would read 3.2 billion line breaks; found
+        // through the index of line starts, the file once.
+        let text: String = (0..80_000)
+            .map(|i| format!("- [[missing-{i}]]\n"))
+            .collect();
+        let source = Source {
+            file: "content/x.md".into(),
+            rel: "x.md".into(),
+            text: text.clone(),
+            fingerprint: 0,
+            front_matter: None,
+            body_start: 0,
+            outline: Outline::default(),
+            line_starts: Default::default(),
+        };
+        let before = INDEXED.with(|n| n.get());
+        for line in (1..=80_000).rev() {
+            let quoted = source.line_text(line).unwrap();
+            assert_eq!(quoted, format!("- [[missing-{}]]", line - 1));
+        }
+        assert_eq!(source.line_text(80_001), None);
+        assert_eq!(INDEXED.with(|n| n.get()) - before, text.len());
     }
 
     fn parse(text: &str) -> (Option<Source>, Vec<Diagnostic>) {

@@ -210,6 +210,8 @@ pub enum Output {
     Search(usize),
     /// A theme file (`theme/seam.css`).
     Theme(String),
+    /// `_headers`, the recommended headers for hosts that read that file.
+    HostHeaders,
 }
 
 /// One file to make: where it goes and what it is.
@@ -240,6 +242,7 @@ impl Job {
             Output::SearchPage => "search",
             Output::Search(_) => "search index",
             Output::Theme(_) => "theme",
+            Output::HostHeaders => "host headers",
         }
     }
 }
@@ -420,6 +423,10 @@ pub const PRODUCERS: &[Producer] = &[
                 .map(|name| job(format!("theme/{name}"), Output::Theme(name)))
                 .collect()
         },
+    },
+    Producer {
+        name: "host headers",
+        plan: |_, _| vec![job("_headers", Output::HostHeaders)],
     },
 ];
 
@@ -957,6 +964,7 @@ impl<'a> Renderer<'a> {
             ),
             &Output::Search(n) => Ok(file(views.search_file(n).published())),
             Output::Theme(name) => Ok(file(assets::theme_file(views.root(), name)?)),
+            Output::HostHeaders => Ok(file(host_headers().into_bytes())),
         }
     }
 
@@ -982,9 +990,24 @@ impl<'a> Renderer<'a> {
             | Output::Graph
             | Output::Sitemap
             | Output::SitemapPart(_)
-            | Output::Theme(_) => return None,
+            | Output::Theme(_)
+            | Output::HostHeaders => return None,
         })
     }
+}
+
+/// The text of `_headers`, the same for every site: the headers Seam
+/// recommends, in the form Netlify and Cloudflare Pages read from the
+/// published folder. Beside [`PAGE_POLICY`] they forbid framing by other
+/// sites (`frame-ancestors`, which a `<meta>` policy cannot set) and
+/// content-type sniffing. Other hosts ignore the file.
+fn host_headers() -> String {
+    format!(
+        "# Headers Seam recommends for every file of this site, in the form Netlify and\n\
+         # Cloudflare Pages read; other hosts ignore this file. See Seam's docs/security.md.\n\
+         /*\n  Content-Security-Policy: {PAGE_POLICY}; frame-ancestors 'self'\n  \
+         X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+    )
 }
 
 /// Notes what a sitemap is made from: every page's address, and the documents' addresses and dates.

@@ -241,10 +241,13 @@ fn every_address_has_one_owner_and_ids_that_cannot_be_folders_are_refused() {
     let root = fixture("hostile/addresses");
     let found = problems(&root);
     let expected: Vec<(String, String, u64)> = [
+        ("address-taken", "content/_headers", 1),
         ("address-taken", "content/dependencies.md", 1),
         ("address-taken", "content/index.md", 1),
+        ("address-taken", "content/search/index.json.gz", 1),
         ("address-taken", "content/teams/a-space.md", 1),
         ("address-taken", "content/teams/payments.md", 1),
+        ("address-taken", "content/theme/seam.css", 1),
         ("unportable-id", "content/teams/dotdot.md", 3),
         ("unportable-id", "content/teams/long.md", 3),
     ]
@@ -280,6 +283,12 @@ fn every_address_has_one_owner_and_ids_that_cannot_be_folders_are_refused() {
             title(&site, "teams/a-b/index.html"),
             "A hyphen · Addresses Co"
         );
+        // Files of the content folder at Seam's own files' paths give way;
+        // others in the same folders are published.
+        let read = |p: &str| std::fs::read_to_string(site.join(p)).unwrap();
+        assert!(read("_headers").contains("Content-Security-Policy"));
+        assert!(read("theme/seam.css").len() > 1000);
+        assert!(read("theme/logo.png").starts_with("not a picture"));
         assert!(
             site.join("teams/dotdot/index.html").is_file(),
             "an id that cannot be a folder gives way to the file name"

@@ -517,6 +517,30 @@ fn served_files_carry_a_content_security_policy_and_assets_a_sandbox() {
         header(&head, "X-Content-Type-Options").as_deref(),
         Some("nosniff")
     );
+    // `_headers`, for hosts that read it: one rule for every path, with the
+    // same policy, plus what only a header can say.
+    let (status, _, body) = request("/_headers");
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).unwrap();
+    let mut rules = text.lines().filter(|l| !l.starts_with('#'));
+    assert_eq!(rules.next(), Some("/*"), "{text}");
+    let headers: Vec<(&str, &str)> = rules
+        .map(|l| {
+            let l = l.strip_prefix("  ").expect("a header line is indented");
+            l.split_once(": ").expect("a header line is `Name: value`")
+        })
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            (
+                "Content-Security-Policy",
+                format!("{policy}; frame-ancestors 'self'").as_str()
+            ),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ]
+    );
 }
 
 #[test]
