@@ -1,11 +1,13 @@
 //! Stage 6: write the site atomically.
 //!
-//! Pages go to a temporary folder beside the output as they are made (see
+//! Pages go to a staging folder beside the output as they are made (see
 //! [`Staging`]); only when every file is written is it swapped in, with one
 //! atomic exchange where the system has one (Linux's `renameat2`). A failed
-//! or killed build leaves the previous output as it was, and the next build
-//! removes the staging folders killed builds left behind. Seam marks folders
-//! it creates with a `.seam-output` file and refuses to replace a non-empty
+//! or killed build leaves the previous output as it was. The site a swap
+//! replaces is kept, hidden and ignored by git, as the next build's staging
+//! folder, so that build writes only the files that changed; the next build
+//! takes up or removes what killed builds left. Seam marks folders it
+//! creates with a `.seam-output` file and refuses to replace a non-empty
 //! folder without that mark.
 
 use std::path::{Path, PathBuf};
@@ -75,9 +77,16 @@ pub fn may_replace(out: &Path) -> Result<bool, WriteError> {
     Ok(std::fs::read_dir(out).map_err(io(out))?.next().is_none())
 }
 
-/// A build's output being written: a temporary folder beside the output,
-/// swapped in whole by [`Staging::commit`]. Dropped without committing, it
-/// is removed and the previous output stays as it was.
+/// A build's output being written: a folder beside the output, swapped in
+/// whole by [`Staging::commit`]. Dropped without committing, the previous
+/// output stays as it was.
+///
+/// The folder is the site of the build before last where one is there
+/// (the previous site, kept after each swap): files whose bytes did not
+/// change are left as they are, changed ones are replaced, and files the
+/// build did not make are removed before the swap. Creating and removing
+/// every file of a large site costs far more, on most disks, than reading
+/// the unchanged ones back.
 #[derive(Debug)]
 pub struct Staging {
     out: PathBuf,
@@ -85,10 +94,14 @@ pub struct Staging {
     lock_path: PathBuf,
     /// Held locked while the build runs, so other builds leave the folder alone.
     lock: Option<std::fs::File>,
+    /// The regular files the folder held when the build began that the
+    /// build has not written yet, by path relative to it with `/`.
+    left: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
 }
 
 impl Staging {
-    /// Opens a staging folder for `out` and copies `assets` into it.
+    /// Opens a staging folder for `out`, reusing a previous site beside it
+    /// where one is free, and copies `assets` into it.
     pub fn begin(out: &Path, assets: &[Asset]) -> Result<Staging, WriteError> {
         if !may_replace(out)? {
             return Err(WriteError::NotOurs(out.to_path_buf()));
@@ -98,34 +111,55 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        // The lock first, then the folder: no other build ever sees the
-        // folder without its lock held.
-        let held = tempfile::Builder::new()
-            .prefix(STAGING_PREFIX)
-            .suffix(LOCK_SUFFIX)
-            .tempfile_in(&parent)
-            .map_err(io(&parent))?;
-        // Without file locks (some network file systems) the folder is still
-        // ours; other builds then leave it for the grace period.
-        let _ = held.as_file().try_lock();
-        let (lock, lock_path) = held.keep().map_err(|e| WriteError::Io {
-            path: parent.clone(),
-            source: e.error,
-        })?;
-        let name = lock_path.file_name().unwrap_or_default().to_string_lossy();
-        let dir = parent.join(name.trim_end_matches(LOCK_SUFFIX));
-        let staging = Staging {
-            out: out.to_path_buf(),
-            dir: dir.clone(),
-            lock_path,
-            lock: Some(lock),
+        let staging = match reusable(&parent) {
+            Some((dir, lock_path, lock)) => {
+                let left = inventory(&dir).map_err(io(&dir))?;
+                Staging {
+                    out: out.to_path_buf(),
+                    dir,
+                    lock_path,
+                    lock: Some(lock),
+                    left: std::sync::Mutex::new(left),
+                }
+            }
+            None => {
+                // The lock first, then the folder: no other build ever sees
+                // the folder without its lock held.
+                let held = tempfile::Builder::new()
+                    .prefix(STAGING_PREFIX)
+                    .suffix(LOCK_SUFFIX)
+                    .tempfile_in(&parent)
+                    .map_err(io(&parent))?;
+                // Without file locks (some network file systems) the folder
+                // is still ours; other builds then leave it for the grace period.
+                let _ = held.as_file().try_lock();
+                let (lock, lock_path) = held.keep().map_err(|e| WriteError::Io {
+                    path: parent.clone(),
+                    source: e.error,
+                })?;
+                let name = lock_path.file_name().unwrap_or_default().to_string_lossy();
+                let dir = parent.join(name.trim_end_matches(LOCK_SUFFIX));
+                let staging = Staging {
+                    out: out.to_path_buf(),
+                    dir: dir.clone(),
+                    lock_path,
+                    lock: Some(lock),
+                    left: Default::default(),
+                };
+                std::fs::create_dir(&dir).map_err(io(&dir))?;
+                staging
+            }
         };
-        std::fs::create_dir(&dir).map_err(io(&dir))?;
         remove_stale(&parent);
         assets.par_iter().try_for_each(|a| {
             let to = staging.dir.join(&a.rel);
-            if let Some(p) = to.parent() {
-                std::fs::create_dir_all(p).map_err(io(p))?;
+            if staging.was_there(&a.rel) {
+                if same_file(&a.source, &to) {
+                    return Ok(());
+                }
+                remove(&to);
+            } else {
+                make_parent(&to)?;
             }
             std::fs::copy(&a.source, &to)
                 .map(|_| ())
@@ -134,30 +168,61 @@ impl Staging {
         Ok(staging)
     }
 
-    /// Writes one file (safe to call from several threads at once).
+    /// Whether the reused folder held a file at `rel` that the build has
+    /// not written yet; it is now the build's to write.
+    fn was_there(&self, rel: &str) -> bool {
+        self.left
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(rel)
+    }
+
+    /// Writes one file (safe to call from several threads at once), leaving
+    /// a file of the reused folder that already holds these bytes as it is.
     pub fn write(&self, file: &OutputFile) -> Result<(), WriteError> {
-        let to = self.dir.join(&file.path);
-        if let Some(p) = to.parent() {
-            std::fs::create_dir_all(p).map_err(io(p))?;
+        self.put(&file.path, &file.contents)
+    }
+
+    fn put(&self, rel: &str, contents: &[u8]) -> Result<(), WriteError> {
+        let to = self.dir.join(rel);
+        if self.was_there(rel) {
+            if same_bytes(&to, contents) {
+                return Ok(());
+            }
+            // A new file, not a rewrite in place: the old one may be linked
+            // from elsewhere (a deployment that hard-linked the site).
+            remove(&to);
+        } else {
+            make_parent(&to)?;
         }
-        std::fs::write(&to, &file.contents).map_err(io(&to))
+        std::fs::write(&to, contents).map_err(io(&to))
     }
 
     /// Marks the staged folder as Seam's and puts it in place of the output.
     pub fn commit(self) -> Result<(), WriteError> {
-        let marker = self.dir.join(MARKER);
-        std::fs::write(
-            &marker,
-            "This folder was written by Seam; `seam build` replaces it whole.\n",
-        )
-        .map_err(io(&marker))?;
+        self.put(
+            MARKER,
+            b"This folder was written by Seam; `seam build` replaces it whole.\n",
+        )?;
+        // What the reused folder held that this build did not make.
+        let left = std::mem::take(
+            &mut *self
+                .left
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if !left.is_empty() {
+            for rel in &left {
+                let _ = std::fs::remove_file(self.dir.join(rel));
+            }
+            remove_empty_folders(&self.dir);
+        }
         let (out, staged) = (&self.out, &self.dir);
         if !out.exists() {
             return std::fs::rename(staged, out).map_err(io(out));
         }
-        // After the swap, `staged` holds the previous site, removed when
-        // `self` drops. A kill before that leaves a folder whose lock nobody
-        // holds, which the next build removes.
+        // After the swap, `staged` holds the previous site, kept for the
+        // next build to reuse when `self` drops.
         if exchange(staged, out) {
             return Ok(());
         }
@@ -178,13 +243,146 @@ impl Staging {
 }
 
 impl Drop for Staging {
-    /// Removes the staging folder (after a swap, the previous site), then its lock.
+    /// Leaves the staging folder (after a swap, the previous site) for the
+    /// next build to reuse, marked for git to ignore, and removes its lock
+    /// file. A folder that cannot be marked is removed.
     fn drop(&mut self) {
-        if self.dir.exists() {
+        if self.dir.is_dir() && std::fs::write(self.dir.join(".gitignore"), KEPT_GITIGNORE).is_err()
+        {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+        // The lock file goes while still held; the next build makes it anew.
         let _ = std::fs::remove_file(&self.lock_path);
         self.lock.take();
+    }
+}
+
+/// What a kept previous site's `.gitignore` says: ignore this whole folder,
+/// so it never shows as untracked where the output is in a repository.
+const KEPT_GITIGNORE: &str =
+    "# A previous site Seam keeps to write only what changed; safe to delete.\n*\n";
+
+/// A staging folder beside the output that no running build holds, locked
+/// for this build: the previous site, or what a killed build left.
+fn reusable(parent: &Path) -> Option<(PathBuf, PathBuf, std::fs::File)> {
+    let entries = std::fs::read_dir(parent).ok()?;
+    entries.flatten().find_map(|entry| {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || !name.starts_with(STAGING_PREFIX) || name.ends_with(OLD_SUFFIX) {
+            return None;
+        }
+        let lock_path = parent.join(format!("{name}{LOCK_SUFFIX}"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .ok()?;
+        // Only where locks work: without them a running build's folder
+        // could not be told from a free one.
+        if lock.try_lock().is_err() {
+            return None;
+        }
+        // Still there once locked: not removed by a build that held it.
+        entry
+            .path()
+            .is_dir()
+            .then(|| (entry.path(), lock_path, lock))
+    })
+}
+
+/// The regular files under `dir`, by path relative to it with `/`; anything
+/// else in it that is not a folder (a link, a FIFO) is removed, so writing
+/// into the folder never follows a link out of it.
+fn inventory(dir: &Path) -> std::io::Result<rustc_hash::FxHashSet<String>> {
+    let mut files = rustc_hash::FxHashSet::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        if kind.is_file() {
+            files.insert(crate::diagnostic::display_path(rel));
+        } else {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(files)
+}
+
+/// Makes the folders `file` goes in. A file of a reused folder where one of
+/// them must be (the old site had `a`, this one `a/index.html`) gives way.
+fn make_parent(file: &Path) -> Result<(), WriteError> {
+    let Some(parent) = file.parent() else {
+        return Ok(());
+    };
+    if std::fs::create_dir_all(parent).is_ok() {
+        // A folder where the file goes (the old site had `a/`, this one `a`).
+        if file.is_dir() {
+            std::fs::remove_dir_all(file).map_err(io(file))?;
+        }
+        return Ok(());
+    }
+    for ancestor in parent.ancestors() {
+        if std::fs::symlink_metadata(ancestor).is_ok_and(|m| m.is_file()) {
+            std::fs::remove_file(ancestor).map_err(io(ancestor))?;
+        }
+    }
+    std::fs::create_dir_all(parent).map_err(io(parent))
+}
+
+/// Removes a file about to be written anew; one already gone is fine.
+fn remove(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// Whether the file at `path` holds exactly `contents`.
+fn same_bytes(path: &Path, contents: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() == contents.len() as u64)
+        && std::fs::read(path).is_ok_and(|bytes| bytes == contents)
+}
+
+/// Whether two files hold the same bytes, read a piece at a time.
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    if ma.len() != mb.len() {
+        return false;
+    }
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = match fa.read(&mut ba) {
+            Ok(0) => return fb.read(&mut bb[..1]).is_ok_and(|m| m == 0),
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
+}
+
+/// Removes the folders under `dir` left empty, deepest first.
+fn remove_empty_folders(dir: &Path) {
+    for entry in walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .contents_first(true)
+        .into_iter()
+        .flatten()
+    {
+        if entry.file_type().is_dir() {
+            // Fails, as it should, for a folder with files in it.
+            let _ = std::fs::remove_dir(entry.path());
+        }
     }
 }
 
@@ -204,8 +402,10 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
 }
 
 /// Removes the staging folders (and previous sites awaiting removal) in
-/// `parent` that no running build holds: left by builds that were killed.
-/// Best effort: what cannot be removed is left for the next build.
+/// `parent` that no running build holds: left by builds that were killed,
+/// or previous sites beyond the one this build reuses. Each is removed
+/// holding its lock, so no other build takes it up meanwhile. Best effort:
+/// what cannot be removed is left for the next build.
 fn remove_stale(parent: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
@@ -218,44 +418,46 @@ fn remove_stale(parent: &Path) {
         let Some(id) = name.strip_prefix(STAGING_PREFIX) else {
             continue;
         };
-        let lock = if is_dir {
-            let id = id.strip_suffix(OLD_SUFFIX).unwrap_or(id);
-            parent.join(format!("{STAGING_PREFIX}{id}{LOCK_SUFFIX}"))
-        } else if name.ends_with(LOCK_SUFFIX) {
-            entry.path()
-        } else {
-            continue;
-        };
-        if held(&lock) {
-            continue;
-        }
         if is_dir {
-            if std::fs::remove_dir_all(entry.path()).is_ok() && !name.ends_with(OLD_SUFFIX) {
-                let _ = std::fs::remove_file(&lock);
+            let id = id.strip_suffix(OLD_SUFFIX).unwrap_or(id);
+            let lock_path = parent.join(format!("{STAGING_PREFIX}{id}{LOCK_SUFFIX}"));
+            let Some(_lock) = take(&lock_path) else {
+                continue;
+            };
+            // A previous site awaiting removal shares its lock with its
+            // staging folder, which keeps the lock while it is there.
+            let sibling = parent.join(format!("{STAGING_PREFIX}{id}"));
+            if std::fs::remove_dir_all(entry.path()).is_ok()
+                && (!name.ends_with(OLD_SUFFIX) || !sibling.exists())
+            {
+                let _ = std::fs::remove_file(&lock_path);
             }
-        } else {
+        } else if name.ends_with(LOCK_SUFFIX) {
             // A lock whose folder is gone (or never made) goes too, but not
             // while its folder is still there to be removed.
             let dir = parent.join(name.trim_end_matches(LOCK_SUFFIX));
-            if !dir.exists() {
-                let _ = std::fs::remove_file(&lock);
+            if !dir.exists() && take(&entry.path()).is_some() {
+                let _ = std::fs::remove_file(entry.path());
             }
         }
     }
 }
 
-/// Whether a running build holds the lock file `lock`.
-fn held(lock: &Path) -> bool {
-    match std::fs::File::open(lock) {
-        Ok(file) => match file.try_lock() {
-            Ok(()) => false,
-            Err(std::fs::TryLockError::WouldBlock) => true,
-            // No locks on this file system: go by age.
-            Err(std::fs::TryLockError::Error(_)) => recent(lock),
-        },
-        // No lock file: a build killed before it made its folder's lock
-        // cannot be told from one that made it; the lock is made first.
-        Err(_) => false,
+/// Takes the lock file `lock` for this build, making it where it is
+/// missing; `None` while a running build holds it. Where the file system
+/// has no locks, a folder is taken only once its lock is older than the
+/// [grace period](UNLOCKED_GRACE).
+fn take(lock: &Path) -> Option<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)
+        .ok()?;
+    match file.try_lock() {
+        Ok(()) => Some(file),
+        Err(std::fs::TryLockError::WouldBlock) => None,
+        Err(std::fs::TryLockError::Error(_)) => (!recent(lock)).then_some(file),
     }
 }
 
@@ -286,6 +488,32 @@ mod tests {
         }
     }
 
+    /// The names in `dir`, sorted, with the one kept previous site (if
+    /// any) as `KEPT`, after checking that git is told to ignore it.
+    fn beside(dir: &Path) -> Vec<String> {
+        beside_but(dir, &[])
+    }
+
+    /// [`beside`], leaving out the names in `but`.
+    fn beside_but(dir: &Path, but: &[&str]) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !but.contains(&name.as_str()))
+            .map(|name| {
+                if name.starts_with(STAGING_PREFIX) {
+                    let ignore = std::fs::read_to_string(dir.join(&name).join(".gitignore"));
+                    assert_eq!(ignore.ok().as_deref(), Some(KEPT_GITIGNORE), "{name}");
+                    "KEPT".to_string()
+                } else {
+                    name
+                }
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn replaces_its_own_output_whole() {
         let tmp = tempfile::tempdir().unwrap();
@@ -296,14 +524,116 @@ mod tests {
             &[],
         )
         .unwrap();
+        assert_eq!(beside(tmp.path()), ["public"], "nothing to keep yet");
         write_site(&out, &[file("a/index.html", "two")], &[]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "two"
         );
         assert!(!out.join("old.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no staging folders left behind");
+        assert_eq!(
+            beside(tmp.path()),
+            ["KEPT", "public"],
+            "the previous site is kept, and no lock file"
+        );
+    }
+
+    #[test]
+    fn a_kept_site_is_reused_writing_only_what_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let asset = tmp.path().join("logo.png");
+        std::fs::write(&asset, "picture").unwrap();
+        let assets = [Asset {
+            source: asset.clone(),
+            rel: "img/logo.png".into(),
+        }];
+        let first = [
+            file("same/index.html", "same"),
+            file("a/index.html", "one"),
+            file("gone/deep/index.html", "x"),
+            file("file-then-folder", "f"),
+        ];
+        write_site(&out, &first, &assets).unwrap();
+        write_site(&out, &first, &assets).unwrap();
+        // The kept site is the first one: age its files, and link one of
+        // them from elsewhere, as a deployment might.
+        let kept = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(STAGING_PREFIX)
+            })
+            .unwrap();
+        let long_ago =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for rel in ["same/index.html", "a/index.html", "img/logo.png"] {
+            let f = std::fs::File::options()
+                .write(true)
+                .open(kept.join(rel))
+                .unwrap();
+            f.set_modified(long_ago).unwrap();
+        }
+        let deployed = tmp.path().join("deployed.html");
+        std::fs::hard_link(kept.join("a/index.html"), &deployed).unwrap();
+        // A link a stranger put there is removed, not written through.
+        let outside = tmp.path().join("outside.txt");
+        std::fs::write(&outside, "theirs").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, kept.join("b.html")).unwrap();
+
+        let second = [
+            file("same/index.html", "same"),
+            file("a/index.html", "two"),
+            file("b.html", "b"),
+            file("file-then-folder/index.html", "now a folder"),
+        ];
+        write_site(&out, &second, &assets).unwrap();
+        let modified = |rel: &str| {
+            std::fs::metadata(out.join(rel))
+                .unwrap()
+                .modified()
+                .unwrap()
+        };
+        assert_eq!(
+            modified("same/index.html"),
+            long_ago,
+            "unchanged: not rewritten"
+        );
+        assert_eq!(
+            modified("img/logo.png"),
+            long_ago,
+            "unchanged asset: not copied again"
+        );
+        assert_ne!(modified("a/index.html"), long_ago);
+        let read = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+        assert_eq!(read("a/index.html"), "two");
+        assert_eq!(read("b.html"), "b");
+        assert_eq!(read("file-then-folder/index.html"), "now a folder");
+        assert_eq!(std::fs::read_to_string(&deployed).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "theirs");
+        assert!(!out.join("gone").exists(), "folders left empty go");
+        let mut files: Vec<String> = walkdir::WalkDir::new(&out)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| crate::diagnostic::display_path(e.path().strip_prefix(&out).unwrap()))
+            .collect();
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                MARKER,
+                "a/index.html",
+                "b.html",
+                "file-then-folder/index.html",
+                "img/logo.png",
+                "same/index.html"
+            ]
+        );
     }
 
     #[test]
@@ -342,29 +672,34 @@ mod tests {
         let theirs = tmp.path().join("seam-build-notes");
         std::fs::create_dir(&theirs).unwrap();
         write_site(&out, &[file("index.html", "two")], &[]).unwrap();
-        assert!(!killed.exists(), "the killed build's folder is removed");
+        // The killed build's folder is taken up as the staging folder (or
+        // removed); nothing it held is published.
+        assert!(!out.join("a").exists(), "the killed build's half file");
         assert!(
             !swapped.exists(),
             "a previous site a killed swap left is removed"
         );
         assert!(running.exists(), "a running build's folder is kept");
         assert!(theirs.exists());
+        assert_eq!(
+            beside_but(
+                tmp.path(),
+                &[".seam-build-running", ".seam-build-running.lock"]
+            ),
+            ["KEPT", "public", "seam-build-notes"]
+        );
         drop(lock);
         write_site(&out, &[file("index.html", "three")], &[]).unwrap();
-        assert!(
-            !running.exists(),
-            "once its build is gone, it is removed too"
+        assert_eq!(
+            beside(tmp.path()),
+            ["KEPT", "public", "seam-build-notes"],
+            "once its build is gone, the running build's folder is taken up or removed too"
         );
-        let mut left: Vec<String> = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["public", "seam-build-notes"]);
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "three"
         );
+        assert!(!out.join("a").exists());
     }
 
     #[cfg(target_os = "linux")]
