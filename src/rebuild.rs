@@ -305,6 +305,8 @@ impl Workspace {
             ..options.clone()
         };
         let (config, today, _) = site::settings(&options)?;
+        // Rebuilds re-render pages whose code blocks did not change.
+        render::highlighter().keep();
         let templates = render::template_sources(&options.root)?;
         let tera = render::compile_templates(&templates)?;
         let listing = load::walk(&options.root, &config)?;

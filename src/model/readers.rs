@@ -1306,7 +1306,7 @@ fn read_rotation(f: &Fields, kind_word: Option<&str>) -> Rotation {
 pub(crate) const MAX_PERIOD_DAYS: u32 = 3653;
 
 /// Parses `1w`, `2w`, `3d`: a positive number of days or weeks, at most
-/// [`MAX_PERIOD_DAYS`].
+/// ten years (3,653 days).
 pub fn parse_period(s: &str) -> Result<Period, String> {
     let t = s.trim().to_ascii_lowercase();
     let (n, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));

@@ -12,15 +12,41 @@ use crate::model::Document;
 /// The CSS class prefix of highlighted tokens, shared with the theme's stylesheet.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
-/// Highlights code blocks with CSS classes; built once per build.
+/// Highlights code blocks with CSS classes; loaded once per process.
 pub struct Highlighter {
     syntaxes: SyntaxSet,
+    /// Blocks already highlighted, by language and text, once
+    /// [`Highlighter::keep`] is on (`seam serve`, whose rebuilds re-render
+    /// pages whose code did not change); at most [`KEPT_BYTES`] in all.
+    kept: std::sync::Mutex<Kept>,
+    keep: std::sync::atomic::AtomicBool,
+    /// How many blocks were found kept, for the tests.
+    #[cfg(test)]
+    hits: std::sync::atomic::AtomicUsize,
 }
+
+/// Highlighted blocks kept, and the bytes they and their keys take.
+#[derive(Default)]
+struct Kept {
+    /// By hash of language and text: the blocks with that hash.
+    blocks: rustc_hash::FxHashMap<u64, Vec<KeptBlock>>,
+    bytes: usize,
+}
+
+/// A kept block: its language, its text and its HTML.
+type KeptBlock = (Box<str>, Box<str>, std::sync::Arc<str>);
+
+/// The most bytes of code and HTML the highlighter keeps; past it, it starts afresh.
+pub const KEPT_BYTES: usize = 32 * 1024 * 1024;
 
 impl Default for Highlighter {
     fn default() -> Self {
         Highlighter {
             syntaxes: SyntaxSet::load_defaults_newlines(),
+            kept: Default::default(),
+            keep: Default::default(),
+            #[cfg(test)]
+            hits: Default::default(),
         }
     }
 }
@@ -36,9 +62,60 @@ fn highlightable(code: &str) -> bool {
 }
 
 impl Highlighter {
+    /// Keeps the blocks it highlights from now on, so that highlighting one
+    /// again costs a lookup: for `seam serve`, whose rebuilds re-render pages
+    /// with unchanged code. A batch build highlights each block once and
+    /// does not keep them.
+    pub fn keep(&self) {
+        self.keep.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// HTML for one code block; unknown languages, and blocks too long to
     /// colour cheaply ([`HIGHLIGHT_LIMIT`]), are escaped as plain text.
     pub fn highlight(&self, code: &str, lang: &str) -> String {
+        if !self.keep.load(std::sync::atomic::Ordering::Relaxed) {
+            return self.highlight_anew(code, lang);
+        }
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = rustc_hash::FxHasher::default();
+            (lang, code).hash(&mut h);
+            h.finish()
+        };
+        let lock = || {
+            self.kept
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let found = lock().blocks.get(&hash).and_then(|same| {
+            same.iter()
+                .find(|(l, c, _)| **l == *lang && **c == *code)
+                .map(|(.., html)| html.to_string())
+        });
+        if let Some(html) = found {
+            #[cfg(test)]
+            self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return html;
+        }
+        let html = self.highlight_anew(code, lang);
+        let size = lang.len() + code.len() + html.len();
+        if size <= KEPT_BYTES / 16 {
+            let mut k = lock();
+            if k.bytes + size > KEPT_BYTES {
+                k.blocks.clear();
+                k.bytes = 0;
+            }
+            k.blocks.entry(hash).or_default().push((
+                Box::from(lang),
+                Box::from(code),
+                std::sync::Arc::from(html.as_str()),
+            ));
+            k.bytes += size;
+        }
+        html
+    }
+
+    fn highlight_anew(&self, code: &str, lang: &str) -> String {
         let token = lang.split([',', ' ']).next().unwrap_or("").trim();
         let syntax = (!token.is_empty() && highlightable(code))
             .then(|| self.syntaxes.find_syntax_by_token(token))
@@ -711,6 +788,33 @@ fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::site::test_site;
+
+    #[test]
+    fn kept_blocks_are_highlighted_once_and_stay_within_their_bound() {
+        let h = Highlighter::default();
+        let code = "fn main() {\n    let x = 1;\n}\n";
+        let plain = h.highlight(code, "rust");
+        assert_eq!(h.highlight(code, "rust"), plain);
+        assert_eq!(
+            h.hits.load(std::sync::atomic::Ordering::Relaxed),
+            0,
+            "a batch build keeps nothing"
+        );
+        h.keep();
+        assert_eq!(h.highlight(code, "rust"), plain);
+        assert_eq!(h.highlight(code, "rust"), plain);
+        assert_eq!(h.hits.load(std::sync::atomic::Ordering::Relaxed), 1);
+        // Another language, or other text, is not the same block.
+        assert_ne!(h.highlight(code, "text"), plain);
+        assert_ne!(h.highlight("fn main() {}\n", "rust"), plain);
+        assert_eq!(h.hits.load(std::sync::atomic::Ordering::Relaxed), 1);
+        // Many distinct blocks never take more than the bound.
+        let big = "x".repeat(KEPT_BYTES / 40);
+        for i in 0..100 {
+            h.highlight(&format!("{i}{big}"), "text");
+            assert!(h.kept.lock().unwrap().bytes <= KEPT_BYTES);
+        }
+    }
 
     #[test]
     fn code_past_the_limits_is_shown_plain_not_coloured() {

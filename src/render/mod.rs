@@ -656,9 +656,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn highlighter(&self) -> &'static Highlighter {
-        // Loaded once per process, when a first page needs it: `seam serve`'s rebuilds share it.
-        static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
-        HIGHLIGHTER.get_or_init(Highlighter::default)
+        highlighter()
     }
 
     fn org_graph(&self) -> &std::sync::Arc<str> {
@@ -994,6 +992,13 @@ impl<'a> Renderer<'a> {
             | Output::HostHeaders => return None,
         })
     }
+}
+
+/// The code highlighter, loaded once per process when a first page needs
+/// it: `seam serve`'s rebuilds share it (and have it keep what it highlighted).
+pub fn highlighter() -> &'static Highlighter {
+    static HIGHLIGHTER: std::sync::OnceLock<Highlighter> = std::sync::OnceLock::new();
+    HIGHLIGHTER.get_or_init(Highlighter::default)
 }
 
 /// The text of `_headers`, the same for every site: the headers Seam

@@ -535,7 +535,7 @@ impl<'a> Fingerprints<'a> {
     }
 
     /// [`Fingerprints::new`], given the last build's [`Fingerprints::links`]
-    /// and [`Fingerprints::dense`] and the only documents
+    /// and its per-document hashes ([`Fingerprints::into_dense`]) and the only documents
     /// whose links may differ from them (and the only ones read again):
     /// only those are hashed again. Valid only for the same documents as
     /// that build's, each in its place.

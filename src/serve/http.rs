@@ -26,7 +26,7 @@ const IDLE: Duration = Duration::from_secs(30);
 /// How often an event stream says it is still there.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 /// The most connections served at once; more are told to come back.
-const MAX_CONNECTIONS: usize = 2048;
+pub const MAX_CONNECTIONS: usize = 2048;
 
 /// Why `seam serve` cannot listen.
 #[derive(Debug, thiserror::Error)]

@@ -362,16 +362,18 @@ fn a_build_killed_at_any_point_leaves_the_previous_site_whole_and_the_next_build
     std::fs::write(&adr, original.as_str()).unwrap();
     build(&out);
     let mut current = 0;
+    let mut on_disk = 0;
     // Kill points spread over a build's whole run, from a fixed seed.
     let mut seed: u64 = 0x5eed_cafe;
     let (mut killed, mut finished) = (0, 0);
     for trial in 0..40 {
         let target = 1 - current;
         std::fs::write(&adr, [original.as_str(), edited.as_str()][target]).unwrap();
+        on_disk = target;
         seed = seed
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
-        let delay = Duration::from_micros((seed >> 33) % 250_000);
+        let delay = Duration::from_micros((seed >> 33) % 500_000);
         let mut child = seam()
             .args(["build", "--root", repo.to_str().unwrap(), "--quiet"])
             .stdout(Stdio::null())
@@ -402,7 +404,13 @@ fn a_build_killed_at_any_point_leaves_the_previous_site_whole_and_the_next_build
         killed >= 10,
         "too few kills landed during a build ({killed} of 40)"
     );
+    // The next build takes up what a killed build left as its staging
+    // folder: what it publishes is exactly the site of the text on disk.
     build(&out);
+    assert!(
+        tree(&out) == sites[on_disk],
+        "the build after the kills publishes the site of the text on disk"
+    );
     // Beside the output, only the previous site, kept for the next build to
     // write only what changed, and ignored by git: no staging folder, no lock.
     let mut left: Vec<String> = std::fs::read_dir(repo)
