@@ -20,10 +20,27 @@ use crate::render::OutputFile;
 /// The file that marks an output folder as Seam's to replace.
 pub const MARKER: &str = ".seam-output";
 
-/// How the names of staging folders begin. Each has a lock file beside it,
-/// its name plus [`LOCK_SUFFIX`], that its build holds locked while it runs;
-/// the next build removes any folder whose lock nobody holds.
+/// How the names of staging folders begin; then comes the output folder's
+/// name (see [`staging_prefix`]). Each has a lock file beside it, its name
+/// plus [`LOCK_SUFFIX`], that its build holds locked while it runs; the next
+/// build into the same output takes up or removes any folder whose lock
+/// nobody holds.
 const STAGING_PREFIX: &str = ".seam-build-";
+
+/// The start of the names of `out`'s staging folders: [`STAGING_PREFIX`],
+/// the output folder's name in letters, digits and `_`, and `-`. Outputs
+/// side by side (`public`, `preview`) keep their own previous sites.
+fn staging_prefix(out: &Path) -> String {
+    let name: String = out
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+        .take(40)
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("{STAGING_PREFIX}{name}-")
+}
 
 /// Ends the name of a staging folder's lock file.
 const LOCK_SUFFIX: &str = ".lock";
@@ -111,7 +128,8 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let staging = match reusable(&parent) {
+        let prefix = staging_prefix(out);
+        let staging = match reusable(&parent, &prefix) {
             Some((dir, lock_path, lock)) => {
                 let left = inventory(&dir).map_err(io(&dir))?;
                 Staging {
@@ -126,7 +144,7 @@ impl Staging {
                 // The lock first, then the folder: no other build ever sees
                 // the folder without its lock held.
                 let held = tempfile::Builder::new()
-                    .prefix(STAGING_PREFIX)
+                    .prefix(&prefix)
                     .suffix(LOCK_SUFFIX)
                     .tempfile_in(&parent)
                     .map_err(io(&parent))?;
@@ -150,7 +168,7 @@ impl Staging {
                 staging
             }
         };
-        remove_stale(&parent);
+        remove_stale(&parent, &prefix);
         assets.par_iter().try_for_each(|a| {
             let to = staging.dir.join(&a.rel);
             if staging.was_there(&a.rel) {
@@ -264,13 +282,13 @@ const KEPT_GITIGNORE: &str =
 
 /// A staging folder beside the output that no running build holds, locked
 /// for this build: the previous site, or what a killed build left.
-fn reusable(parent: &Path) -> Option<(PathBuf, PathBuf, std::fs::File)> {
+fn reusable(parent: &Path, prefix: &str) -> Option<(PathBuf, PathBuf, std::fs::File)> {
     let entries = std::fs::read_dir(parent).ok()?;
     entries.flatten().find_map(|entry| {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if !is_dir || !name.starts_with(STAGING_PREFIX) || name.ends_with(OLD_SUFFIX) {
+        if !is_dir || !name.starts_with(prefix) || name.ends_with(OLD_SUFFIX) {
             return None;
         }
         let lock_path = parent.join(format!("{name}{LOCK_SUFFIX}"));
@@ -406,7 +424,7 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
 /// or previous sites beyond the one this build reuses. Each is removed
 /// holding its lock, so no other build takes it up meanwhile. Best effort:
 /// what cannot be removed is left for the next build.
-fn remove_stale(parent: &Path) {
+fn remove_stale(parent: &Path, prefix: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -415,18 +433,18 @@ fn remove_stale(parent: &Path) {
         let name = name.to_string_lossy();
         // Only real folders, never through a link; lock files go with them.
         let is_dir = entry.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        let Some(id) = name.strip_prefix(STAGING_PREFIX) else {
+        let Some(id) = name.strip_prefix(prefix) else {
             continue;
         };
         if is_dir {
             let id = id.strip_suffix(OLD_SUFFIX).unwrap_or(id);
-            let lock_path = parent.join(format!("{STAGING_PREFIX}{id}{LOCK_SUFFIX}"));
+            let lock_path = parent.join(format!("{prefix}{id}{LOCK_SUFFIX}"));
             let Some(_lock) = take(&lock_path) else {
                 continue;
             };
             // A previous site awaiting removal shares its lock with its
             // staging folder, which keeps the lock while it is there.
-            let sibling = parent.join(format!("{STAGING_PREFIX}{id}"));
+            let sibling = parent.join(format!("{prefix}{id}"));
             if std::fs::remove_dir_all(entry.path()).is_ok()
                 && (!name.ends_with(OLD_SUFFIX) || !sibling.exists())
             {
@@ -657,20 +675,25 @@ mod tests {
         write_site(&out, &[file("index.html", "one")], &[]).unwrap();
         // A killed build's staging folder (its lock file no longer held), a
         // previous site a killed two-rename swap left, and a running build's.
-        let killed = tmp.path().join(".seam-build-killed");
+        let killed = tmp.path().join(".seam-build-public-killed");
         std::fs::create_dir_all(killed.join("a")).unwrap();
-        std::fs::write(tmp.path().join(".seam-build-killed.lock"), "").unwrap();
+        std::fs::write(tmp.path().join(".seam-build-public-killed.lock"), "").unwrap();
         std::fs::write(killed.join("a/index.html"), "half").unwrap();
-        let swapped = tmp.path().join(".seam-build-swapped.old");
+        let swapped = tmp.path().join(".seam-build-public-swapped.old");
         std::fs::create_dir(&swapped).unwrap();
         std::fs::write(swapped.join("index.html"), "old").unwrap();
-        let running = tmp.path().join(".seam-build-running");
+        let running = tmp.path().join(".seam-build-public-running");
         std::fs::create_dir(&running).unwrap();
-        let lock = std::fs::File::create(tmp.path().join(".seam-build-running.lock")).unwrap();
+        let lock =
+            std::fs::File::create(tmp.path().join(".seam-build-public-running.lock")).unwrap();
         lock.lock().unwrap();
-        // Someone else's folder that only looks alike is not touched.
+        // Someone else's folder that only looks alike is not touched, nor
+        // the previous site of another output beside this one.
         let theirs = tmp.path().join("seam-build-notes");
         std::fs::create_dir(&theirs).unwrap();
+        let preview = tmp.path().join(".seam-build-preview-Ab12Cd");
+        std::fs::create_dir(&preview).unwrap();
+        std::fs::write(preview.join(".gitignore"), KEPT_GITIGNORE).unwrap();
         write_site(&out, &[file("index.html", "two")], &[]).unwrap();
         // The killed build's folder is taken up as the staging folder (or
         // removed); nothing it held is published.
@@ -684,15 +707,18 @@ mod tests {
         assert_eq!(
             beside_but(
                 tmp.path(),
-                &[".seam-build-running", ".seam-build-running.lock"]
+                &[
+                    ".seam-build-public-running",
+                    ".seam-build-public-running.lock"
+                ]
             ),
-            ["KEPT", "public", "seam-build-notes"]
+            ["KEPT", "KEPT", "public", "seam-build-notes"]
         );
         drop(lock);
         write_site(&out, &[file("index.html", "three")], &[]).unwrap();
         assert_eq!(
             beside(tmp.path()),
-            ["KEPT", "public", "seam-build-notes"],
+            ["KEPT", "KEPT", "public", "seam-build-notes"],
             "once its build is gone, the running build's folder is taken up or removed too"
         );
         assert_eq!(
@@ -700,6 +726,7 @@ mod tests {
             "three"
         );
         assert!(!out.join("a").exists());
+        assert!(preview.join(".gitignore").is_file(), "another output's");
     }
 
     #[cfg(target_os = "linux")]
