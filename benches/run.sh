@@ -80,7 +80,7 @@ for n in "${sizes[@]}"; do
   fi
   src_seam="$corpus/seam" src_hugo="$corpus/hugo"
   out_seam="$bench/out/seam-$n" out_hugo="$bench/out/hugo-$n"
-  rm -rf "$out_seam" "$out_hugo"
+  rm -rf "$out_seam" "$out_hugo" "$bench/out"/.seam-build-*
   mkdir -p "$bench/out"
 
   build_cmd=("$seam" build --root "$src_seam" --out "$out_seam" --today "$today" --allow-errors -q)
@@ -111,14 +111,39 @@ for n in "${sizes[@]}"; do
   elif [ "$n" -le 1000 ]; then runs=10
   elif [ "$n" -le 10000 ]; then runs=5
   else runs=3; fi
-  say "$n documents: hyperfine, $warmup warm-up + $runs runs per command"
-  # -i: seam check exits non-zero when the corpus has errors; build and Hugo
-  # were checked above
-  hyperfine --shell=bash -i --warmup "$warmup" --runs "$runs" \
-    --export-json "$res/hyperfine-$n.json" \
-    -n "seam build" "$(sh_cmd "${build_cmd[@]}")" \
-    -n "seam check" "$(sh_cmd "${check_cmd[@]}")" \
-    -n "hugo" "$(sh_cmd "${hugo_cmd[@]}")" >&2
+  say "$n documents: hyperfine, $warmup warm-up + $runs runs per command, alternating"
+  # One run of each command per round, build, check and Hugo in turn, so a
+  # change in the machine's load falls on all three alike (hyperfine itself
+  # runs all of one command's runs before the next command's). -i: seam check
+  # exits non-zero when the corpus has errors; build and Hugo were checked above.
+  names=("seam build" "seam check" "hugo")
+  cmds=("$(sh_cmd "${build_cmd[@]}")" "$(sh_cmd "${check_cmd[@]}")" "$(sh_cmd "${hugo_cmd[@]}")")
+  rm -f "$res"/round-"$n"-*.json
+  for ((w = 1; w <= warmup; w++)); do
+    for i in 0 1 2; do bash -c "${cmds[$i]}" >/dev/null 2>&1 || true; done
+  done
+  for ((r = 1; r <= runs; r++)); do
+    for i in 0 1 2; do
+      hyperfine --shell=bash -i --warmup 0 --runs 1 --style none \
+        --export-json "$res/round-$n-$r-$i.json" -n "${names[$i]}" "${cmds[$i]}" >/dev/null
+    done
+    echo "round $r of $runs done" >&2
+  done
+  # All rounds in one file, as hyperfine would write it, with the medians.
+  python3 - "$res/hyperfine-$n.json" "$res"/round-"$n"-*.json <<'PY'
+import json, statistics, sys
+out, rounds = sys.argv[1], sys.argv[2:]
+by = {}
+for path in rounds:
+    for r in json.load(open(path))["results"]:
+        by.setdefault(r["command"], []).extend(r["times"])
+results = [{"command": c, "times": t, "median": statistics.median(t), "min": min(t), "max": max(t),
+            "mean": statistics.mean(t)} for c, t in by.items()]
+json.dump({"results": results}, open(out, "w"), indent=1)
+for r in results:
+    print("%-10s median %.3f s (min %.3f, max %.3f, %d runs)" % (r["command"], r["median"], r["min"], r["max"], len(r["times"])), file=sys.stderr)
+PY
+  rm -f "$res"/round-"$n"-*.json
 
   rows+=("$(python3 - "$res/hyperfine-$n.json" "$n" "${rss[build]}" "${rss[check]}" "${rss[hugo]}" <<'PY'
 import json, sys
@@ -144,7 +169,7 @@ def wall(path):
 print("%s: seam build %.2f s, Hugo %.2f s" % (format(int(sys.argv[1]), ","), wall(sys.argv[2]), wall(sys.argv[3])))
 PY
 )")
-  rm -rf "$out_seam" "$out_hugo"
+  rm -rf "$out_seam" "$out_hugo" "$bench/out"/.seam-build-*
 done
 
 # -- report
