@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -33,8 +34,9 @@ impl Severity {
 /// A place in a source file: path relative to the docs repo root, 1-based line and column.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
-    /// Path relative to the docs repository root, e.g. `content/adrs/0007-x.md`.
-    pub file: PathBuf,
+    /// Path relative to the docs repository root, e.g. `content/adrs/0007-x.md`
+    /// (shared: a file's many spans hold one copy).
+    pub file: Arc<Path>,
     /// 1-based line.
     pub line: u32,
     /// 1-based column, in characters.
@@ -43,22 +45,76 @@ pub struct Span {
 
 impl Span {
     /// A span at a line and column of a file.
-    pub fn new(file: impl Into<PathBuf>, line: u32, column: u32) -> Self {
+    pub fn new(file: impl SpanFile, line: u32, column: u32) -> Self {
         Span {
-            file: file.into(),
+            file: file.span_file(),
             line: line.max(1),
             column: column.max(1),
         }
     }
 
     /// The first character of a file, for problems that concern it as a whole.
-    pub fn file_start(file: impl Into<PathBuf>) -> Self {
+    pub fn file_start(file: impl SpanFile) -> Self {
         Span::new(file, 1, 1)
     }
 
     /// The file path with forward slashes, as shown to users on every platform.
     pub fn file_display(&self) -> String {
         display_path(&self.file)
+    }
+}
+
+/// What a span's file is made from: a path, copied, or a shared path, counted.
+pub trait SpanFile {
+    /// The path as a span holds it.
+    fn span_file(self) -> Arc<Path>;
+}
+
+impl SpanFile for &Arc<Path> {
+    fn span_file(self) -> Arc<Path> {
+        self.clone()
+    }
+}
+
+impl SpanFile for Arc<Path> {
+    fn span_file(self) -> Arc<Path> {
+        self
+    }
+}
+
+impl SpanFile for &Path {
+    fn span_file(self) -> Arc<Path> {
+        self.into()
+    }
+}
+
+impl SpanFile for PathBuf {
+    fn span_file(self) -> Arc<Path> {
+        self.into()
+    }
+}
+
+impl SpanFile for &PathBuf {
+    fn span_file(self) -> Arc<Path> {
+        self.as_path().into()
+    }
+}
+
+impl SpanFile for &str {
+    fn span_file(self) -> Arc<Path> {
+        Path::new(self).into()
+    }
+}
+
+impl SpanFile for String {
+    fn span_file(self) -> Arc<Path> {
+        Path::new(&self).into()
+    }
+}
+
+impl SpanFile for &String {
+    fn span_file(self) -> Arc<Path> {
+        Path::new(self).into()
     }
 }
 

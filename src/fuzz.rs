@@ -39,7 +39,7 @@ fn assert_inside(diagnostics: &[Diagnostic], file: &str, text: &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split('\n').collect();
     for d in diagnostics {
-        if d.span.file != std::path::Path::new(file) {
+        if *d.span.file != *std::path::Path::new(file) {
             continue;
         }
         let line = d.span.line as usize;

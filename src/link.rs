@@ -14,6 +14,7 @@
 //! the one every page and listing shows.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -157,9 +158,9 @@ pub struct Resolved {
     /// How it was written.
     pub form: Form,
     /// What the author wrote, for messages (`[[payments]]`, `../adrs/7.md`, `ADR-7`).
-    pub written: String,
+    pub written: Arc<str>,
     /// The id or content-relative path that was looked up.
-    pub target: String,
+    pub target: Arc<str>,
     /// Where it was written.
     pub span: Span,
     /// What it names.
@@ -172,7 +173,7 @@ pub struct References {
     /// Each document's references: its body's in source order, then its front matter fields'.
     of: IdMap<Vec<Resolved>>,
     /// Each distinct `(form, target)` and what it names.
-    table: HashMap<Form, HashMap<String, Resolution>>,
+    table: HashMap<Form, HashMap<Arc<str>, Resolution>>,
 }
 
 impl References {
@@ -731,10 +732,11 @@ fn resolve_document(documents: &Documents, index: &Index, doc: &Document) -> Vec
     });
     let fields = field_references(doc).into_iter().map(|(r, kind)| {
         let form = Form::Field(kind);
+        let id: Arc<str> = r.id.as_str().into();
         Resolved {
             form,
-            written: r.id.clone(),
-            target: r.id.clone(),
+            written: id.clone(),
+            target: id,
             span: r.span.clone(),
             resolution: resolve(documents, index, form, &r.id),
         }
@@ -748,7 +750,7 @@ impl References {
         let Some(of) = self.of.get(&i) else { return };
         for r in of {
             let forms = self.table.entry(r.form).or_default();
-            if !forms.contains_key(&r.target) {
+            if !forms.contains_key(&*r.target) {
                 forms.insert(r.target.clone(), r.resolution);
             }
         }
@@ -958,7 +960,7 @@ mod tests {
                 .references
                 .of(adr)
                 .iter()
-                .any(|r| r.target == "Alpha" && r.resolution == Resolution::Missing)
+                .any(|r| &*r.target == "Alpha" && r.resolution == Resolution::Missing)
         );
         // The plan's references, in source order: body, then fields.
         let plan_refs: Vec<(&str, Option<&str>)> = site
@@ -968,7 +970,7 @@ mod tests {
             .iter()
             .map(|r| {
                 (
-                    r.target.as_str(),
+                    &*r.target,
                     r.resolution.found().map(|i| site.documents[i].id.as_str()),
                 )
             })

@@ -7,6 +7,7 @@
 //! front matter, bad YAML) are diagnostics here; the file is left out and
 //! every other document goes on.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -45,11 +46,11 @@ pub struct Asset {
 #[derive(Clone, Debug)]
 pub struct Source {
     /// Path relative to the root, e.g. `content/teams/payments.md`.
-    pub file: PathBuf,
+    pub file: std::sync::Arc<Path>,
     /// Path relative to the content folder with `/`, e.g. `teams/payments.md`.
     pub rel: String,
-    /// The whole file.
-    pub text: String,
+    /// The whole file, as read or packed.
+    pub text: Text,
     /// A hash of the whole file, to tell within one process whether it changed.
     pub fingerprint: u64,
     /// The front matter, when the file has one.
@@ -64,8 +65,14 @@ pub struct Source {
 
 impl Source {
     /// The Markdown body (the file without its front matter).
-    pub fn body(&self) -> &str {
-        &self.text[self.body_start..]
+    pub fn body(&self) -> Cow<'_, str> {
+        match self.text.get() {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[self.body_start..]),
+            Cow::Owned(mut text) => {
+                text.drain(..self.body_start);
+                Cow::Owned(text)
+            }
+        }
     }
 
     /// The file stem: `0007-use-postgres` for `adrs/0007-use-postgres.md`.
@@ -78,22 +85,73 @@ impl Source {
     /// `\n` or `\r\n`), for quoting under a diagnostic. Found through an
     /// index of line starts, so quoting many lines of one file costs no more
     /// than reading it once.
-    pub fn line_text(&self, line: u32) -> Option<&str> {
+    pub fn line_text(&self, line: u32) -> Option<Cow<'_, str>> {
+        let text = self.text.get();
         let starts = self
             .line_starts
-            .get_or_init(|| LineIndex::new(&self.text).starts);
+            .get_or_init(|| LineIndex::new(&text).starts);
         let n = (line as usize).checked_sub(1)?;
         let start = *starts.get(n)?;
-        if start == self.text.len() {
+        if start == text.len() {
             return None;
         }
-        let end = starts.get(n + 1).map_or(self.text.len(), |&e| e - 1);
-        let text = &self.text[start..end];
-        Some(if starts.get(n + 1).is_some() {
-            text.strip_suffix('\r').unwrap_or(text)
+        let end = starts.get(n + 1).map_or(text.len(), |&e| e - 1);
+        let end = if starts.get(n + 1).is_some() && text[start..end].ends_with('\r') {
+            end - 1
         } else {
-            text
+            end
+        };
+        Some(match text {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[start..end]),
+            Cow::Owned(text) => Cow::Owned(text[start..end].to_string()),
         })
+    }
+
+    /// Packs the file's text (see [`Text::Packed`]).
+    pub fn pack(&mut self) {
+        if let Text::Plain(text) = &self.text {
+            self.text =
+                Text::Packed(lz4_flex::block::compress_prepend_size(text.as_bytes()).into());
+        }
+    }
+}
+
+/// A file's text: as read, or packed once a large build has read from it
+/// all that it checks, for the pages and the search index to unpack each
+/// in turn (about half the memory on typical Markdown, for a few percent
+/// of the build's time).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// As read.
+    Plain(String),
+    /// LZ4-packed, its length first.
+    Packed(Box<[u8]>),
+}
+
+impl Text {
+    /// The text, unpacked when packed.
+    pub fn get(&self) -> Cow<'_, str> {
+        match self {
+            Text::Plain(text) => Cow::Borrowed(text),
+            Text::Packed(bytes) => Cow::Owned(
+                lz4_flex::block::decompress_size_prepended(bytes)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .expect("Seam packed this text itself, from a string"),
+            ),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Text {
+        Text::Plain(text)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Text {
+        Text::Plain(text.to_string())
     }
 }
 
@@ -204,14 +262,15 @@ pub enum ReferenceForm {
 /// A reference in the body to another document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BodyReference {
-    /// The id (wiki links) or the content-relative path of the target file (relative links).
-    pub target: String,
+    /// The id (wiki links) or the content-relative path of the target file
+    /// (relative links); shared with the link stage's resolved reference.
+    pub target: std::sync::Arc<str>,
     /// A `#fragment` after the target, if any.
     pub fragment: Option<String>,
     /// How it was written.
     pub form: ReferenceForm,
-    /// What the author wrote, for messages.
-    pub written: String,
+    /// What the author wrote, for messages (shared as `target` is).
+    pub written: std::sync::Arc<str>,
     /// 1-based line in the file.
     pub line: u32,
     /// 1-based column in the file.
@@ -674,9 +733,9 @@ pub fn parse_source_in(
     };
     (
         Some(Source {
-            file,
+            file: file.into(),
             rel,
-            text,
+            text: Text::Plain(text),
             fingerprint,
             front_matter,
             body_start,
@@ -1068,10 +1127,10 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
                         .map(|i| start + i + 2)
                         .unwrap_or(start);
                     outline.references.push(BodyReference {
-                        target,
+                        target: target.into(),
                         fragment,
                         form: ReferenceForm::WikiLink,
-                        written: body[start..end].to_string(),
+                        written: body[start..end].into(),
                         line,
                         column,
                     });
@@ -1100,10 +1159,10 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
                     let target =
                         resolve_relative(rel, path).unwrap_or_else(|| format!("../{path}"));
                     outline.references.push(BodyReference {
-                        target,
+                        target: target.into(),
                         fragment: fragment.map(str::to_string),
                         form: ReferenceForm::RelativeLink,
-                        written: dest_url.to_string(),
+                        written: (*dest_url).into(),
                         line,
                         column,
                     });
@@ -1219,9 +1278,9 @@ mod tests {
         ];
         for text in texts {
             let source = Source {
-                file: "content/x.md".into(),
+                file: std::path::Path::new("content/x.md").into(),
                 rel: "x.md".into(),
-                text: text.to_string(),
+                text: text.into(),
                 fingerprint: 0,
                 front_matter: None,
                 body_start: 0,
@@ -1231,7 +1290,11 @@ mod tests {
             for line in 0..8 {
                 let counted = text.lines().nth((line as usize).saturating_sub(1));
                 let counted = if line == 0 { None } else { counted };
-                assert_eq!(source.line_text(line), counted, "{text:?} line {line}");
+                assert_eq!(
+                    source.line_text(line).as_deref(),
+                    counted,
+                    "{text:?} line {line}"
+                );
             }
             // In order, backwards and in any order, as a fresh count gives them.
             let offsets: Vec<usize> = (0..=text.len())
@@ -1282,9 +1345,9 @@ mod tests {
             .map(|i| format!("- [[missing-{i}]]\n"))
             .collect();
         let source = Source {
-            file: "content/x.md".into(),
+            file: std::path::Path::new("content/x.md").into(),
             rel: "x.md".into(),
-            text: text.clone(),
+            text: text.clone().into(),
             fingerprint: 0,
             front_matter: None,
             body_start: 0,
@@ -1306,6 +1369,28 @@ mod tests {
             "x/doc.md".into(),
             text.to_string(),
         )
+    }
+
+    #[test]
+    fn a_packed_file_gives_back_its_text_body_and_lines() {
+        let text =
+            "---\ntitle: Café ☕\n---\r\n# Body\r\n\nLine with ünïcode\n\n```\ncode\n```\nlast";
+        let (s, _) = parse(text);
+        let plain = s.unwrap();
+        let mut packed = plain.clone();
+        packed.pack();
+        assert!(matches!(packed.text, Text::Packed(_)));
+        assert_eq!(packed.text.get(), text);
+        assert_eq!(packed.body(), plain.body());
+        assert!(matches!(plain.body(), Cow::Borrowed(_)));
+        for line in 0..=12 {
+            assert_eq!(packed.line_text(line), plain.line_text(line), "line {line}");
+        }
+        assert_eq!(plain.line_text(4).as_deref(), Some("# Body"));
+        // Packing twice changes nothing.
+        let again = packed.text.clone();
+        packed.pack();
+        assert_eq!(packed.text, again);
     }
 
     #[test]
@@ -1390,15 +1475,15 @@ mod tests {
         let refs = s.unwrap().outline.references;
         assert_eq!(refs.len(), 3);
         assert_eq!(
-            (refs[0].target.as_str(), refs[0].line, refs[0].column),
+            (&*refs[0].target, refs[0].line, refs[0].column),
             ("payments", 4, 5)
         );
         assert_eq!(
-            (refs[1].target.as_str(), refs[1].line, refs[1].column),
+            (&*refs[1].target, refs[1].line, refs[1].column),
             ("ADR-7", 5, 3)
         );
-        assert_eq!(refs[1].written, "[[ADR-7|the ADR]]");
-        assert_eq!(refs[2].target, "adrs/0001-a.md");
+        assert_eq!(&*refs[1].written, "[[ADR-7|the ADR]]");
+        assert_eq!(&*refs[2].target, "adrs/0001-a.md");
         assert_eq!(refs[2].fragment.as_deref(), Some("ctx"));
         assert_eq!(refs[2].form, ReferenceForm::RelativeLink);
     }

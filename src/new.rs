@@ -413,9 +413,9 @@ fn create_adr(
     let old = match draft.supersedes {
         Some(n) => {
             let file = adr_file(&documents, n)?;
-            let imported = documents
-                .iter()
-                .any(|d| d.file() == file && matches!(&d.details, Details::Adr(a) if a.imported));
+            let imported = documents.iter().any(|d| {
+                **d.file() == *file && matches!(&d.details, Details::Adr(a) if a.imported)
+            });
             if imported {
                 None
             } else {
@@ -579,7 +579,7 @@ fn adr_file(documents: &[Document], n: u32) -> Result<PathBuf, NewError> {
     let files: Vec<&Path> = documents
         .iter()
         .filter(|d| matches!(&d.details, Details::Adr(a) if a.number == Some(n)))
-        .map(Document::file)
+        .map(|d| &**d.file())
         .collect();
     let file = match files.as_slice() {
         [] => return Err(NewError::NoSuchAdr(n)),

@@ -301,13 +301,13 @@ fn quote_source_lines(
     // The last file read that did not load, and its text: its problems come together.
     let mut unloaded: Option<(PathBuf, Option<String>)> = None;
     for d in diagnostics.iter_mut() {
-        let file = d.span.file.as_path();
+        let file = &*d.span.file;
         let doc = index
             .by_file(&diagnostic::display_path(file))
             .and_then(|i| documents.get(i));
         let n = d.span.line.saturating_sub(1) as usize;
         d.source_line = match doc {
-            Some(doc) => doc.source.line_text(d.span.line).and_then(quoted),
+            Some(doc) => doc.source.line_text(d.span.line).and_then(|l| quoted(&l)),
             None => {
                 if unloaded.as_ref().is_none_or(|(f, _)| f != file) {
                     let text = quotable(root, &root.join(file))
@@ -342,6 +342,30 @@ pub fn build(site: &Site, out: &Path, progress: &dyn Fn(Stage)) -> Result<usize,
     progress(Stage::Write);
     staging.commit()?;
     Ok(written)
+}
+
+/// Above this many bytes of Markdown, `seam build` packs the documents'
+/// files in memory once they are checked (see [`crate::load::Text`]): at
+/// 100,000 documents their text is the largest thing a build holds, and
+/// below this size packing would cost more time than the memory is worth.
+pub const PACK_ABOVE: usize = 64 << 20;
+
+/// Packs every document's file in memory when together they hold more
+/// than `above` bytes. Returns whether it did.
+pub fn pack_sources(site: &mut Site, above: usize) -> bool {
+    let size: usize = site
+        .documents
+        .iter()
+        .map(|d| match &d.source.text {
+            crate::load::Text::Plain(text) => text.len(),
+            crate::load::Text::Packed(_) => 0,
+        })
+        .sum();
+    if size <= above {
+        return false;
+    }
+    site.documents.pack_sources();
+    true
 }
 
 /// Compiles the templates and renders one output with each, so a broken
@@ -640,4 +664,42 @@ pub(crate) fn test_site(files: &[(&str, &str)], today: &str) -> Site {
     };
     let (site, _) = assemble(&options, &|_| {}).unwrap();
     site
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_with_its_files_packed_renders_byte_for_byte_as_before() {
+        // The example organisation, with every digest, so that pages,
+        // the search index, digests and feeds all read the documents' bodies.
+        let options = Options {
+            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            today: Some("2026-11-20".parse().unwrap()),
+            digests: Digests::All,
+            ..Options::default()
+        };
+        let (plain, _) = assemble(&options, &|_| {}).unwrap();
+        let (mut packed, _) = assemble(&options, &|_| {}).unwrap();
+        assert!(
+            !pack_sources(&mut packed, usize::MAX),
+            "under the bound: left as read"
+        );
+        assert!(pack_sources(&mut packed, 0));
+        assert!(packed.documents.len() > 20);
+        assert!(
+            packed
+                .documents
+                .iter()
+                .all(|d| matches!(d.source.text, crate::load::Text::Packed(_)))
+        );
+        let plain = render(&plain).unwrap();
+        let packed = render(&packed).unwrap();
+        assert_eq!(plain.len(), packed.len());
+        for (a, b) in plain.iter().zip(&packed) {
+            assert_eq!(a.path, b.path);
+            assert!(a.contents == b.contents, "{} differs once packed", a.path);
+        }
+    }
 }

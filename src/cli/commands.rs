@@ -117,7 +117,8 @@ fn build(
         .transpose()?;
     let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
     let result = (|| -> Result<_> {
-        let (site, _) = site::assemble(&opts, &|s| progress.set(s))?;
+        let (mut site, _) = site::assemble(&opts, &|s| progress.set(s))?;
+        site::pack_sources(&mut site, site::PACK_ABOVE);
         let out_dir = site.root.join(&site.config.output_dir);
         let written = site::build(&site, &out_dir, &|s| progress.set(s))?;
         Ok((site, written, out_dir))

@@ -90,7 +90,8 @@ pub(super) fn detect(source: &Source, front_matter: &Mapping) -> AdrFormat {
     if status_section(&source.outline.headings).is_some() {
         return AdrFormat::Nygard;
     }
-    let bullets = preamble(source).any(|(_, line)| {
+    let text = source.text.get();
+    let bullets = preamble(source, &text).any(|(_, line)| {
         is_bullet(line) && matches!(key_value(strip_marker(line).0), Some((k, _)) if k == "status")
     });
     if madr_sections && !bullets && !front_matter.is_empty() {
@@ -134,7 +135,8 @@ fn read_nygard(source: &Source, config: &Config, raw: &mut RawAdr) {
     let Some((start, end)) = status_section(&source.outline.headings) else {
         return;
     };
-    for (line_no, line) in lines(source, start, end) {
+    let whole = source.text.get();
+    for (line_no, line) in lines(&whole, start, end) {
         let (text, column) = strip_marker(line);
         let text = text.split("<!--").next().unwrap_or(text).trim_end();
         if text.is_empty() {
@@ -169,7 +171,8 @@ fn read_nygard(source: &Source, config: &Config, raw: &mut RawAdr) {
 /// bullet lines (or plain `Status:` lines) above the first section, and
 /// `Supersedes`-style bullets among them.
 fn read_bullets(source: &Source, config: &Config, raw: &mut RawAdr) {
-    for (line_no, line) in preamble(source).collect::<Vec<_>>() {
+    let whole = source.text.get();
+    for (line_no, line) in preamble(source, &whole).collect::<Vec<_>>() {
         let (text, _) = strip_marker(line);
         match key_value(text) {
             Some((key, value)) => match key.as_str() {
@@ -213,7 +216,8 @@ fn read_links_section(source: &Source, config: &Config, raw: &mut RawAdr) {
     let Some((start, end)) = section(headings, |h| normalise_heading(&h.text) == "links") else {
         return;
     };
-    for (line_no, line) in lines(source, start, end) {
+    let whole = source.text.get();
+    for (line_no, line) in lines(&whole, start, end) {
         let (text, _) = strip_marker(line);
         let text = text.split("<!--").next().unwrap_or(text).trim_end();
         if text.is_empty() {
@@ -225,11 +229,9 @@ fn read_links_section(source: &Source, config: &Config, raw: &mut RawAdr) {
 }
 
 /// The lines (1-based number, text) from line `start` up to, not including, `end`, outside code fences.
-fn lines(source: &Source, start: u32, end: u32) -> impl Iterator<Item = (u32, &str)> {
+fn lines(text: &str, start: u32, end: u32) -> impl Iterator<Item = (u32, &str)> {
     let mut fenced = false;
-    source
-        .text
-        .lines()
+    text.lines()
         .enumerate()
         .map(|(i, l)| (i as u32 + 1, l))
         .skip(start.saturating_sub(1) as usize)
@@ -245,15 +247,15 @@ fn lines(source: &Source, start: u32, end: u32) -> impl Iterator<Item = (u32, &s
 }
 
 /// The lines of the body before its first section heading (level 2 or deeper).
-fn preamble(source: &Source) -> impl Iterator<Item = (u32, &str)> {
-    let start = source.text[..source.body_start].matches('\n').count() as u32 + 1;
+fn preamble<'t>(source: &Source, text: &'t str) -> impl Iterator<Item = (u32, &'t str)> {
+    let start = text[..source.body_start].matches('\n').count() as u32 + 1;
     let end = source
         .outline
         .headings
         .iter()
         .find(|h| h.level >= 2)
         .map_or(u32::MAX, |h| h.line);
-    lines(source, start, end)
+    lines(text, start, end)
 }
 
 /// The lines of the first section whose heading `matches`: (first line after it, its end).

@@ -659,7 +659,7 @@ impl Document {
     }
 
     /// The file, relative to the root.
-    pub fn file(&self) -> &Path {
+    pub fn file(&self) -> &std::sync::Arc<Path> {
         &self.source.file
     }
 }
@@ -720,6 +720,12 @@ pub struct Documents {
 }
 
 impl Documents {
+    /// Packs every document's file in memory (see [`crate::load::Text`]).
+    pub fn pack_sources(&mut self) {
+        use rayon::prelude::*;
+        self.list.par_iter_mut().for_each(|d| d.source.pack());
+    }
+
     /// Documents sorted by file path (as the model gives them).
     pub fn new(list: Vec<Document>) -> Documents {
         let at = list.iter().enumerate().map(|(i, d)| (d.key, i)).collect();

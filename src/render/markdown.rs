@@ -314,7 +314,14 @@ fn render_markdown(
 ) -> String {
     // Only the whole body has the outline's anchors and may repeat the title.
     let whole = fragment.is_none();
-    let body = fragment.unwrap_or(doc.source.body());
+    let unpacked;
+    let body = match fragment {
+        Some(fragment) => fragment,
+        None => {
+            unpacked = doc.source.body();
+            &*unpacked
+        }
+    };
     let mut anchors = doc
         .source
         .outline
@@ -849,7 +856,7 @@ mod tests {
             "2026-11-20",
         );
         let doc = site.documents.iter().find(|d| d.id == "notes").unwrap();
-        let text = render_text(doc, &site, doc.source.body(), 30);
+        let text = render_text(doc, &site, &doc.source.body(), 30);
         assert_eq!(
             text,
             "Intro with Web, the web team,\ngone and docs\n<https://example.com/docs>.\n\n- one item that is long enough\n  to need wrapping when the\n  width is thirty\n- two\n  1. nested\n\n    code line\n\n9. nine\n10. ten\n    - under ten\n"
@@ -932,7 +939,7 @@ mod tests {
         ] {
             assert!(html.contains(good), "{good} missing: {html}");
         }
-        let text = render_text(doc, &site, doc.source.body(), 400);
+        let text = render_text(doc, &site, &doc.source.body(), 400);
         assert!(!text.to_ascii_lowercase().contains("<javascript"), "{text}");
         for (url, safe) in [
             ("javascript:x", false),

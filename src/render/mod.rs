@@ -1045,23 +1045,20 @@ pub fn render_each<E: From<RenderError> + Send>(
     graphs: &GraphCache,
     sink: &(dyn Fn(OutputFile) -> Result<(), E> + Sync),
 ) -> Result<usize, E> {
-    // The search index is made beside the other files, not before them:
-    // nothing else reads it, and its paths are Seam's own (`search/`), so
-    // planning it last names the same files as `plan`.
+    // The search index is made first, on every core, and written before
+    // the pages: what making it holds is let go before the pages' shared
+    // views (listings, digests, the graph) are made, so the two never
+    // weigh on memory together. Its paths are Seam's own (`search/`), so
+    // planning it apart names the same files as `plan`.
     let is_index = |p: &&Producer| p.name == SEARCH_INDEX;
+    let index = plan_of(site, PRODUCERS.iter().filter(is_index));
     let jobs = plan_of(site, PRODUCERS.iter().filter(|p| !is_index(p)));
     let renderer = Renderer::new(site, tera, graphs, &jobs);
-    renderer.prepare()?;
-    let (index, made) = rayon::join(
-        || plan_of(site, PRODUCERS.iter().filter(is_index)),
-        || {
-            jobs.par_iter()
-                .try_for_each(|job| sink(renderer.produce(job)?))
-        },
-    );
-    made?;
     index
         .par_iter()
+        .try_for_each(|job| sink(renderer.produce(job)?))?;
+    renderer.prepare()?;
+    jobs.par_iter()
         .try_for_each(|job| sink(renderer.produce(job)?))?;
     Ok(jobs.len() + index.len())
 }

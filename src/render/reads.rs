@@ -571,7 +571,7 @@ impl<'a> Fingerprints<'a> {
         let mut by_document: IdMap<fnv::FnvHasher> = Default::default();
         let mut run: Option<(&std::path::Path, Option<DocId>)> = None;
         for p in &site.diagnostics {
-            let file = p.span.file.as_path();
+            let file = &*p.span.file;
             let key = match run {
                 Some((f, key)) if f == file => key,
                 _ => {

@@ -452,7 +452,13 @@ fn read<'a>(
     // Characters the current section's opening still has room for.
     let mut room = OPENING;
     let body = doc.source.body();
-    for event in Parser::new_ext(body, crate::load::markdown_options()) {
+    // The document's own text, when the body is not unpacked for this
+    // reading: its words are then slices that live as long as the document.
+    let own: Option<&'a str> = match &body {
+        std::borrow::Cow::Borrowed(own) => Some(own),
+        std::borrow::Cow::Owned(_) => None,
+    };
+    for event in Parser::new_ext(&body, crate::load::markdown_options()) {
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 section += 1;
@@ -470,7 +476,13 @@ fn read<'a>(
                     Field::Body
                 };
                 match &t {
-                    pulldown_cmark::CowStr::Borrowed(b) => r.text(b, field, Some(section)),
+                    pulldown_cmark::CowStr::Borrowed(b) => match own {
+                        Some(own) => {
+                            let at = b.as_ptr() as usize - own.as_ptr() as usize;
+                            r.text(&own[at..at + b.len()], field, Some(section))
+                        }
+                        None => r.passing(b, field, Some(section)),
+                    },
                     other => r.passing(other, field, Some(section)),
                 }
                 if !in_heading && room > 0 {
@@ -590,9 +602,9 @@ pub struct SearchIndex {
 pub struct SearchFile {
     /// Its path under the output folder.
     pub path: String,
-    /// What it holds (shared with the index an edit patches).
-    pub contents: Arc<str>,
-    /// A hash of the contents, worked out once when they are made.
+    /// The bytes written: its JSON, gzipped (shared with the index an edit patches).
+    pub bytes: Arc<[u8]>,
+    /// A hash of its JSON, worked out once when it is made.
     pub hash: u64,
 }
 
@@ -605,37 +617,48 @@ impl SearchIndex {
             .map(|i| &self.files[i])
     }
 
-    /// The contents of the file at `path`.
-    pub fn file(&self, path: &str) -> Option<&str> {
-        self.get(path).map(|f| &*f.contents)
+    /// The JSON of the file at `path`, unpacked.
+    pub fn file(&self, path: &str) -> Option<String> {
+        self.get(path).map(SearchFile::json)
     }
 }
 
 impl SearchFile {
-    /// The bytes written for this file: gzipped where its name ends in
-    /// `.gz` (every file of the index), with no time or name in the
-    /// header, so the same contents always give the same bytes.
+    /// The bytes written for this file: its JSON gzipped, with no time or
+    /// name in the header, so the same contents always give the same bytes.
     pub fn published(&self) -> Vec<u8> {
-        use std::io::Write;
-        if !self.path.ends_with(".gz") {
-            return self.contents.as_bytes().to_vec();
-        }
-        let mut gz = flate2::GzBuilder::new().mtime(0).write(
-            Vec::with_capacity(self.contents.len() / 3),
-            flate2::Compression::new(4),
-        );
-        gz.write_all(self.contents.as_bytes())
-            .and_then(|()| gz.finish())
-            .expect("gzip into memory cannot fail")
+        self.bytes.to_vec()
+    }
+
+    /// Its JSON, unpacked.
+    pub fn json(&self) -> String {
+        let mut json = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(&self.bytes[..]),
+            &mut json,
+        )
+        .expect("the index's own gzip");
+        json
     }
 }
 
-/// Contents and their hash.
-type Made = (Arc<str>, u64);
+/// A file's gzipped JSON and the hash of its JSON. A file is gzipped as
+/// soon as it is made: the index is held until the build ends, and its
+/// JSON is three to four times the size of its gzip.
+type Made = (Arc<[u8]>, u64);
 
-fn made(contents: String) -> Made {
-    let hash = crate::model::stable_hash(contents.as_str());
-    (Arc::from(contents), hash)
+fn made(json: String) -> Made {
+    use std::io::Write;
+    let hash = crate::model::stable_hash(json.as_str());
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(
+        Vec::with_capacity(json.len() / 3),
+        flate2::Compression::new(4),
+    );
+    let bytes = gz
+        .write_all(json.as_bytes())
+        .and_then(|()| gz.finish())
+        .expect("gzip into memory cannot fail");
+    (Arc::from(bytes), hash)
 }
 
 /// The search index of `site`, made on first use.
@@ -785,6 +808,20 @@ impl Gathered {
             .copied()
     }
 
+    /// Lets go of what only reading documents needs, and of the room each
+    /// term's encoding grew into but did not use: the part is held until
+    /// every shard is made.
+    fn finish(&mut self) {
+        self.counts = Vec::new();
+        self.seen = Vec::new();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.terms.shrink_to_fit();
+        for p in &mut self.terms {
+            p.rest.shrink_to_fit();
+        }
+    }
+
     /// Every term met, in the order met (by number).
     fn names(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.ends.len() as u32).map(|id| self.term(id))
@@ -853,6 +890,68 @@ impl Gathered {
         }
         entry
     }
+}
+
+/// One part of the corpus as the one-pass indexer reads it: its entries
+/// (what results show), its postings, and its documents' result and text files.
+struct Part {
+    entries: Vec<Entry>,
+    gathered: Gathered,
+    docs: Vec<Made>,
+    text: Vec<Made>,
+}
+
+/// The length of `term`'s postings joined across `parts` in order.
+fn joined_len(parts: &[&Gathered], term: &str) -> usize {
+    let mut last = 0;
+    let mut len = 0;
+    for g in parts {
+        if let Some(id) = g.get(term) {
+            let part = &g.terms[id as usize];
+            len += number_len(part.first - last) + part.rest.len();
+            last = part.last;
+        }
+    }
+    len
+}
+
+/// Appends `term`'s postings joined across `parts` in order: each part's
+/// encoding begins with its first document's distance from the last part's last.
+fn push_joined(parts: &[&Gathered], term: &str, out: &mut String) {
+    let mut last = 0;
+    for g in parts {
+        if let Some(id) = g.get(term) {
+            let part = &g.terms[id as usize];
+            encode_number(part.first - last, out);
+            out.push_str(&part.rest);
+            last = part.last;
+        }
+    }
+}
+
+/// How many characters [`encode_number`] writes for `n`.
+fn number_len(mut n: u32) -> usize {
+    let mut len = 1;
+    while n >= 32 {
+        n >>= 5;
+        len += 1;
+    }
+    len
+}
+
+/// A results chunk: what each document's result shows.
+fn docs_file<E: std::borrow::Borrow<Entry>>(chunk: &[E]) -> Made {
+    let shown: Vec<&[String; 6]> = chunk.iter().map(|e| &e.borrow().shown).collect();
+    made(serde_json::to_string(&shown).expect("strings"))
+}
+
+/// A text chunk: each document's headings and section openings.
+fn text_file<E: std::borrow::Borrow<Entry>>(chunk: &[E]) -> Made {
+    let text: Vec<_> = chunk
+        .iter()
+        .map(|e| (&e.borrow().headings, &e.borrow().openings))
+        .collect();
+    made(serde_json::to_string(&text).expect("strings"))
 }
 
 /// What an entry is made from: the document's file and address.
@@ -973,49 +1072,87 @@ impl Indexer {
     }
 
     /// The index of `site` made in one pass that keeps little: each part of
-    /// the corpus encodes its postings as it reads its documents, and each
-    /// term's parts are joined in document order.
+    /// the corpus encodes its postings as it reads its documents, and makes
+    /// its documents' result and text files; each shard is then written
+    /// straight from the parts, term by term in document order, so the
+    /// postings are never joined in memory.
     fn index_once(&mut self, site: &Site) -> Arc<SearchIndex> {
         let docs = &site.documents;
+        // A part holds whole chunks of documents, so it makes their files.
         let size = docs
             .len()
             .div_ceil(4 * rayon::current_num_threads())
-            .max(64);
-        let parts: Vec<(Vec<Arc<Entry>>, Gathered)> = docs
+            .max(64)
+            .next_multiple_of(DOCS_CHUNK.max(TEXT_CHUNK));
+        let parts: Vec<Part> = docs
             .as_slice()
             .par_chunks(size)
             .enumerate()
             .map(|(c, chunk)| {
                 let mut gathered = Gathered::default();
-                let entries = chunk
+                let mut entries: Vec<Entry> = chunk
                     .iter()
                     .enumerate()
-                    .map(|(n, d)| Arc::new(gathered.document((c * size + n) as u32, d)))
+                    .map(|(n, d)| gathered.document((c * size + n) as u32, d))
                     .collect();
-                (entries, gathered)
-            })
-            .collect();
-        let names = distinct_sorted(parts.iter().flat_map(|(_, g)| g.names()));
-        let built: Vec<(String, TermPostings)> = names
-            .par_iter()
-            .map(|&t| {
-                let mut p = TermPostings::default();
-                let mut last = 0;
-                for (_, g) in &parts {
-                    if let Some(id) = g.get(t) {
-                        let part = &g.terms[id as usize];
-                        encode_number(part.first - last, &mut p.encoded);
-                        p.encoded.push_str(&part.rest);
-                        last = part.last;
-                    }
+                gathered.finish();
+                let docs = entries.chunks(DOCS_CHUNK).map(docs_file).collect();
+                let text = entries.chunks(TEXT_CHUNK).map(text_file).collect();
+                // What is left is only what the manifest and facets read.
+                for e in &mut entries {
+                    e.headings = Vec::new();
+                    e.openings = Vec::new();
                 }
-                (t.to_string(), p)
+                Part {
+                    entries,
+                    gathered,
+                    docs,
+                    text,
+                }
             })
             .collect();
+        let names: Vec<String> = distinct_sorted(parts.iter().flat_map(|p| p.gathered.names()))
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let gathered: Vec<&Gathered> = parts.iter().map(|p| &p.gathered).collect();
+        let sizes: Vec<usize> = names
+            .par_iter()
+            .map(|t| t.len() + joined_len(&gathered, t) + 6)
+            .collect();
+        self.shards = cut(&names, &sizes)
+            .par_iter()
+            .map(|r| {
+                let terms = &names[r.clone()];
+                let mut json = String::with_capacity(sizes[r.clone()].iter().sum::<usize>() + 32);
+                json.push_str(&format!(r#"{{"format":{FORMAT},"terms":["#));
+                for (k, t) in terms.iter().enumerate() {
+                    json.push_str(if k == 0 { "[" } else { ",[" });
+                    json.push_str(&serde_json::to_string(t).expect("a string"));
+                    json.push_str(",\"");
+                    push_joined(&gathered, t, &mut json);
+                    json.push_str("\"]");
+                }
+                json.push_str("]}");
+                MadeShard {
+                    first: terms[0].clone(),
+                    last: terms[terms.len() - 1].clone(),
+                    count: terms.len(),
+                    json: made(json),
+                }
+            })
+            .collect();
+        drop(gathered);
+        self.ends = ends_files(&names);
         drop(names);
-        let entries: Vec<Arc<Entry>> = parts.into_iter().flat_map(|(e, _)| e).collect();
-        self.set_terms(built);
-        self.make_files(entries, None);
+        let mut entries = Vec::with_capacity(docs.len());
+        for part in parts {
+            entries.extend(part.entries.into_iter().map(Arc::new));
+            self.docs.extend(part.docs);
+            self.text.extend(part.text);
+        }
+        self.entries = entries;
+        self.publish();
         self.files()
     }
 
@@ -1128,8 +1265,7 @@ impl Indexer {
                 if keep(i, DOCS_CHUNK, &self.docs) {
                     return self.docs[i].clone();
                 }
-                let shown: Vec<&[String; 6]> = chunk.iter().map(|e| &e.shown).collect();
-                made(serde_json::to_string(&shown).expect("strings"))
+                docs_file(chunk)
             })
             .collect();
         let text: Vec<Made> = entries
@@ -1139,13 +1275,18 @@ impl Indexer {
                 if keep(i, TEXT_CHUNK, &self.text) {
                     return self.text[i].clone();
                 }
-                let text: Vec<_> = chunk.iter().map(|e| (&e.headings, &e.openings)).collect();
-                made(serde_json::to_string(&text).expect("strings"))
+                text_file(chunk)
             })
             .collect();
         self.docs = docs;
         self.text = text;
+        self.publish();
+    }
 
+    /// Lists the files last made, with the manifest and the facets of the
+    /// entries, as the index's files.
+    fn publish(&mut self) {
+        let entries = &self.entries;
         let firsts: Vec<&str> = self
             .shards
             .iter()
@@ -1162,9 +1303,9 @@ impl Indexer {
             "ends": self.ends.iter().enumerate().map(|(i, (first, _))| if i == 0 { "" } else { first.as_str() }).collect::<Vec<_>>(),
             "id_prefixes": id_prefixes(entries),
         });
-        let file = |path: String, (contents, hash): &Made| SearchFile {
+        let file = |path: String, (bytes, hash): &Made| SearchFile {
             path,
-            contents: contents.clone(),
+            bytes: bytes.clone(),
             hash: *hash,
         };
         let mut files = vec![
@@ -1567,7 +1708,7 @@ mod tests {
             .collect();
         let index = index(&entries);
         let manifest: serde_json::Value =
-            serde_json::from_str(index.file("search/index.json.gz").expect("a manifest"))
+            serde_json::from_str(&index.file("search/index.json.gz").expect("a manifest"))
                 .expect("JSON");
         let firsts: Vec<&str> = manifest["shards"]
             .as_array()
@@ -1580,7 +1721,7 @@ mod tests {
         let mut all = 0;
         for (k, first) in firsts.iter().enumerate() {
             let shard: serde_json::Value = serde_json::from_str(
-                index
+                &index
                     .file(&format!("search/terms/{k}.json.gz"))
                     .expect("a shard"),
             )
@@ -1614,7 +1755,7 @@ mod tests {
         assert_eq!(again.files, index.files);
 
         // Every file is written gzipped, the same bytes each time, and
-        // unpacks to its contents.
+        // unpacks to JSON whose hash is the file's.
         for f in &index.files {
             let bytes = f.published();
             assert!(f.path.ends_with(".json.gz"), "{}", f.path);
@@ -1626,7 +1767,9 @@ mod tests {
                 &mut unpacked,
             )
             .expect("gzip");
-            assert_eq!(unpacked, *f.contents);
+            assert_eq!(unpacked, f.json());
+            assert_eq!(f.hash, crate::model::stable_hash(unpacked.as_str()));
+            serde_json::from_str::<serde_json::Value>(&unpacked).expect("JSON");
         }
     }
 
@@ -1760,7 +1903,15 @@ mod tests {
             .collect();
         let ends = ends_files(&sorted);
         assert_eq!(ends.len(), 1);
-        let file: serde_json::Value = serde_json::from_str(&ends[0].1.0).unwrap();
+        let file: serde_json::Value = serde_json::from_str(
+            &SearchFile {
+                path: "search/ends/0.json.gz".into(),
+                bytes: ends[0].1.0.clone(),
+                hash: ends[0].1.1,
+            }
+            .json(),
+        )
+        .unwrap();
         // By their letters read backwards: ahpla, ammag, ytilibavresbo; no ids, no short words.
         assert_eq!(
             file["terms"],

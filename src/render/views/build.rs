@@ -194,16 +194,13 @@ impl<'a> Views<'a> {
     /// of them: `(shown, errors, warnings)`.
     pub(crate) fn problems_of(&self, file: &std::path::Path) -> (Vec<ProblemView>, usize, usize) {
         let all = &self.site.diagnostics;
-        let start = all.partition_point(|d| d.span.file.as_path() < file);
+        let start = all.partition_point(|d| &*d.span.file < file);
         let plain = Views {
             reads: None,
             ..self.clone()
         };
         let (mut shown, mut errors, mut warnings) = (Vec::new(), 0, 0);
-        for d in all[start..]
-            .iter()
-            .take_while(|d| d.span.file.as_path() == file)
-        {
+        for d in all[start..].iter().take_while(|d| &*d.span.file == file) {
             match d.severity {
                 crate::diagnostic::Severity::Error => errors += 1,
                 crate::diagnostic::Severity::Warning => warnings += 1,

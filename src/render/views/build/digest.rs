@@ -26,7 +26,7 @@ impl Views<'_> {
             .map(|u| {
                 let doc = &docs[u.update];
                 let body = doc.source.body();
-                let found = sections(body);
+                let found = sections(&body);
                 let sections = UPDATE_SECTIONS
                     .iter()
                     .filter_map(|(title, names)| {
