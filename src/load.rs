@@ -18,15 +18,16 @@ use serde_yaml::{Mapping, Value};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Span, codes};
 
-/// Everything read from a docs repository, before it is typed.
+/// Everything read from a docs repository, before it is typed (or, from
+/// [`load_each`], what a later stage made of each file).
 #[derive(Debug)]
-pub struct Corpus {
+pub struct Corpus<S = Source> {
     /// The docs repository root.
     pub root: PathBuf,
     /// Its settings.
     pub config: Config,
     /// Every Markdown file that could be read, sorted by path.
-    pub sources: Vec<Source>,
+    pub sources: Vec<S>,
     /// Every other file under the content folder, copied to the output unchanged.
     pub assets: Vec<Asset>,
     /// Problems found while reading.
@@ -107,11 +108,17 @@ impl Source {
         })
     }
 
-    /// Packs the file's text (see [`Text::Packed`]).
+    /// Keeps only what pages and the search index read, in less memory:
+    /// the text packed (see [`Text::Packed`]), and the body's references
+    /// and odd links let go, which only linking and checking read.
     pub fn pack(&mut self) {
+        self.outline.references = Vec::new();
+        self.outline.odd_links = Vec::new();
         if let Text::Plain(text) = &self.text {
-            self.text =
-                Text::Packed(lz4_flex::block::compress_prepend_size(text.as_bytes()).into());
+            let packed = lz4_flex::block::compress_prepend_size(text.as_bytes());
+            // Copied out: shrinking the room the packer took in place (as
+            // allocators do down to half its size) would keep it all.
+            self.text = Text::Packed(Box::from(packed.as_slice()));
         }
     }
 }
@@ -530,28 +537,52 @@ pub fn read_source(
 
 /// Reads every file under the content folder of `root`.
 pub fn load(root: &Path, config: Config) -> Result<Corpus, LoadError> {
+    let (corpus, _) = load_each(root, config, |source, _| (Some(source), Vec::new()))?;
+    Ok(corpus)
+}
+
+/// Reads every file under the content folder of `root` and hands each
+/// source, as soon as it is parsed and on the same thread, to `then`,
+/// keeping only what that makes of it: a stage after this one can let go
+/// of what it does not need file by file instead of once all are read.
+/// Returns the corpus (with the reading problems) and the problems `then`
+/// found, both in file order.
+pub fn load_each<S: Send>(
+    root: &Path,
+    config: Config,
+    then: impl Fn(Source, &Config) -> (Option<S>, Vec<Diagnostic>) + Sync,
+) -> Result<(Corpus<S>, Vec<Diagnostic>), LoadError> {
     let Listing {
         markdown,
         assets,
         problems,
     } = walk(root, &config)?;
-    let results: Vec<(Option<Source>, Vec<Diagnostic>)> = markdown
+    let results: Vec<(Option<S>, Vec<Diagnostic>, Vec<Diagnostic>)> = markdown
         .par_iter()
-        .map(|(path, rel)| read_source(root, path, rel, &config))
+        .map(|(path, rel)| match read_source(root, path, rel, &config) {
+            (Some(source), read) => {
+                let (made, found) = then(source, &config);
+                (made, read, found)
+            }
+            (None, read) => (None, read, Vec::new()),
+        })
         .collect();
     let mut sources = Vec::with_capacity(results.len());
     let mut diagnostics = problems;
-    for (source, diags) in results {
+    let mut found = Vec::new();
+    for (source, read, more) in results {
         sources.extend(source);
-        diagnostics.extend(diags);
+        diagnostics.extend(read);
+        found.extend(more);
     }
-    Ok(Corpus {
+    let corpus = Corpus {
         root: root.to_path_buf(),
         config,
         sources,
         assets,
         diagnostics,
-    })
+    };
+    Ok((corpus, found))
 }
 
 /// Every file and folder under `from` (a folder of the content), in file
@@ -1179,6 +1210,9 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
             _ => {}
         }
     }
+    // Kept for the whole build: without the room grown for more.
+    outline.headings.shrink_to_fit();
+    outline.references.shrink_to_fit();
     outline
 }
 
@@ -1373,8 +1407,7 @@ mod tests {
 
     #[test]
     fn a_packed_file_gives_back_its_text_body_and_lines() {
-        let text =
-            "---\ntitle: Café ☕\n---\r\n# Body\r\n\nLine with ünïcode\n\n```\ncode\n```\nlast";
+        let text = "---\ntitle: Café ☕\n---\r\n# Body\r\n\nLine with ünïcode, [[payments]]\n\n```\ncode\n```\nlast";
         let (s, _) = parse(text);
         let plain = s.unwrap();
         let mut packed = plain.clone();
@@ -1387,6 +1420,12 @@ mod tests {
             assert_eq!(packed.line_text(line), plain.line_text(line), "line {line}");
         }
         assert_eq!(plain.line_text(4).as_deref(), Some("# Body"));
+        // What pages read of the outline stays; the references, which
+        // linking has read, go.
+        assert_eq!(plain.outline.references.len(), 1);
+        assert!(packed.outline.references.is_empty());
+        assert_eq!(packed.outline.headings, plain.outline.headings);
+        assert_eq!(packed.outline.words, plain.outline.words);
         // Packing twice changes nothing.
         let again = packed.text.clone();
         packed.pack();

@@ -567,8 +567,8 @@ fn read(root: &Path, file: &Path) -> Result<String, NewError> {
 
 /// Every document of the docs repo, typed; none when it has no content folder yet.
 fn documents(root: &Path, config: &Config) -> Result<Vec<Document>, NewError> {
-    match crate::load::load(root, config.clone()) {
-        Ok(corpus) => Ok(model::build(corpus).documents),
+    match model::read(root, config.clone()) {
+        Ok(model) => Ok(model.documents),
         Err(LoadError::NoContentDir(_)) => Ok(Vec::new()),
         Err(e) => Err(e.into()),
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::config::{Config, ConfigError, TodaySource};
 use crate::diagnostic;
 use crate::link::{self, Site};
-use crate::load::{self, LoadError};
+use crate::load::LoadError;
 use crate::model::{self, Details, DocId, Index, Kind};
 use crate::render::{self, OutputFile, RenderError};
 use crate::write::WriteError;
@@ -93,9 +93,8 @@ pub fn assemble(
 ) -> Result<(Site, TodaySource), SeamError> {
     let (config, today, today_source) = settings(options)?;
     progress(Stage::Load);
-    let corpus = load::load(&options.root, config)?;
+    let model = model::read(&options.root, config)?;
     progress(Stage::Check);
-    let model = model::build(corpus);
     let site = link_model(model, today, options.digests);
     Ok((site, today_source))
 }
@@ -345,13 +344,15 @@ pub fn build(site: &Site, out: &Path, progress: &dyn Fn(Stage)) -> Result<usize,
 }
 
 /// Above this many bytes of Markdown, `seam build` packs the documents'
-/// files in memory once they are checked (see [`crate::load::Text`]): at
-/// 100,000 documents their text is the largest thing a build holds, and
-/// below this size packing would cost more time than the memory is worth.
+/// files in memory once they are linked and checked (see
+/// [`crate::load::Source::pack`]): at 100,000 documents their text is the
+/// largest thing a build holds, and below this size packing would cost
+/// more time than the memory is worth.
 pub const PACK_ABOVE: usize = 64 << 20;
 
 /// Packs every document's file in memory when together they hold more
-/// than `above` bytes. Returns whether it did.
+/// than `above` bytes, for a site that is only rendered from then on.
+/// Returns whether it did.
 pub fn pack_sources(site: &mut Site, above: usize) -> bool {
     let size: usize = site
         .documents
