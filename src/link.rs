@@ -173,7 +173,7 @@ pub struct References {
     /// Each document's references: its body's in source order, then its front matter fields'.
     of: IdMap<Vec<Resolved>>,
     /// Each distinct `(form, target)` and what it names.
-    table: HashMap<Form, HashMap<Arc<str>, Resolution>>,
+    table: HashMap<Form, rustc_hash::FxHashMap<Arc<str>, Resolution>>,
 }
 
 impl References {

@@ -823,9 +823,9 @@ impl<'a> IntoIterator for &'a Documents {
 /// Finds documents by id or by source path.
 #[derive(Debug, Default)]
 pub struct Index {
-    by_id: HashMap<String, DocId>,
-    by_rel: HashMap<String, DocId>,
-    by_file: HashMap<String, DocId>,
+    by_id: rustc_hash::FxHashMap<String, DocId>,
+    by_rel: rustc_hash::FxHashMap<String, DocId>,
+    by_file: rustc_hash::FxHashMap<String, DocId>,
     /// Documents whose id was already taken: (later, first).
     pub duplicates: Vec<(DocId, DocId)>,
 }
