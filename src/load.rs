@@ -1208,9 +1208,6 @@ fn outline(text: &str, body_start: usize, rel: &str) -> Outline {
             _ => {}
         }
     }
-    // Kept for the whole build: without the room grown for more.
-    outline.headings.shrink_to_fit();
-    outline.references.shrink_to_fit();
     outline
 }
 

@@ -708,11 +708,26 @@ impl TermPostings {
     }
 }
 
-/// A shard's file: each term with its encoded postings.
-#[derive(serde::Serialize)]
-struct ShardFile<'a> {
-    format: u32,
-    terms: &'a [(&'a str, &'a str)],
+/// A shard's file, `{"format":…,"terms":[[term,postings],…]}`: each term
+/// with its encoded postings, which `postings` appends (in
+/// [`encode_number`]'s characters, which JSON needs no escape for).
+fn shard_json<T: AsRef<str>>(
+    terms: &[T],
+    capacity: usize,
+    postings: impl Fn(&str, &mut String),
+) -> String {
+    let mut json = String::with_capacity(capacity + 32);
+    json.push_str(&format!(r#"{{"format":{FORMAT},"terms":["#));
+    for (k, t) in terms.iter().enumerate() {
+        let t = t.as_ref();
+        json.push_str(if k == 0 { "[" } else { ",[" });
+        json.push_str(&serde_json::to_string(t).expect("a string"));
+        json.push_str(",\"");
+        postings(t, &mut json);
+        json.push_str("\"]");
+    }
+    json.push_str("]}");
+    json
 }
 
 /// A shard as last made: its first and last term, how many, and its file.
@@ -1111,10 +1126,7 @@ impl Indexer {
                 }
             })
             .collect();
-        let names: Vec<String> = distinct_sorted(parts.iter().flat_map(|p| p.gathered.names()))
-            .into_iter()
-            .map(str::to_string)
-            .collect();
+        let names = distinct_sorted(parts.iter().flat_map(|p| p.gathered.names()));
         let gathered: Vec<&Gathered> = parts.iter().map(|p| &p.gathered).collect();
         let sizes: Vec<usize> = names
             .par_iter()
@@ -1124,27 +1136,19 @@ impl Indexer {
             .par_iter()
             .map(|r| {
                 let terms = &names[r.clone()];
-                let mut json = String::with_capacity(sizes[r.clone()].iter().sum::<usize>() + 32);
-                json.push_str(&format!(r#"{{"format":{FORMAT},"terms":["#));
-                for (k, t) in terms.iter().enumerate() {
-                    json.push_str(if k == 0 { "[" } else { ",[" });
-                    json.push_str(&serde_json::to_string(t).expect("a string"));
-                    json.push_str(",\"");
-                    push_joined(&gathered, t, &mut json);
-                    json.push_str("\"]");
-                }
-                json.push_str("]}");
+                let capacity = sizes[r.clone()].iter().sum();
                 MadeShard {
-                    first: terms[0].clone(),
-                    last: terms[terms.len() - 1].clone(),
+                    first: terms[0].to_string(),
+                    last: terms[terms.len() - 1].to_string(),
                     count: terms.len(),
-                    json: made(json),
+                    json: made(shard_json(terms, capacity, |t, out| {
+                        push_joined(&gathered, t, out)
+                    })),
                 }
             })
             .collect();
-        drop(gathered);
         self.ends = ends_files(&names);
-        drop(names);
+        drop((gathered, names));
         let mut entries = Vec::with_capacity(docs.len());
         for part in parts {
             entries.extend(part.entries.into_iter().map(Arc::new));
@@ -1223,21 +1227,14 @@ impl Indexer {
                         json: m.json.clone(),
                     };
                 }
-                let body: Vec<(&str, &str)> = names
-                    .iter()
-                    .map(|t| (t.as_str(), terms[t].encoded.as_str()))
-                    .collect();
+                let capacity = sizes[r.clone()].iter().sum();
                 MadeShard {
                     first: first.clone(),
                     last: last.clone(),
                     count: names.len(),
-                    json: made(
-                        serde_json::to_string(&ShardFile {
-                            format: FORMAT,
-                            terms: &body,
-                        })
-                        .expect("strings"),
-                    ),
+                    json: made(shard_json(names, capacity, |t, out| {
+                        out.push_str(&terms[t].encoded)
+                    })),
                 }
             })
             .collect();
@@ -1480,11 +1477,12 @@ const ENDS_MAX: usize = 32 * 1024;
 /// by its letters read backwards, so that a query word whose first letters
 /// are mistyped still finds the terms that end as it does. Each file lists
 /// the terms (forwards); the script looks up their postings in their shards.
-fn ends_files(sorted: &[String]) -> Vec<(String, Made)> {
+fn ends_files<T: AsRef<str>>(sorted: &[T]) -> Vec<(String, Made)> {
     let mut ends: Vec<(String, &str)> = sorted
         .iter()
+        .map(AsRef::as_ref)
         .filter(|t| !t.ends_with(ID_MARK) && t.chars().count() >= TYPO_LENGTH)
-        .map(|t| (t.chars().rev().collect(), t.as_str()))
+        .map(|t| (t.chars().rev().collect(), t))
         .collect();
     ends.sort_unstable();
     let reversed: Vec<String> = ends.iter().map(|(r, _)| r.clone()).collect();
@@ -1502,13 +1500,13 @@ fn ends_files(sorted: &[String]) -> Vec<(String, Made)> {
 /// Where shards start and end over the sorted terms: a cut before a term
 /// when the shard is full, or large enough and the term's hash says so (so
 /// that a boundary depends on the terms near it, and an edit moves few).
-fn cut(sorted: &[String], sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
+fn cut<T: AsRef<str>>(sorted: &[T], sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
     cut_at(sorted, sizes, SHARD_MIN, SHARD_MAX)
 }
 
 /// Cuts as [`cut`] does, between these sizes.
-fn cut_at(
-    sorted: &[String],
+fn cut_at<T: AsRef<str>>(
+    sorted: &[T],
     sizes: &[usize],
     min: usize,
     max: usize,
@@ -1518,7 +1516,7 @@ fn cut_at(
     for (i, term) in sorted.iter().enumerate() {
         let cut = ranges.is_empty()
             || size >= max
-            || (size >= min && crate::model::stable_hash(term.as_str()) % 4 == 0);
+            || (size >= min && crate::model::stable_hash(term.as_ref()) % 4 == 0);
         if cut {
             ranges.push(i..i);
             size = 0;
