@@ -329,8 +329,16 @@ pub fn render(site: &Site) -> Result<Vec<OutputFile>, SeamError> {
 /// Renders every page of a linked site into `out`, writing each file as it is
 /// made, and swaps it in whole. Returns how many files were written.
 pub fn build(site: &Site, out: &Path, progress: &dyn Fn(Stage)) -> Result<usize, SeamError> {
-    let tera = render::load_templates(&site.root)?;
-    let staging = crate::write::Staging::begin(out, &site.assets)?;
+    // The search index is made on every core while the previous site is
+    // listed, which takes one thread that mostly waits on the file system.
+    let (_, begun) = rayon::join(
+        || render::search::of(site),
+        || -> Result<_, SeamError> {
+            let tera = render::load_templates(&site.root)?;
+            Ok((tera, crate::write::Staging::begin(out, &site.assets)?))
+        },
+    );
+    let (tera, staging) = begun?;
     progress(Stage::Render);
     let written = render::render_each::<SeamError>(
         site,

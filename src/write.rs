@@ -10,6 +10,7 @@
 //! creates with a `.seam-output` file and refuses to replace a non-empty
 //! folder without that mark.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -114,6 +115,8 @@ pub struct Staging {
     /// The regular files the folder held when the build began that the
     /// build has not written yet, by path relative to it with `/`.
     left: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
+    /// The folders it held with nothing in them when the build began.
+    empty: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -131,13 +134,14 @@ impl Staging {
         let prefix = staging_prefix(out);
         let staging = match reusable(&parent, &prefix) {
             Some((dir, lock_path, lock)) => {
-                let left = inventory(&dir).map_err(io(&dir))?;
+                let (left, empty) = inventory(&dir).map_err(io(&dir))?;
                 Staging {
                     out: out.to_path_buf(),
                     dir,
                     lock_path,
                     lock: Some(lock),
                     left: std::sync::Mutex::new(left),
+                    empty,
                 }
             }
             None => {
@@ -163,6 +167,7 @@ impl Staging {
                     lock_path,
                     lock: Some(lock),
                     left: Default::default(),
+                    empty: Vec::new(),
                 };
                 std::fs::create_dir(&dir).map_err(io(&dir))?;
                 staging
@@ -229,12 +234,15 @@ impl Staging {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
         );
-        if !left.is_empty() {
-            for rel in &left {
-                let _ = std::fs::remove_file(self.dir.join(rel));
-            }
-            remove_empty_folders(&self.dir);
+        for rel in &left {
+            let _ = std::fs::remove_file(self.dir.join(rel));
         }
+        // Only a folder a file was taken from, or one already empty, can be
+        // empty now (this build made no folder it wrote nothing into).
+        let emptied = left
+            .iter()
+            .filter_map(|rel| Path::new(rel).parent().map(Path::to_path_buf));
+        remove_empty_folders(&self.dir, emptied.chain(self.empty.iter().cloned()));
         let (out, staged) = (&self.out, &self.dir);
         if !out.exists() {
             return std::fs::rename(staged, out).map_err(io(out));
@@ -314,22 +322,39 @@ fn reusable(parent: &Path, prefix: &str) -> Option<(PathBuf, PathBuf, std::fs::F
 /// The regular files under `dir`, by path relative to it with `/`; anything
 /// else in it that is not a folder (a link, a FIFO) is removed, so writing
 /// into the folder never follows a link out of it.
-fn inventory(dir: &Path) -> std::io::Result<rustc_hash::FxHashSet<String>> {
+fn inventory(dir: &Path) -> std::io::Result<(rustc_hash::FxHashSet<String>, Vec<PathBuf>)> {
     let mut files = rustc_hash::FxHashSet::default();
+    let mut empty = Vec::new();
+    // The folders above the entry being read, the one at depth `d` at
+    // `d - 1`, each with whether anything was found in it: the walk is
+    // depth first, so a folder is done once an entry no deeper comes.
+    let mut above: Vec<(PathBuf, bool)> = Vec::new();
+    let mut done = |above: &mut Vec<(PathBuf, bool)>, depth: usize| {
+        while above.len() >= depth.max(1) {
+            let (folder, found) = above.pop().expect("a folder");
+            if !found {
+                empty.push(folder);
+            }
+        }
+    };
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.map_err(std::io::Error::other)?;
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            continue;
+        done(&mut above, entry.depth());
+        if let Some(parent) = above.last_mut() {
+            parent.1 = true;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        if kind.is_file() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            above.push((rel.to_path_buf(), false));
+        } else if kind.is_file() {
             files.insert(crate::diagnostic::display_path(rel));
         } else {
             std::fs::remove_file(entry.path())?;
         }
     }
-    Ok(files)
+    done(&mut above, 1);
+    Ok((files, empty))
 }
 
 /// Makes the folders `file` goes in. A file of a reused folder where one of
@@ -389,17 +414,24 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Removes the folders under `dir` left empty, deepest first.
-fn remove_empty_folders(dir: &Path) {
-    for entry in walkdir::WalkDir::new(dir)
-        .min_depth(1)
-        .contents_first(true)
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_dir() {
-            // Fails, as it should, for a folder with files in it.
-            let _ = std::fs::remove_dir(entry.path());
+/// Removes, deepest first, those of `folders` (relative to `dir`) that are
+/// empty, and each folder above one removed that is then empty.
+fn remove_empty_folders(dir: &Path, folders: impl Iterator<Item = PathBuf>) {
+    let mut tried: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut next: BTreeSet<(usize, PathBuf)> = folders
+        .filter(|f| !f.as_os_str().is_empty())
+        .map(|f| (f.components().count(), f))
+        .collect();
+    // Deepest first, so a folder is tried after every folder in it.
+    while let Some((depth, folder)) = next.pop_last() {
+        if !tried.insert(folder.clone()) {
+            continue;
+        }
+        // Fails, as it should, for a folder with anything in it.
+        if std::fs::remove_dir(dir.join(&folder)).is_ok()
+            && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
+        {
+            next.insert((depth - 1, parent.to_path_buf()));
         }
     }
 }
@@ -743,5 +775,51 @@ mod tests {
         assert_eq!(std::fs::read_to_string(b.join("which")).unwrap(), "a");
         assert!(!exchange(&a, &tmp.path().join("missing")));
         assert_eq!(std::fs::read_to_string(a.join("which")).unwrap(), "b");
+    }
+
+    #[test]
+    fn the_inventory_names_every_file_and_every_empty_folder() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for folder in ["a/b/empty", "a/c", "d/e", "f", "g/h/i"] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        for file in ["top.html", "a/b/x.html", "a/c/y.html", "g/z.html"] {
+            std::fs::write(dir.join(file), "x").unwrap();
+        }
+        let (files, mut empty) = inventory(dir).unwrap();
+        let mut files: Vec<String> = files.into_iter().collect();
+        files.sort();
+        empty.sort();
+        assert_eq!(files, ["a/b/x.html", "a/c/y.html", "g/z.html", "top.html"]);
+        // `d` holds only an empty folder, so it is not empty itself.
+        let empty: Vec<String> = empty
+            .iter()
+            .map(|p| crate::diagnostic::display_path(p))
+            .collect();
+        assert_eq!(empty, ["a/b/empty", "d/e", "f", "g/h/i"]);
+    }
+
+    #[test]
+    fn only_the_folders_named_and_those_they_leave_empty_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for folder in ["a/b/c", "a/keep", "unnamed/empty", "full"] {
+            std::fs::create_dir_all(dir.join(folder)).unwrap();
+        }
+        std::fs::write(dir.join("a/keep/file.html"), "x").unwrap();
+        std::fs::write(dir.join("full/file.html"), "x").unwrap();
+        let named = ["a/b/c", "full", "a/b/c"].map(PathBuf::from);
+        remove_empty_folders(dir, named.into_iter());
+        assert!(!dir.join("a/b").exists(), "emptied upwards");
+        assert!(
+            dir.join("a/keep/file.html").exists(),
+            "a folder with a file stays"
+        );
+        assert!(dir.join("full/file.html").exists());
+        assert!(
+            dir.join("unnamed/empty").is_dir(),
+            "a folder not named is not looked at"
+        );
     }
 }

@@ -709,12 +709,13 @@ impl TermPostings {
 }
 
 /// A shard's file, `{"format":…,"terms":[[term,postings],…]}`: each term
-/// with its encoded postings, which `postings` appends (in
-/// [`encode_number`]'s characters, which JSON needs no escape for).
+/// with its encoded postings, which `postings` appends given the term's
+/// position among `terms` and the term (in [`encode_number`]'s
+/// characters, which JSON needs no escape for).
 fn shard_json<T: AsRef<str>>(
     terms: &[T],
     capacity: usize,
-    postings: impl Fn(&str, &mut String),
+    postings: impl Fn(usize, &str, &mut String),
 ) -> String {
     let mut json = String::with_capacity(capacity + 32);
     json.push_str(&format!(r#"{{"format":{FORMAT},"terms":["#));
@@ -723,7 +724,7 @@ fn shard_json<T: AsRef<str>>(
         json.push_str(if k == 0 { "[" } else { ",[" });
         json.push_str(&serde_json::to_string(t).expect("a string"));
         json.push_str(",\"");
-        postings(t, &mut json);
+        postings(k, t, &mut json);
         json.push_str("\"]");
     }
     json.push_str("]}");
@@ -767,41 +768,35 @@ pub struct Indexer {
 /// as its documents are read, so that a term is looked up once per
 /// occurrence and a document's terms are neither sorted nor copied. The
 /// terms are kept one after another in one string, where looking one up
-/// finds it in cache, not in the document it was first met in.
+/// finds it in cache, not in the document it was first met in; all a term
+/// needs while a document is read sits in its one [`PartTerm`], so that
+/// an occurrence touches the table, that and the term's letters.
 #[derive(Default)]
 struct Gathered {
     /// Every term, one after another.
     text: String,
-    /// By number: where the term ends in `text`.
-    ends: Vec<u32>,
     /// The terms' numbers, by the hash of the term.
     table: hashbrown::HashTable<u32>,
-    /// By number: the term's postings in this part.
-    terms: Vec<PartPostings>,
-    /// By number: its weighted count in the document being read, and the
-    /// first section it is in, and the document they are for (plus one).
-    counts: Vec<(u32, u32, u32)>,
+    /// By number: where the term is in `text`, its postings in this part,
+    /// and its count in the document being read.
+    terms: Vec<PartTerm>,
     /// The numbers of the terms the document being read has.
     seen: Vec<u32>,
 }
 
-/// One term's postings in one part: its first and last document, and the
-/// encoding after the first document's number.
-struct PartPostings {
+/// One term of one part: where it is in the part's text, its first and
+/// last document and the encoding after the first document's number, and
+/// while a document is read, its weighted count and first section there.
+struct PartTerm {
+    start: u32,
+    len: u32,
     first: u32,
     last: u32,
+    /// The document `weight` and `section` are for, plus one.
+    stamp: u32,
+    weight: u32,
+    section: u32,
     rest: String,
-}
-
-/// Term number `id` of terms kept one after another in `text`, each ending where `ends` says.
-fn term_at<'t>(text: &'t str, ends: &[u32], id: u32) -> &'t str {
-    let end = ends[id as usize] as usize;
-    let start = if id == 0 {
-        0
-    } else {
-        ends[id as usize - 1] as usize
-    };
-    &text[start..end]
 }
 
 /// The hash the indexer's term table uses.
@@ -813,33 +808,21 @@ fn term_hash(term: &str) -> u64 {
 impl Gathered {
     /// Term number `id`.
     fn term(&self, id: u32) -> &str {
-        term_at(&self.text, &self.ends, id)
-    }
-
-    /// The number of `term`, if it was met.
-    fn get(&self, term: &str) -> Option<u32> {
-        self.table
-            .find(term_hash(term), |&id| self.term(id) == term)
-            .copied()
+        let t = &self.terms[id as usize];
+        &self.text[t.start as usize..(t.start + t.len) as usize]
     }
 
     /// Lets go of what only reading documents needs, and of the room each
     /// term's encoding grew into but did not use: the part is held until
     /// every shard is made.
     fn finish(&mut self) {
-        self.counts = Vec::new();
         self.seen = Vec::new();
+        self.table = hashbrown::HashTable::new();
         self.text.shrink_to_fit();
-        self.ends.shrink_to_fit();
         self.terms.shrink_to_fit();
         for p in &mut self.terms {
             p.rest.shrink_to_fit();
         }
-    }
-
-    /// Every term met, in the order met (by number).
-    fn names(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.ends.len() as u32).map(|id| self.term(id))
     }
 
     /// Reads document number `doc` into the postings, and gives its entry
@@ -852,37 +835,40 @@ impl Gathered {
             let hash = term_hash(w);
             let Gathered {
                 text,
-                ends,
                 table,
                 terms,
-                counts,
                 seen,
             } = self;
-            let term = |id: u32| term_at(text, ends, id);
-            let id = match table.find(hash, |&id| term(id) == w) {
+            let letters = |t: &PartTerm| &text[t.start as usize..(t.start + t.len) as usize];
+            let id = match table.find(hash, |&id| letters(&terms[id as usize]) == w) {
                 Some(&id) => id,
                 None => {
                     let id = terms.len() as u32;
-                    table.insert_unique(hash, id, |&id| term_hash(term(id)));
-                    text.push_str(w);
-                    ends.push(text.len() as u32);
-                    terms.push(PartPostings {
+                    table.insert_unique(hash, id, |&id| term_hash(letters(&terms[id as usize])));
+                    terms.push(PartTerm {
+                        start: text.len() as u32,
+                        len: w.len() as u32,
                         first: doc,
                         last: doc,
+                        stamp: 0,
+                        weight: 0,
+                        section: 0,
                         rest: String::new(),
                     });
-                    counts.push((0, 0, 0));
+                    text.push_str(w);
                     id
                 }
             };
-            let count = &mut counts[id as usize];
-            if count.2 != stamp {
-                *count = (0, u32::MAX, stamp);
+            let t = &mut terms[id as usize];
+            if t.stamp != stamp {
+                t.stamp = stamp;
+                t.weight = 0;
+                t.section = u32::MAX;
                 seen.push(id);
             }
-            count.0 += field as u32;
+            t.weight += field as u32;
             if let Some(s) = section {
-                count.1 = count.1.min(s);
+                t.section = t.section.min(s);
             }
         });
         let entry = Entry {
@@ -893,13 +879,13 @@ impl Gathered {
             openings: shown.openings,
         };
         for id in self.seen.drain(..) {
-            let (weight, section, _) = self.counts[id as usize];
-            let section = if section == u32::MAX { 0 } else { section };
             let p = &mut self.terms[id as usize];
+            let section = if p.section == u32::MAX { 0 } else { p.section };
             if p.last != doc {
                 encode_number(doc - p.last, &mut p.rest);
                 p.last = doc;
             }
+            let weight = p.weight;
             encode_number(entry.impact(Occurrence { weight, section }), &mut p.rest);
             encode_number(section, &mut p.rest);
         }
@@ -916,30 +902,69 @@ struct Part {
     text: Vec<Made>,
 }
 
-/// The length of `term`'s postings joined across `parts` in order.
-fn joined_len(parts: &[&Gathered], term: &str) -> usize {
-    let mut last = 0;
-    let mut len = 0;
-    for g in parts {
-        if let Some(id) = g.get(term) {
-            let part = &g.terms[id as usize];
-            len += number_len(part.first - last) + part.rest.len();
-            last = part.last;
-        }
-    }
-    len
+/// Every term of the parts, sorted, each with where it is in each part
+/// that has it (in part order): the parts' terms are joined once, by
+/// sorting, so that writing a shard looks no term up.
+struct Joined<'a> {
+    /// The distinct terms, sorted.
+    names: Vec<&'a str>,
+    /// Term `k`'s places are `places[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    /// (part, term number in that part).
+    places: Vec<(u32, u32)>,
 }
 
-/// Appends `term`'s postings joined across `parts` in order: each part's
-/// encoding begins with its first document's distance from the last part's last.
-fn push_joined(parts: &[&Gathered], term: &str, out: &mut String) {
-    let mut last = 0;
-    for g in parts {
-        if let Some(id) = g.get(term) {
-            let part = &g.terms[id as usize];
-            encode_number(part.first - last, out);
-            out.push_str(&part.rest);
-            last = part.last;
+impl<'a> Joined<'a> {
+    fn of(parts: &[&'a Gathered]) -> Joined<'a> {
+        let mut all: Vec<(&str, u32, u32)> = parts
+            .iter()
+            .enumerate()
+            .flat_map(|(p, g)| (0..g.terms.len() as u32).map(move |id| (g.term(id), p as u32, id)))
+            .collect();
+        all.par_sort_unstable();
+        let mut joined = Joined {
+            names: Vec::new(),
+            starts: Vec::new(),
+            places: Vec::with_capacity(all.len()),
+        };
+        for (term, part, id) in all {
+            if joined.names.last() != Some(&term) {
+                joined.names.push(term);
+                joined.starts.push(joined.places.len() as u32);
+            }
+            joined.places.push((part, id));
+        }
+        joined.starts.push(joined.places.len() as u32);
+        joined
+    }
+
+    /// Term `k`'s places: (part, number there), in part order.
+    fn places(&self, k: usize) -> &[(u32, u32)] {
+        &self.places[self.starts[k] as usize..self.starts[k + 1] as usize]
+    }
+
+    /// The length of term `k`'s postings joined across `parts` in order.
+    fn postings_len(&self, parts: &[&Gathered], k: usize) -> usize {
+        let mut last = 0;
+        let mut len = 0;
+        for &(p, id) in self.places(k) {
+            let t = &parts[p as usize].terms[id as usize];
+            len += number_len(t.first - last) + t.rest.len();
+            last = t.last;
+        }
+        len
+    }
+
+    /// Appends term `k`'s postings joined across `parts` in order: each
+    /// part's encoding begins with its first document's distance from the
+    /// last part's last.
+    fn push_postings(&self, parts: &[&Gathered], k: usize, out: &mut String) {
+        let mut last = 0;
+        for &(p, id) in self.places(k) {
+            let t = &parts[p as usize].terms[id as usize];
+            encode_number(t.first - last, out);
+            out.push_str(&t.rest);
+            last = t.last;
         }
     }
 }
@@ -1126,13 +1151,14 @@ impl Indexer {
                 }
             })
             .collect();
-        let names = distinct_sorted(parts.iter().flat_map(|p| p.gathered.names()));
         let gathered: Vec<&Gathered> = parts.iter().map(|p| &p.gathered).collect();
-        let sizes: Vec<usize> = names
-            .par_iter()
-            .map(|t| t.len() + joined_len(&gathered, t) + 6)
+        let joined = Joined::of(&gathered);
+        let names = &joined.names;
+        let sizes: Vec<usize> = (0..names.len())
+            .into_par_iter()
+            .map(|k| names[k].len() + joined.postings_len(&gathered, k) + 6)
             .collect();
-        self.shards = cut(&names, &sizes)
+        self.shards = cut(names, &sizes)
             .par_iter()
             .map(|r| {
                 let terms = &names[r.clone()];
@@ -1141,14 +1167,14 @@ impl Indexer {
                     first: terms[0].to_string(),
                     last: terms[terms.len() - 1].to_string(),
                     count: terms.len(),
-                    json: made(shard_json(terms, capacity, |t, out| {
-                        push_joined(&gathered, t, out)
+                    json: made(shard_json(terms, capacity, |k, _, out| {
+                        joined.push_postings(&gathered, r.start + k, out)
                     })),
                 }
             })
             .collect();
-        self.ends = ends_files(&names);
-        drop((gathered, names));
+        self.ends = ends_files(names);
+        drop((gathered, joined));
         let mut entries = Vec::with_capacity(docs.len());
         for part in parts {
             entries.extend(part.entries.into_iter().map(Arc::new));
@@ -1232,7 +1258,7 @@ impl Indexer {
                     first: first.clone(),
                     last: last.clone(),
                     count: names.len(),
-                    json: made(shard_json(names, capacity, |t, out| {
+                    json: made(shard_json(names, capacity, |_, t, out| {
                         out.push_str(&terms[t].encoded)
                     })),
                 }
