@@ -7,7 +7,10 @@
 //! so rebuilding an unchanged site gives byte-identical files and UIDs that
 //! calendar apps can track.
 
-use chrono::{DateTime, Duration, Utc};
+use std::fmt::Write as _;
+
+use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use chrono_tz::Tz;
 
 use crate::model::Rotation;
@@ -32,40 +35,85 @@ pub fn rotation_calendar(
     url: Option<&str>,
 ) -> String {
     let tz = rotation.timezone.unwrap_or(Tz::UTC);
-    let mut out = String::new();
-    let mut line = |l: &str| out.push_str(&fold(l));
-    line("BEGIN:VCALENDAR");
-    line("VERSION:2.0");
-    line("PRODID:-//Seam//Seam//EN");
-    line("CALSCALE:GREGORIAN");
-    line("METHOD:PUBLISH");
-    line(&format!("X-WR-CALNAME:{}", escape_text(title)));
-    line("REFRESH-INTERVAL;VALUE=DURATION:P1D");
-    line("X-PUBLISHED-TTL:P1D");
-    for shift in calendar_shifts(rotation, from, shifts) {
-        let start = stamp(shift.start);
-        line("BEGIN:VEVENT");
-        line(&format!(
-            "UID:{}",
-            escape_text(&format!("{id}-{start}@seam"))
-        ));
-        line(&format!("DTSTAMP:{start}"));
-        line(&format!("DTSTART:{start}"));
-        line(&format!("DTEND:{}", stamp(shift.end)));
-        line(&format!("SUMMARY:{}", escape_text(&summary(title, &shift))));
-        line(&format!(
-            "DESCRIPTION:{}",
-            escape_text(&description(title, &shift, tz, url))
-        ));
-        if let Some(url) = url {
-            let url: String = url.chars().filter(|c| !c.is_control()).collect();
-            line(&format!("URL:{url}"));
-        }
-        line("TRANSP:TRANSPARENT");
-        line("END:VEVENT");
+    let shifts = calendar_shifts(rotation, from, shifts);
+    let mut cal = Lines {
+        out: String::with_capacity(400 + shifts.len() * 520),
+        line: String::new(),
+    };
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Seam//Seam//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+    ] {
+        cal.raw(l);
     }
-    line("END:VCALENDAR");
-    out
+    cal.text("X-WR-CALNAME:", [title]);
+    cal.raw("REFRESH-INTERVAL;VALUE=DURATION:P1D");
+    cal.raw("X-PUBLISHED-TTL:P1D");
+    // Read once: formatting parses its pattern on every use otherwise.
+    let local: Vec<Item> = StrftimeItems::new("%a %Y-%m-%d %H:%M %Z").collect();
+    let url: Option<String> = url.map(|u| u.chars().filter(|c| !c.is_control()).collect());
+    let mut start = String::new();
+    let mut text = String::new();
+    for shift in &shifts {
+        start.clear();
+        push_stamp(&mut start, shift.start);
+        cal.raw("BEGIN:VEVENT");
+        cal.text("UID:", [id, "-", &start, "@seam"]);
+        cal.plain(&["DTSTAMP:", &start]);
+        cal.plain(&["DTSTART:", &start]);
+        text.clear();
+        push_stamp(&mut text, shift.end);
+        cal.plain(&["DTEND:", &text]);
+        text.clear();
+        push_summary(&mut text, title, shift);
+        cal.text("SUMMARY:", [text.as_str()]);
+        text.clear();
+        push_description(&mut text, title, shift, tz, &local, url.as_deref());
+        cal.text("DESCRIPTION:", [text.as_str()]);
+        if let Some(url) = &url {
+            cal.plain(&["URL:", url]);
+        }
+        cal.raw("TRANSP:TRANSPARENT");
+        cal.raw("END:VEVENT");
+    }
+    cal.raw("END:VCALENDAR");
+    cal.out
+}
+
+/// A calendar being written: each content line is put together in `line`,
+/// then folded onto `out`.
+struct Lines {
+    out: String,
+    line: String,
+}
+
+impl Lines {
+    /// A line as it is, folded.
+    fn raw(&mut self, line: &str) {
+        fold_into(&mut self.out, line);
+    }
+
+    /// A line of these pieces, as they are.
+    fn plain(&mut self, pieces: &[&str]) {
+        self.line.clear();
+        for p in pieces {
+            self.line.push_str(p);
+        }
+        fold_into(&mut self.out, &self.line);
+    }
+
+    /// A property `name` (with its colon) whose TEXT value is these pieces, escaped.
+    fn text<'a>(&mut self, name: &str, value: impl IntoIterator<Item = &'a str>) {
+        self.line.clear();
+        self.line.push_str(name);
+        for v in value {
+            escape_into(&mut self.line, v);
+        }
+        fold_into(&mut self.out, &self.line);
+    }
 }
 
 /// The shifts a calendar holds: those overlapping the [`HISTORY_DAYS`]
@@ -89,47 +137,85 @@ pub fn calendar_shifts(rotation: &Rotation, from: DateTime<Utc>, upcoming: usize
 }
 
 /// `{member} on duty: {title}`, with the pairs of an exchange.
-fn summary(title: &str, shift: &Shift) -> String {
-    let mut s = format!("{} on duty: {title}", shift.member);
-    if !shift.pairs.is_empty() && shift.member != schedule::pairs_text(&shift.pairs) {
-        s.push_str(&format!(" ({})", schedule::pairs_text(&shift.pairs)));
+fn push_summary(s: &mut String, title: &str, shift: &Shift) {
+    let _ = write!(s, "{} on duty: {title}", shift.member);
+    if !shift.pairs.is_empty() {
+        let pairs = schedule::pairs_text(&shift.pairs);
+        if shift.member != pairs {
+            let _ = write!(s, " ({pairs})");
+        }
     }
-    s
 }
 
-fn description(title: &str, shift: &Shift, tz: Tz, url: Option<&str>) -> String {
-    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format("%a %Y-%m-%d %H:%M %Z");
-    let mut d = format!("{} is on duty for {title}.", shift.member);
+fn push_description(
+    d: &mut String,
+    title: &str,
+    shift: &Shift,
+    tz: Tz,
+    local: &[Item],
+    url: Option<&str>,
+) {
+    let local = |t: DateTime<Utc>| t.with_timezone(&tz).format_with_items(local.iter());
+    let _ = write!(d, "{} is on duty for {title}.", shift.member);
     if !shift.pairs.is_empty() {
-        d.push_str(&format!(
+        let _ = write!(
+            d,
             "\nExchange pairs: {}.",
             schedule::pairs_text(&shift.pairs)
-        ));
+        );
     }
     if shift.overridden {
         d.push_str("\nThis shift is an override of the regular schedule.");
     }
-    d.push_str(&format!(
+    let _ = write!(
+        d,
         "\nFrom {} to {} ({}).",
         local(shift.start),
         local(shift.end),
         tz.name()
-    ));
+    );
     if let Some(url) = url {
-        d.push_str(&format!("\n{url}"));
+        let _ = write!(d, "\n{url}");
     }
-    d
 }
 
-/// A UTC DATE-TIME: `20260105T100000Z`.
-fn stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+/// Appends a UTC DATE-TIME: `20260105T100000Z`.
+fn push_stamp(out: &mut String, t: DateTime<Utc>) {
+    if !(0..=9999).contains(&t.year()) {
+        // A year that needs a sign, as chrono writes it.
+        let _ = write!(out, "{}", t.format("%Y%m%dT%H%M%SZ"));
+        return;
+    }
+    let _ = write!(
+        out,
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and
 /// newline; carriage returns and other control characters except tab are dropped.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    escape_into(&mut out, s);
+    out
+}
+
+/// [`escape_text`], appended to `out`.
+fn escape_into(out: &mut String, s: &str) {
+    // Most text needs no escape: copied whole.
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b';' | b',') || b.is_ascii_control() || b >= 0x80)
+    {
+        out.push_str(s);
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -144,26 +230,34 @@ pub fn escape_text(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// One content line, folded (RFC 5545 §3.1) so no physical line exceeds 75
 /// octets, never inside a UTF-8 character, with the CRLF after each part.
 pub fn fold(line: &str) -> String {
-    const LIMIT: usize = 75;
     let mut out = String::with_capacity(line.len() + line.len() / 37 + 2);
-    let mut width = 0;
-    for c in line.chars() {
-        let n = c.len_utf8();
-        if width + n > LIMIT {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += n;
-    }
-    out.push_str("\r\n");
+    fold_into(&mut out, line);
     out
+}
+
+/// [`fold`], appended to `out`.
+fn fold_into(out: &mut String, line: &str) {
+    const LIMIT: usize = 75;
+    let mut rest = line;
+    // The first physical line holds 75 octets, each one after it a space and 74.
+    let mut room = LIMIT;
+    while rest.len() > room {
+        let mut cut = room;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        room = LIMIT - 1;
+    }
+    out.push_str(rest);
+    out.push_str("\r\n");
 }
 
 #[cfg(test)]
@@ -228,6 +322,21 @@ mod tests {
         assert_eq!(fold("VERSION:2.0"), "VERSION:2.0\r\n");
         assert_eq!(fold(&"y".repeat(75)), "y".repeat(75) + "\r\n");
         assert_eq!(fold(&"y".repeat(76)), "y".repeat(75) + "\r\n y\r\n");
+    }
+
+    #[test]
+    fn stamps_are_what_chrono_writes() {
+        for t in [
+            "2026-01-05T10:00:00Z",
+            "0001-02-03T04:05:06Z",
+            "9999-12-31T23:59:59Z",
+            "+10000-01-01T00:00:00Z",
+        ] {
+            let t: DateTime<Utc> = t.parse().unwrap();
+            let mut s = String::new();
+            push_stamp(&mut s, t);
+            assert_eq!(s, t.format("%Y%m%dT%H%M%SZ").to_string());
+        }
     }
 
     #[test]
@@ -308,7 +417,11 @@ mod tests {
         let current = schedule::on_duty(&r, from).unwrap();
         let i = starts
             .iter()
-            .position(|s| *s == stamp(current.start))
+            .position(|s| {
+                let mut start = String::new();
+                push_stamp(&mut start, current.start);
+                *s == start
+            })
             .unwrap();
         assert_eq!(starts.len(), i + 1 + 8);
         assert!(events[i].contains("SUMMARY:Mei Chen on duty"));
