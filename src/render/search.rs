@@ -789,13 +789,16 @@ struct Gathered {
 /// while a document is read, its weighted count and first section there.
 struct PartTerm {
     start: u32,
-    len: u32,
     first: u32,
     last: u32,
-    /// The document `weight` and `section` are for, plus one.
-    stamp: u32,
+    /// Its weighted count in the document being read: 0 until it is met
+    /// there (every [`Field`] counts at least 1), and again once encoded.
     weight: u32,
     section: u32,
+    /// Its length in bytes: a word holds at most [`LONGEST_TERM`]
+    /// characters, and a whole id's term comes from an id or file name of
+    /// at most 255 bytes, which folding can make at most three times longer.
+    len: u16,
     rest: String,
 }
 
@@ -809,7 +812,7 @@ impl Gathered {
     /// Term number `id`.
     fn term(&self, id: u32) -> &str {
         let t = &self.terms[id as usize];
-        &self.text[t.start as usize..(t.start + t.len) as usize]
+        &self.text[t.start as usize..t.start as usize + usize::from(t.len)]
     }
 
     /// Lets go of what only reading documents needs, and of the room each
@@ -828,7 +831,6 @@ impl Gathered {
     /// Reads document number `doc` into the postings, and gives its entry
     /// without its terms (the files need only what it shows).
     fn document(&mut self, doc: u32, d: &Document) -> Entry {
-        let stamp = doc + 1;
         let mut length = 0u32;
         let shown = read(d, |w, _, field, section| {
             length += 1;
@@ -839,7 +841,8 @@ impl Gathered {
                 terms,
                 seen,
             } = self;
-            let letters = |t: &PartTerm| &text[t.start as usize..(t.start + t.len) as usize];
+            let letters =
+                |t: &PartTerm| &text[t.start as usize..t.start as usize + usize::from(t.len)];
             let id = match table.find(hash, |&id| letters(&terms[id as usize]) == w) {
                 Some(&id) => id,
                 None => {
@@ -847,10 +850,9 @@ impl Gathered {
                     table.insert_unique(hash, id, |&id| term_hash(letters(&terms[id as usize])));
                     terms.push(PartTerm {
                         start: text.len() as u32,
-                        len: w.len() as u32,
+                        len: w.len() as u16,
                         first: doc,
                         last: doc,
-                        stamp: 0,
                         weight: 0,
                         section: 0,
                         rest: String::new(),
@@ -860,9 +862,7 @@ impl Gathered {
                 }
             };
             let t = &mut terms[id as usize];
-            if t.stamp != stamp {
-                t.stamp = stamp;
-                t.weight = 0;
+            if t.weight == 0 {
                 t.section = u32::MAX;
                 seen.push(id);
             }
@@ -885,7 +885,7 @@ impl Gathered {
                 encode_number(doc - p.last, &mut p.rest);
                 p.last = doc;
             }
-            let weight = p.weight;
+            let weight = std::mem::take(&mut p.weight);
             encode_number(entry.impact(Occurrence { weight, section }), &mut p.rest);
             encode_number(section, &mut p.rest);
         }
