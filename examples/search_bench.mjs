@@ -169,6 +169,12 @@ for (const [name, queries] of generated) {
     await e.search(q);
     if (fetched.size !== before) throw new Error("a repeated query fetched again: " + q);
   }
+  if (!bytes.length) {
+    // A corpus whose words all fall outside this class's band (no word in
+    // under 0.1% of documents, say) makes no query of it.
+    console.log(`${name} | no query: no word of the site's index falls in this class`);
+    continue;
+  }
   console.log(`${name} | ${median(bytes).toFixed(1)} (${median(gz).toFixed(1)}) | ${Math.max(...bytes).toFixed(1)} | ${median(eight).toFixed(1)} (${median(eightGz).toFixed(1)}) | ${median(files)} | ${median(rounds)} / ${Math.max(...rounds)} | ${median(times).toFixed(1)} / ${p95(times).toFixed(1)} | ${targets ? (100 * hits / targets).toFixed(0) + "%" : "-"}${findable ? ` (${(100 * kept / findable).toFixed(0)}% of the ${findable} the right spelling finds)` : ""}`);
   if (process.env.LARGEST) console.log(`  largest: ${JSON.stringify(largest.q)} ${largest.raw.toFixed(1)} KB: ${largest.files.join(", ")}`);
 }
