@@ -1,4 +1,5 @@
-//! Stage 1: walk the content folder and parse every file, in parallel.
+//! Stage 1: walk the content folder and parse every file, in parallel,
+//! each file as soon as the walk finds it.
 //!
 //! Owns reading bytes, splitting YAML front matter from the Markdown body,
 //! parsing both, and remembering where things are (front matter keys,
@@ -349,6 +350,20 @@ pub fn outside(root: &Path, path: &Path) -> Option<PathBuf> {
 /// are FIFOs, sockets and devices and folders that cannot be read. So is a
 /// `theme/` or `templates/` folder, or a file in one, that leads out.
 pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
+    let mut markdown = Vec::new();
+    let mut listing = walk_each(root, config, |path, rel| markdown.push((path, rel)))?;
+    listing.markdown = markdown;
+    Ok(listing)
+}
+
+/// [`walk`], handing each Markdown file (its path, and its path relative
+/// to the content folder) to `each` as it is found, in path order, so that
+/// reading can begin before the walk ends; the listing's `markdown` is empty.
+pub fn walk_each(
+    root: &Path,
+    config: &Config,
+    mut each: impl FnMut(PathBuf, String),
+) -> Result<Listing, LoadError> {
     let content = root.join(&config.content_dir);
     if !content.is_dir() {
         return Err(LoadError::NoContentDir(content));
@@ -412,7 +427,7 @@ pub fn walk(root: &Path, config: &Config) -> Result<Listing, LoadError> {
             if is_adr_template(&rel, config) {
                 continue;
             }
-            listing.markdown.push((entry.path().to_path_buf(), rel));
+            each(entry.path().to_path_buf(), rel);
         } else if entry.file_name() != crate::config::CONFIG_FILE || entry.depth() > 1 {
             if !config.html_assets && runs_script(entry.path()) {
                 listing.problems.push(
@@ -552,25 +567,44 @@ pub fn load_each<S: Send>(
     config: Config,
     then: impl Fn(Source, &Config) -> (Option<S>, Vec<Diagnostic>) + Sync,
 ) -> Result<(Corpus<S>, Vec<Diagnostic>), LoadError> {
+    // Files are read as the walk finds them: the walk takes one thread,
+    // and reading starts on the others before it ends.
+    let (found_file, files) = std::sync::mpsc::channel::<(usize, PathBuf, String)>();
+    let settings = &config;
+    let (listing, mut results) = rayon::join(
+        move || {
+            let mut n = 0;
+            walk_each(root, settings, |path, rel| {
+                // The receiver lives until every file is read.
+                let _ = found_file.send((n, path, rel));
+                n += 1;
+            })
+        },
+        || {
+            files
+                .into_iter()
+                .par_bridge()
+                .map(
+                    |(n, path, rel)| match read_source(root, &path, &rel, settings) {
+                        (Some(source), read) => {
+                            let (made, found) = then(source, settings);
+                            (n, made, read, found)
+                        }
+                        (None, read) => (n, None, read, Vec::new()),
+                    },
+                )
+                .collect::<Vec<(usize, Option<S>, Vec<Diagnostic>, Vec<Diagnostic>)>>()
+        },
+    );
     let Listing {
-        markdown,
-        assets,
-        problems,
-    } = walk(root, &config)?;
-    let results: Vec<(Option<S>, Vec<Diagnostic>, Vec<Diagnostic>)> = markdown
-        .par_iter()
-        .map(|(path, rel)| match read_source(root, path, rel, &config) {
-            (Some(source), read) => {
-                let (made, found) = then(source, &config);
-                (made, read, found)
-            }
-            (None, read) => (None, read, Vec::new()),
-        })
-        .collect();
+        assets, problems, ..
+    } = listing?;
+    // In the walk's order, which is by path.
+    results.sort_unstable_by_key(|r| r.0);
     let mut sources = Vec::with_capacity(results.len());
     let mut diagnostics = problems;
     let mut found = Vec::new();
-    for (source, read, more) in results {
+    for (_, source, read, more) in results {
         sources.extend(source);
         diagnostics.extend(read);
         found.extend(more);
@@ -1272,6 +1306,52 @@ pub fn unique_anchor(seen: &mut BTreeMap<String, usize>, slug: String) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_read_as_the_walk_finds_them_come_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        // Enough files, in enough folders, that reading overtakes the walk.
+        for f in 0..12 {
+            let folder = content.join(format!("f{}", (f * 7) % 12));
+            std::fs::create_dir_all(&folder).unwrap();
+            for n in 0..60 {
+                let name = folder.join(format!("{}.md", (n * 37) % 60));
+                let text = if n % 13 == 0 {
+                    // Unreadable as text: a reading problem, in its file's place.
+                    vec![b'x', 0xff, b'\n']
+                } else {
+                    format!("---\ntitle: T{n}\n---\n# T{n}\n").into_bytes()
+                };
+                std::fs::write(name, text).unwrap();
+            }
+        }
+        let config = Config::default();
+        let listed = walk(dir.path(), &config).unwrap().markdown;
+        let corpus = load(dir.path(), config).unwrap();
+        let read: Vec<&str> = corpus.sources.iter().map(|s| s.rel.as_str()).collect();
+        let expected: Vec<&str> = listed
+            .iter()
+            .map(|(_, rel)| rel.as_str())
+            .filter(|rel| {
+                !corpus
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.span.file.ends_with(rel))
+            })
+            .collect();
+        assert_eq!(read.len(), 12 * 60 - 12 * 5);
+        assert_eq!(read, expected);
+        let problems: Vec<PathBuf> = corpus
+            .diagnostics
+            .iter()
+            .map(|d| d.span.file.to_path_buf())
+            .collect();
+        let mut sorted = problems.clone();
+        sorted.sort();
+        assert_eq!(problems.len(), 12 * 5);
+        assert_eq!(problems, sorted, "reading problems in file order");
+    }
 
     #[test]
     fn files_over_the_asset_limit_are_not_published() {
