@@ -654,12 +654,7 @@ pub(crate) fn walk_entries(
         .into_iter()
         .filter_entry(move |e| {
             let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-            // Names first: comparing whole paths walks their components.
-            let skipped = || {
-                skip.iter()
-                    .any(|s| s.file_name() == Some(e.file_name()) && e.path() == s)
-            };
-            if hidden || e.file_name() == "node_modules" || skipped() {
+            if hidden || skip.iter().any(|s| e.path() == s) || e.file_name() == "node_modules" {
                 return false;
             }
             if !e.path_is_symlink() {

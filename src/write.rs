@@ -417,16 +417,13 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Removes, deepest first, those of `folders` (relative to `dir`) that are
 /// empty, and each folder above one removed that is then empty.
 fn remove_empty_folders(dir: &Path, folders: impl Iterator<Item = PathBuf>) {
-    let mut tried: BTreeSet<PathBuf> = BTreeSet::new();
     let mut next: BTreeSet<(usize, PathBuf)> = folders
         .filter(|f| !f.as_os_str().is_empty())
         .map(|f| (f.components().count(), f))
         .collect();
-    // Deepest first, so a folder is tried after every folder in it.
+    // Deepest first, so a folder is tried after every folder in it (and
+    // once: a folder is only added back as the parent of a deeper one).
     while let Some((depth, folder)) = next.pop_last() {
-        if !tried.insert(folder.clone()) {
-            continue;
-        }
         // Fails, as it should, for a folder with anything in it.
         if std::fs::remove_dir(dir.join(&folder)).is_ok()
             && let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty())
