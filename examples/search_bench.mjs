@@ -76,7 +76,7 @@ for (let k = 0; k < manifest.shards.length; k++) {
   const { e } = fresh();
   for (const t of shard.terms) {
     if (t[0].endsWith("#") || !/^[a-z]{4,}$/.test(t[0])) continue;
-    terms.push([t[0], e.decodeNumbers(t[1]).length / 3]);
+    terms.push([t[0], e.decodeNumbers(t[1].split(".")[0]).length]);
   }
 }
 terms.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));

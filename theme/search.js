@@ -5,7 +5,7 @@
 // no page.
 (function () {
   "use strict";
-  var FORMAT = 2;
+  var FORMAT = 3;
   var SHOWN = 8;
   var PAGE = 20;
   var FILTERED = 200;
@@ -53,19 +53,13 @@
     }
     return out;
   }
-  // A term's postings: document numbers, impacts and sections.
+  // A term's postings: document numbers, impacts and sections, from the
+  // columns of its entry (distances from the last document, impacts, sections).
   function decode(term) {
     if (term.list) return term.list;
-    var s = term[1], docs = [], impacts = [], sections = [], n = 0, shift = 0, field = 0, doc = 0;
-    for (var i = 0; i < s.length; i++) {
-      var v = VALUE[s.charCodeAt(i)];
-      if (v >= 32) { n |= (v - 32) << shift; shift += 5; continue; }
-      n |= v << shift;
-      if (field === 0) { doc += n; docs.push(doc); }
-      else if (field === 1) impacts.push(n);
-      else sections.push(n);
-      field = (field + 1) % 3; n = 0; shift = 0;
-    }
+    var columns = term[1].split("."), docs = decodeNumbers(columns[0]);
+    var impacts = decodeNumbers(columns[1]), sections = decodeNumbers(columns[2]);
+    for (var i = 1; i < docs.length; i++) docs[i] += docs[i - 1];
     term.list = { docs: docs, impacts: impacts, sections: sections };
     return term.list;
   }

@@ -77,10 +77,10 @@ test("a typo in a word's first letters is found through the typo shards", async 
   // document 1), so "bservability" looks in shard 0 and finds nothing that
   // starts like it; the typo shard of words ending "…ytilibavres" names it.
   const files = {
-    "search/index.json.gz": { format: 2, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m"], ends: [""] },
-    "search/terms/0.json.gz": { format: 2, terms: [["alpha", "0v0"], ["beta", "1v0"]] },
-    "search/terms/1.json.gz": { format: 2, terms: [["observability", "1v0"], ["zeta", "0v0"]] },
-    "search/ends/0.json.gz": { format: 2, terms: ["alpha", "observability"] },
+    "search/index.json.gz": { format: 3, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m"], ends: [""] },
+    "search/terms/0.json.gz": { format: 3, terms: [["alpha", "0.f.0"], ["beta", "1.f.0"]] },
+    "search/terms/1.json.gz": { format: 3, terms: [["observability", "1.f.0"], ["zeta", "0.f.0"]] },
+    "search/ends/0.json.gz": { format: 3, terms: ["alpha", "observability"] },
     "search/docs/0.json.gz": [["Alpha", "a/", "page", "a", "", ""], ["Observability", "o/", "page", "o", "", ""]],
   };
   const asked = [];
@@ -107,11 +107,11 @@ test("a typo in a word's first letters is found through the typo shards", async 
 test("an id asked for as one (ADR-0007, adr 7) fetches no shard for the word every ADR has", async () => {
   // Shard 1 holds only "adr", in both documents; shard 2 the whole id.
   const files = {
-    "search/index.json.gz": { format: 2, documents: 2, docs_chunk: 128, text_chunk: 128, stop_words: [], shards: ["", "adr", "adr-"], ends: [""], id_prefixes: ["adr"] },
-    "search/terms/0.json.gz": { format: 2, terms: [["7", "0v0"]] },
-    "search/terms/1.json.gz": { format: 2, terms: [["adr", "0v1v0"]] },
-    "search/terms/2.json.gz": { format: 2, terms: [["adr-7#", "0v0"], ["adr-8#", "1v0"]] },
-    "search/ends/0.json.gz": { format: 2, terms: [] },
+    "search/index.json.gz": { format: 3, documents: 2, docs_chunk: 128, text_chunk: 128, stop_words: [], shards: ["", "adr", "adr-"], ends: [""], id_prefixes: ["adr"] },
+    "search/terms/0.json.gz": { format: 3, terms: [["7", "0.f.0"]] },
+    "search/terms/1.json.gz": { format: 3, terms: [["adr", "01.ff.00"]] },
+    "search/terms/2.json.gz": { format: 3, terms: [["adr-7#", "0.f.0"], ["adr-8#", "1.f.0"]] },
+    "search/ends/0.json.gz": { format: 3, terms: [] },
     "search/docs/0.json.gz": [["Seven", "a/", "adr", "ADR-0007", "", ""], ["Eight", "b/", "adr", "ADR-0008", "", ""]],
   };
   for (const query of ["ADR-0007", "adr 7"]) {
