@@ -186,15 +186,19 @@
           var own = terms(w), at = lowerBound(own, w);
           return !(at < own.length && own[at][0].indexOf(w) === 0);
         });
-        // A mistyped word with no term of its own: the terms that end as it
-        // does, within its edits, from their shards (one more request).
+        // A mistyped word with no term of its own: the nearest terms that
+        // end as it does, within its edits (those one edit away, if any),
+        // from their shards (one more request).
         var extra = {}, more = {};
         typos.forEach(function (w) {
-          var max = allowedEdits(w);
-          extra[w] = endShards[endOf(m, w)].filter(function (t) {
-            var k = shardOf(m, t);
-            return span(w).indexOf(k) < 0 && edits(w, t, max) <= max;
+          var max = allowedEdits(w), found = [];
+          endShards[endOf(m, w)].forEach(function (t) {
+            if (span(w).indexOf(shardOf(m, t)) >= 0) return;
+            var e = edits(w, t, max);
+            if (e <= max) found.push([t, e]);
           });
+          var nearest = Math.min.apply(null, found.map(function (f) { return f[1]; }));
+          extra[w] = found.filter(function (f) { return f[1] === nearest; }).map(function (f) { return f[0]; });
           extra[w].forEach(function (t) { var k = shardOf(m, t); if (!shards[k]) more[k] = true; });
         });
         return fetchTerms(Object.keys(more)).then(function () {

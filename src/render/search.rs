@@ -723,7 +723,7 @@ fn shard_json<T: AsRef<str>>(
     postings: impl Fn(usize, &str, &mut String),
 ) -> String {
     let mut json = String::with_capacity(capacity + 32);
-    let mut interleaved = String::new();
+    let (mut interleaved, mut scratch) = (String::new(), Default::default());
     json.push_str(&format!(r#"{{"format":{FORMAT},"terms":["#));
     for (k, t) in terms.iter().enumerate() {
         let t = t.as_ref();
@@ -732,7 +732,7 @@ fn shard_json<T: AsRef<str>>(
         json.push_str(",\"");
         interleaved.clear();
         postings(k, t, &mut interleaved);
-        push_columns(&interleaved, &mut json);
+        push_columns(&interleaved, &mut json, &mut scratch);
         json.push_str("\"]");
     }
     json.push_str("]}");
@@ -740,24 +740,29 @@ fn shard_json<T: AsRef<str>>(
 }
 
 /// Appends encoded postings, given one after another (distance, impact,
-/// section, distance, …), as their three columns joined by `.`.
-fn push_columns(interleaved: &str, out: &mut String) {
-    for column in 0..3 {
-        if column > 0 {
-            out.push('.');
+/// section, distance, …), as their three columns joined by `.`, in one
+/// pass: the distances straight to `out`, the others through `scratch`.
+fn push_columns(interleaved: &str, out: &mut String, scratch: &mut [String; 2]) {
+    let [impacts, sections] = scratch;
+    impacts.clear();
+    sections.clear();
+    let mut column = 0;
+    for b in interleaved.bytes() {
+        let c = char::from(b);
+        match column {
+            0 => out.push(c),
+            1 => impacts.push(c),
+            _ => sections.push(c),
         }
-        let (mut number, mut start) = (0usize, 0usize);
-        for (i, b) in interleaved.bytes().enumerate() {
-            // The first 32 digits end a number.
-            if matches!(b, b'0'..=b'9' | b'a'..=b'v') {
-                if number % 3 == column {
-                    out.push_str(&interleaved[start..=i]);
-                }
-                number += 1;
-                start = i + 1;
-            }
+        // The first 32 digits end a number.
+        if matches!(b, b'0'..=b'9' | b'a'..=b'v') {
+            column = (column + 1) % 3;
         }
     }
+    out.push('.');
+    out.push_str(impacts);
+    out.push('.');
+    out.push_str(sections);
 }
 
 /// A shard as last made: its first and last term, how many, and its file.
