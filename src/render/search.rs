@@ -1558,8 +1558,9 @@ fn ends_files<T: AsRef<str>>(sorted: &[T]) -> Vec<(String, Made)> {
 }
 
 /// Where shards start and end over the sorted terms: a cut before a term
-/// that would overfill the shard, or when the shard is large enough and the term's hash says so (so
-/// that a boundary depends on the terms near it, and an edit moves few).
+/// that would overfill the shard, or when the shard is large enough and
+/// the term's hash says so (so that a boundary depends on the terms near
+/// it, and an edit moves few).
 fn cut<T: AsRef<str>>(sorted: &[T], sizes: &[usize]) -> Vec<std::ops::Range<usize>> {
     cut_at(sorted, sizes, SHARD_MIN, SHARD_MAX)
 }

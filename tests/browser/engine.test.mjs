@@ -131,3 +131,32 @@ test("an id asked for as one (ADR-0007, adr 7) fetches no shard for the word eve
   await plain.search("ADR-0007");
   assert.ok(asked.includes("search/terms/1.json.gz"), asked.join(" "));
 });
+
+test("a mistyped word fetches the shards of only its nearest spellings", async () => {
+  // "bservability" begins no word of shard 0. Its typo shard names
+  // "observability" (one edit, shard 1) and "zbservabilitx" (two edits,
+  // shard 2): only shard 1 is fetched. Without the nearer word, shard 2 is.
+  const files = {
+    "search/index.json.gz": { format: 3, documents: 2, docs_chunk: 64, text_chunk: 128, stop_words: [], shards: ["", "m", "t"], ends: [""] },
+    "search/terms/0.json.gz": { format: 3, terms: [["alpha", "0.f.0"]] },
+    "search/terms/1.json.gz": { format: 3, terms: [["observability", "1.f.0"]] },
+    "search/terms/2.json.gz": { format: 3, terms: [["zbservabilitx", "0.f.0"]] },
+    "search/ends/0.json.gz": { format: 3, terms: ["alpha", "observability", "zbservabilitx"] },
+    "search/docs/0.json.gz": [["Alpha", "a/", "page", "a", "", ""], ["Observability", "o/", "page", "o", "", ""]],
+  };
+  const run = async (ends) => {
+    const asked = [];
+    const e = engine((path) => {
+      asked.push(path);
+      return Promise.resolve(path === "search/ends/0.json.gz" ? { format: 3, terms: ends } : files[path]);
+    });
+    const r = await e.search("bservability");
+    return { asked, docs: r.ranked.map((s) => s.doc) };
+  };
+  const near = await run(["alpha", "observability", "zbservabilitx"]);
+  assert.deepEqual(near.docs, [1]);
+  assert.ok(near.asked.includes("search/terms/1.json.gz") && !near.asked.includes("search/terms/2.json.gz"), near.asked.join(" "));
+  const far = await run(["alpha", "zbservabilitx"]);
+  assert.deepEqual(far.docs, [0]);
+  assert.ok(far.asked.includes("search/terms/2.json.gz"), far.asked.join(" "));
+});
