@@ -739,6 +739,13 @@ fn shard_json<T: AsRef<str>>(
     json
 }
 
+/// The bytes a term's entry takes in a shard, `["term","a.b.c"],`, given
+/// the length of its encoded postings: what shards are cut by, alike for
+/// the one-pass and the patching indexer.
+fn entry_len(term: &str, postings: usize) -> usize {
+    term.len() + postings + 8
+}
+
 /// Appends encoded postings, given one after another (distance, impact,
 /// section, distance, …), as their three columns joined by `.`, in one
 /// pass: the distances straight to `out`, the others through `scratch`.
@@ -1190,7 +1197,7 @@ impl Indexer {
         let names = &joined.names;
         let sizes: Vec<usize> = (0..names.len())
             .into_par_iter()
-            .map(|k| names[k].len() + joined.postings_len(&gathered, k) + 8)
+            .map(|k| entry_len(names[k], joined.postings_len(&gathered, k)))
             .collect();
         self.shards = cut(names, &sizes)
             .par_iter()
@@ -1263,7 +1270,7 @@ impl Indexer {
         let sizes: Vec<usize> = self
             .sorted
             .iter()
-            .map(|t| t.len() + self.terms[t].encoded.len() + 8)
+            .map(|t| entry_len(t, self.terms[t].encoded.len()))
             .collect();
         let ranges = cut(&self.sorted, &sizes);
         let old: fnv::FnvHashMap<&str, &MadeShard> =
