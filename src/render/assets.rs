@@ -192,9 +192,15 @@ pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
     let local = root.join("theme").join(name);
     // Never what a link out of the docs repo points to (`load::walk` reports it).
     if local.is_file() && crate::load::outside(root, &local).is_none() {
-        return std::fs::read(&local).map_err(|source| RenderError::Read {
+        let bytes = std::fs::read(&local).map_err(|source| RenderError::Read {
             path: local,
             source,
+        })?;
+        // An unchanged copy of a built-in file (the example site's own
+        // `theme/`) is published as the built-in one is.
+        return Ok(match THEME.iter().find(|(n, _)| *n == name) {
+            Some((_, body)) if body.as_bytes() == bytes => built_in(name, body),
+            _ => bytes,
         });
     }
     if name == "syntax.css" {
@@ -203,14 +209,19 @@ pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
     THEME
         .iter()
         .find(|(n, _)| *n == name)
-        .map(|(n, body)| match n.ends_with(".js") {
-            true => published_script(body).into_bytes(),
-            false => body.as_bytes().to_vec(),
-        })
+        .map(|(n, body)| built_in(n, body))
         .ok_or_else(|| RenderError::Read {
             path: local,
             source: std::io::Error::from(std::io::ErrorKind::NotFound),
         })
+}
+
+/// The bytes published for the built-in theme file `name`.
+fn built_in(name: &str, body: &str) -> Vec<u8> {
+    match name.ends_with(".js") {
+        true => published_script(body).into_bytes(),
+        false => body.as_bytes().to_vec(),
+    }
 }
 
 /// A built-in script as published: without its lines that hold only a
@@ -262,6 +273,22 @@ mod tests {
             let written = theme_file(Path::new("/nonexistent"), name).expect("built in");
             assert_eq!(written, published.as_bytes(), "{name}");
         }
+    }
+
+    #[test]
+    fn a_docs_repos_script_is_published_as_written_unless_it_is_the_built_in_one() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("theme")).unwrap();
+        let (_, source) = THEME.iter().find(|(n, _)| *n == "search.js").unwrap();
+        std::fs::write(dir.path().join("theme/search.js"), source).unwrap();
+        let written = theme_file(dir.path(), "search.js").unwrap();
+        assert_eq!(written, published_script(source).into_bytes());
+        let own = format!("{source}\n// changed\n");
+        std::fs::write(dir.path().join("theme/search.js"), &own).unwrap();
+        assert_eq!(
+            theme_file(dir.path(), "search.js").unwrap(),
+            own.into_bytes()
+        );
     }
 
     #[test]
