@@ -214,6 +214,8 @@ pub struct Links {
     pub references: References,
     /// Every dependency in the organisation, highest computed risk first, then by need-by date.
     pub dependencies: Vec<DependencyLink>,
+    /// Team → where it is in [`Links::dependencies`]; see [`Links::dependencies_from`].
+    pub dependency_rows: BTreeMap<DocId, DependencyRows>,
     /// ADR → the ADRs that replace it (from either file).
     pub superseded_by: BTreeMap<DocId, Vec<DocId>>,
     /// ADR → the ADRs it replaces (from either file).
@@ -247,7 +249,48 @@ pub struct Links {
     pub shapes: IdMap<u64>,
 }
 
+/// The rows of [`Links::dependencies`] a team is in, each list in tracker order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DependencyRows {
+    /// Its own `depends_on` entries.
+    pub from: Vec<usize>,
+    /// Other teams' entries that name it.
+    pub to: Vec<usize>,
+}
+
 impl Links {
+    /// Team `team`'s own `depends_on` entries, in tracker order: looked
+    /// up, so a page per team does not read every dependency of the
+    /// organisation.
+    pub fn dependencies_from(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
+        let rows = self
+            .dependency_rows
+            .get(&team)
+            .map_or(&[][..], |r| &r.from[..]);
+        rows.iter().map(|&row| &self.dependencies[row])
+    }
+
+    /// Other teams' entries that name `team`, in tracker order.
+    pub fn dependencies_on(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
+        let rows = self
+            .dependency_rows
+            .get(&team)
+            .map_or(&[][..], |r| &r.to[..]);
+        rows.iter().map(|&row| &self.dependencies[row])
+    }
+
+    /// The dependencies from or on `team`, each once, in tracker order.
+    pub fn dependencies_around(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
+        let (from, to) = self
+            .dependency_rows
+            .get(&team)
+            .map_or((&[][..], &[][..]), |r| (&r.from[..], &r.to[..]));
+        let mut rows: Vec<usize> = from.iter().chain(to).copied().collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.into_iter().map(|row| &self.dependencies[row])
+    }
+
     /// Whether the dependency `from → to` is part of a loop between teams.
     pub fn in_cycle(&self, from: DocId, to: DocId) -> bool {
         self.dependency_cycles
@@ -674,6 +717,17 @@ fn relate(documents: &Documents, references: References, given: Vec<Contribution
             d.entry,
         )
     });
+    for (row, d) in links.dependencies.iter().enumerate() {
+        links
+            .dependency_rows
+            .entry(d.from)
+            .or_default()
+            .from
+            .push(row);
+        if let Some(to) = d.to {
+            links.dependency_rows.entry(to).or_default().to.push(row);
+        }
+    }
     for updates in links.updates_by_team.values_mut() {
         updates.sort_by_key(|&u| match &documents[u].details {
             Details::Update(x) => std::cmp::Reverse(x.week),
@@ -1042,6 +1096,55 @@ mod tests {
             ),
             Resolution::WrongKind(adr.unwrap())
         );
+    }
+
+    #[test]
+    fn a_teams_dependency_rows_are_those_that_name_it_in_tracker_order() {
+        // Four teams, each depending on the next two (one of them missing,
+        // one the team itself) with need-by dates that order rows against
+        // file order.
+        let names = ["a", "b", "c", "d"];
+        let texts: Vec<(String, String)> = names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let entry = |on: &str, day: usize| {
+                    format!("  - on: {on}\n    what: w{n}\n    need_by: 2026-12-{day:02}\n    committed: 2026-11-25\n    risk: low\n")
+                };
+                let next = names[(n + 1) % 4];
+                let other = if n == 2 { "nobody" } else { names[(n + 2) % 4] };
+                let deps = entry(next, 20 - n) + &entry(other, 10 + n) + &entry(name, 5);
+                (
+                    format!("teams/{name}.md"),
+                    format!("---\nname: {name}\ndepends_on:\n{deps}---\n\n{TEAM}"),
+                )
+            })
+            .collect();
+        let files: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let site = test_site(&files, "2026-11-20");
+        let links = &site.links;
+        assert_eq!(links.dependencies.len(), 12);
+        let rows = |it: &mut dyn Iterator<Item = &DependencyLink>| -> Vec<(DocId, usize)> {
+            it.map(|d| (d.from, d.entry)).collect()
+        };
+        let mut named = 0;
+        for doc in site.documents.iter() {
+            let i = doc.key;
+            let all = links.dependencies.iter();
+            let from = rows(&mut all.clone().filter(|d| d.from == i));
+            let to = rows(&mut all.clone().filter(|d| d.to == Some(i)));
+            let around = rows(&mut all.filter(|d| d.from == i || d.to == Some(i)));
+            assert_eq!(rows(&mut links.dependencies_from(i)), from);
+            assert_eq!(rows(&mut links.dependencies_on(i)), to);
+            assert_eq!(rows(&mut links.dependencies_around(i)), around);
+            named += to.len();
+        }
+        // Seven entries name another team: neither the self-dependencies
+        // nor `nobody` resolve.
+        assert_eq!(named, 7);
     }
 
     #[test]

@@ -606,6 +606,12 @@ impl<'a> Renderer<'a> {
     /// before outputs are made in parallel.
     pub fn prepare(&self) -> Result<(), RenderError> {
         self.org_graph();
+        self.prepare_pages()
+    }
+
+    /// [`Renderer::prepare`] but for the organisation's graph, which only
+    /// [`needs_org_graph`] jobs read.
+    fn prepare_pages(&self) -> Result<(), RenderError> {
         self.listing_order(Kind::Team, &self.views);
         self.health(&self.views);
         self.digest_pages()?;
@@ -1057,10 +1063,30 @@ pub fn render_each<E: From<RenderError> + Send>(
     index
         .par_iter()
         .try_for_each(|job| sink(renderer.produce(job)?))?;
-    renderer.prepare()?;
-    jobs.par_iter()
+    renderer.prepare_pages()?;
+    // Laying out a large organisation's graph takes one core for seconds:
+    // it is done while the other pages are made, and the pages that show
+    // it are made after.
+    let (later, now): (Vec<&Job>, Vec<&Job>) = jobs.iter().partition(|j| needs_org_graph(j));
+    let ((), made) = rayon::join(
+        || {
+            renderer.org_graph();
+        },
+        || {
+            now.par_iter()
+                .try_for_each(|job| sink(renderer.produce(job)?))
+        },
+    );
+    made?;
+    later
+        .par_iter()
         .try_for_each(|job| sink(renderer.produce(job)?))?;
     Ok(jobs.len() + index.len())
+}
+
+/// Whether making `job` lays out the organisation's dependency graph.
+fn needs_org_graph(job: &Job) -> bool {
+    matches!(job.output, Output::Graph | Output::Tracker(1))
 }
 
 /// Every output file of the site, in memory, sorted by path (for `seam serve` and tests).

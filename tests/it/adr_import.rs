@@ -1135,16 +1135,19 @@ fn the_readme_of_an_adr_folder_introduces_the_index_also_when_it_is_the_content_
             format!("today = \"2026-11-20\"\ncontent_dir = \"{content_dir}\"\n[kinds.adr]\nformat = \"nygard\"\ndirs = [{dirs}]\n"),
         )
         .unwrap();
-        let out = tempfile::tempdir().unwrap();
+        // A folder inside the temporary one: the previous site a build
+        // keeps beside its output goes with it.
+        let tmp_out = tempfile::tempdir().unwrap();
+        let out = tmp_out.path().join("site");
         let o = run(&[
             "build",
             "--root",
             tmp.path().to_str().unwrap(),
             "--out",
-            out.path().to_str().unwrap(),
+            out.to_str().unwrap(),
         ]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        let html = std::fs::read_to_string(out.path().join("adrs/index.html")).unwrap();
+        let html = std::fs::read_to_string(out.join("adrs/index.html")).unwrap();
         assert!(
             main_of(&html).contains("Written with"),
             "{content_dir}: the README is the introduction\n{html}"

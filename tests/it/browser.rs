@@ -125,16 +125,19 @@ fn every_page_works_on_laptops_and_phones_light_and_dark_with_and_without_script
     let Some(chromium) = chromium() else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
+    // The site in a folder of the temporary one, so that the previous site
+    // a build keeps beside its output goes with it.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
     let o = seam()
         .arg("--root")
         .arg(example())
         .args(["build", "--quiet", "--out"])
-        .arg(dir.path())
+        .arg(&dir)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let (server, port) = serve_static(dir.path());
+    let (server, port) = serve_static(&dir);
     // Screenshots for review, where the build's other products are.
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     let url = format!("http://127.0.0.1:{port}/");
@@ -264,16 +267,17 @@ fn hostile_pages_run_no_script_when_opened_clicked_or_hovered() {
             )
             .unwrap();
         }
-        let out = tempfile::tempdir().unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
         let o = seam()
             .arg("--root")
             .arg(root.path())
             .args(["build", "--quiet", "--allow-errors", "--out"])
-            .arg(out.path())
+            .arg(&out)
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let (_server, port) = serve_static(out.path());
+        let (_server, port) = serve_static(&out);
         let url = format!("http://127.0.0.1:{port}/");
         let text = drive(&chromium, "hostile.mjs", &[url.as_ref()]);
         assert!(text.contains("ok  no dialog opened"), "{text}");

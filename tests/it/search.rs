@@ -51,18 +51,16 @@ fn search_files(out: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn the_index_is_json_in_pieces_and_the_same_every_build() {
-    let a = tempfile::tempdir().unwrap();
-    let b = tempfile::tempdir().unwrap();
-    build(&example(), a.path(), None);
-    build(&example(), b.path(), None);
-    let files = search_files(a.path());
-    assert_eq!(
-        files,
-        search_files(b.path()),
-        "two builds give the same index"
-    );
+    // Sites in folders of a temporary one: the previous site a build keeps
+    // beside its output goes with it.
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    build(&example(), &a, None);
+    build(&example(), &b, None);
+    let files = search_files(&a);
+    assert_eq!(files, search_files(&b), "two builds give the same index");
     let manifest: serde_json::Value = serde_json::from_slice(&gunzip(
-        &std::fs::read(a.path().join("search/index.json.gz")).unwrap(),
+        &std::fs::read(a.join("search/index.json.gz")).unwrap(),
     ))
     .unwrap();
     let documents = manifest["documents"].as_u64().unwrap() as usize;
@@ -90,11 +88,11 @@ fn the_index_is_json_in_pieces_and_the_same_every_build() {
             .unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     // Every page carries the box; the results page says what it needs without JavaScript.
-    let home = std::fs::read_to_string(a.path().join("index.html")).unwrap();
+    let home = std::fs::read_to_string(a.join("index.html")).unwrap();
     assert!(home.contains(r#"role="search""#) && home.contains("theme/search.js"));
-    let page = std::fs::read_to_string(a.path().join("search/index.html")).unwrap();
+    let page = std::fs::read_to_string(a.join("search/index.html")).unwrap();
     assert!(page.contains("Search needs JavaScript"));
-    assert!(a.path().join("theme/search.js").is_file());
+    assert!(a.join("theme/search.js").is_file());
 }
 
 #[test]
@@ -102,12 +100,13 @@ fn the_engine_ranks_tokenises_and_forgives_typos_as_pinned() {
     if !have("node", &["--version"]) {
         return;
     }
-    let out = tempfile::tempdir().unwrap();
-    build(&fixture("search"), out.path(), None);
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    build(&fixture("search"), &out, None);
     let o = Command::new("node")
         .arg("--test")
         .arg(browser_tests().join("engine.test.mjs"))
-        .env("SITE", out.path())
+        .env("SITE", &out)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&o.stdout);

@@ -94,12 +94,8 @@ impl Views<'_> {
                     coordination_model: t.coordination_model.map(|c| c.to_string()),
                     owns: t.owns.clone(),
                     updated: date(t.updated),
-                    depends_on: self.sorted_dependencies(
-                        site.links.dependencies.iter().filter(|d| d.from == i),
-                    ),
-                    depended_on_by: self.sorted_dependencies(
-                        site.links.dependencies.iter().filter(|d| d.to == Some(i)),
-                    ),
+                    depends_on: self.sorted_dependencies(site.links.dependencies_from(i)),
+                    depended_on_by: self.sorted_dependencies(site.links.dependencies_on(i)),
                     adrs: {
                         let mut adrs = self.links(&get(&site.links.adrs_by_team));
                         adrs.sort_by(|a, b| b.date.cmp(&a.date).then(b.id.cmp(&a.id)));

@@ -207,25 +207,35 @@ impl<'a> Views<'a> {
             None => self.note_org_graph(),
         }
         let base = site.config.base_path();
-        let deps: Vec<&crate::link::DependencyLink> = site
-            .links
-            .dependencies
-            .iter()
-            .filter(|d| d.to.is_some())
-            .filter(|d| focus.is_none_or(|f| d.from == f || d.to == Some(f)))
-            .collect();
-        let teams: Vec<DocId> = site
-            .documents
-            .iter()
-            .filter(|d| {
-                let i = d.key;
-                d.kind == Kind::Team
-                    && focus.is_none_or(|f| {
-                        i == f || deps.iter().any(|x| x.from == i || x.to == Some(i))
-                    })
-            })
-            .map(|d| d.key)
-            .collect();
+        let deps: Vec<&crate::link::DependencyLink> = match focus {
+            Some(f) => site.links.dependencies_around(f).collect::<Vec<_>>(),
+            None => site.links.dependencies.iter().collect(),
+        }
+        .into_iter()
+        .filter(|d| d.to.is_some())
+        .collect();
+        // The teams drawn, in the site's order: every team for the
+        // organisation's graph; for a team's, it and those its
+        // dependencies name.
+        let teams: Vec<DocId> = match focus {
+            None => (site.documents.iter())
+                .filter(|d| d.kind == Kind::Team)
+                .map(|d| d.key)
+                .collect(),
+            Some(f) => {
+                let mut places: Vec<usize> = std::iter::once(f)
+                    .chain(deps.iter().flat_map(|d| [Some(d.from), d.to]).flatten())
+                    .filter(|&i| site.documents[i].kind == Kind::Team)
+                    .map(|i| site.documents.position(i))
+                    .collect();
+                places.sort_unstable();
+                places.dedup();
+                places
+                    .into_iter()
+                    .map(|p| site.documents.as_slice()[p].key)
+                    .collect()
+            }
+        };
         let position: BTreeMap<DocId, usize> =
             teams.iter().enumerate().map(|(n, &i)| (i, n)).collect();
         let nodes: Vec<GraphNode> = teams
