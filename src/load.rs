@@ -700,7 +700,10 @@ fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diag
             .with_hint("check its permissions"),
         )
     };
-    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    // Opened once, its length read from the open file: each system call
+    // counts when a large docs repo is read.
+    let mut handle = std::fs::File::open(path).map_err(unreadable)?;
+    let size = handle.metadata().map_err(unreadable)?.len();
     if size > max_size {
         return Err(Box::new(Diagnostic::error(
             codes::FILE_TOO_LARGE,
@@ -713,7 +716,25 @@ fn read_file(path: &Path, file: &Path, max_size: u64) -> Result<String, Box<Diag
         )
         .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml")));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    // Room for one byte more than the file held, so that the read after
+    // its last byte says it has ended; a file that grew since is still
+    // read whole, up to the largest size.
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut handle, max_size.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(unreadable)?;
+    if bytes.len() as u64 > max_size {
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::FILE_TOO_LARGE,
+                Span::file_start(file),
+                format!("this file grew past {} while it was read", size_of(max_size)),
+            )
+            .with_hint("split it into smaller documents, move it out of the content folder, or raise `max_file_size` in seam.toml"),
+        ));
+    }
     if bytes.is_empty() {
         return Err(Box::new(
             Diagnostic::error(
