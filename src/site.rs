@@ -208,23 +208,30 @@ pub fn link_model_reusing(
     let quote = |found: &mut Vec<diagnostic::Diagnostic>| {
         quote_source_lines(found, &site.documents, &site.index, &site.root);
     };
-    let per_document = match checked {
-        Some((last, reread)) => {
-            let mut found = crate::check::check_documents(&site, Some((last, &reread)));
-            for i in reread {
-                found.get_mut(&i).map(quote);
+    // The checks across documents read no document's own problems: they
+    // run beside the checks of each document, on a core those leave idle.
+    let (per_document, across) = rayon::join(
+        || match checked {
+            Some((last, reread)) => {
+                let mut found = crate::check::check_documents(&site, Some((last, &reread)));
+                for i in reread {
+                    found.get_mut(&i).map(quote);
+                }
+                found
             }
-            found
-        }
-        None => {
-            let mut found = crate::check::check_documents(&site, None);
-            use rayon::prelude::*;
-            found.par_iter_mut().for_each(|(_, f)| quote(f));
-            found
-        }
-    };
-    let mut across = crate::check::check_across(&site);
-    quote(&mut across);
+            None => {
+                let mut found = crate::check::check_documents(&site, None);
+                use rayon::prelude::*;
+                found.par_iter_mut().for_each(|(_, f)| quote(f));
+                found
+            }
+        },
+        || {
+            let mut across = crate::check::check_across(&site);
+            quote(&mut across);
+            across
+        },
+    );
     site.diagnostics
         .extend(crate::check::in_file_order(&site.documents, &per_document).cloned());
     site.diagnostics.extend(across);
