@@ -259,33 +259,33 @@ pub struct DependencyRows {
 }
 
 impl Links {
+    /// The rows `pick` takes from team `team`'s [`DependencyRows`], as dependencies.
+    fn rows_of(
+        &self,
+        team: DocId,
+        pick: fn(&DependencyRows) -> &[usize],
+    ) -> impl Iterator<Item = &DependencyLink> + '_ {
+        let rows = self.dependency_rows.get(&team).map_or(&[][..], pick);
+        rows.iter().map(|&row| &self.dependencies[row])
+    }
+
     /// Team `team`'s own `depends_on` entries, in tracker order: looked
     /// up, so a page per team does not read every dependency of the
     /// organisation.
     pub fn dependencies_from(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
-        let rows = self
-            .dependency_rows
-            .get(&team)
-            .map_or(&[][..], |r| &r.from[..]);
-        rows.iter().map(|&row| &self.dependencies[row])
+        self.rows_of(team, |r| &r.from)
     }
 
     /// Other teams' entries that name `team`, in tracker order.
     pub fn dependencies_on(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
-        let rows = self
-            .dependency_rows
-            .get(&team)
-            .map_or(&[][..], |r| &r.to[..]);
-        rows.iter().map(|&row| &self.dependencies[row])
+        self.rows_of(team, |r| &r.to)
     }
 
     /// The dependencies from or on `team`, each once, in tracker order.
     pub fn dependencies_around(&self, team: DocId) -> impl Iterator<Item = &DependencyLink> + '_ {
-        let (from, to) = self
-            .dependency_rows
-            .get(&team)
-            .map_or((&[][..], &[][..]), |r| (&r.from[..], &r.to[..]));
-        let mut rows: Vec<usize> = from.iter().chain(to).copied().collect();
+        let mut rows: Vec<usize> = (self.dependency_rows.get(&team))
+            .map(|r| r.from.iter().chain(&r.to).copied().collect())
+            .unwrap_or_default();
         rows.sort_unstable();
         rows.dedup();
         rows.into_iter().map(|row| &self.dependencies[row])

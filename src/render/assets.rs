@@ -190,6 +190,7 @@ pub fn theme_names(root: &Path) -> Vec<String> {
 /// repo, else the built-in one.
 pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
     let local = root.join("theme").join(name);
+    let built = THEME.iter().find(|(n, _)| *n == name);
     // Never what a link out of the docs repo points to (`load::walk` reports it).
     if local.is_file() && crate::load::outside(root, &local).is_none() {
         let bytes = std::fs::read(&local).map_err(|source| RenderError::Read {
@@ -198,7 +199,7 @@ pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
         })?;
         // An unchanged copy of a built-in file (the example site's own
         // `theme/`) is published as the built-in one is.
-        return Ok(match THEME.iter().find(|(n, _)| *n == name) {
+        return Ok(match built {
             Some((_, body)) if body.as_bytes() == bytes => built_in(name, body),
             _ => bytes,
         });
@@ -206,9 +207,7 @@ pub fn theme_file(root: &Path, name: &str) -> Result<Vec<u8>, RenderError> {
     if name == "syntax.css" {
         return Ok(syntax_css().into_bytes());
     }
-    THEME
-        .iter()
-        .find(|(n, _)| *n == name)
+    built
         .map(|(n, body)| built_in(n, body))
         .ok_or_else(|| RenderError::Read {
             path: local,
