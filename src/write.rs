@@ -8,7 +8,11 @@
 //! folder, so that build writes only the files that changed; the next build
 //! takes up or removes what killed builds left. Seam marks folders it
 //! creates with a `.seam-output` file and refuses to replace a non-empty
-//! folder without that mark.
+//! folder without that mark. A kept site carries a [`record`] of its
+//! pages, so the build that reuses it reads back only pages the record
+//! cannot vouch for.
+
+mod record;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::load::Asset;
 use crate::render::OutputFile;
+use record::{Page, Record, Stamp};
 
 /// The file that marks an output folder as Seam's to replace.
 pub const MARKER: &str = ".seam-output";
@@ -117,6 +122,15 @@ pub struct Staging {
     left: std::sync::Mutex<rustc_hash::FxHashSet<String>>,
     /// The folders it held with nothing in them when the build began.
     empty: Vec<PathBuf>,
+    /// What the reused folder's record vouches for.
+    record: Option<Record>,
+    /// Whether a file of the site took the name of the output's record,
+    /// which the reused folder holds (unlisted) until the swap.
+    output_record_overwritten: std::sync::atomic::AtomicBool,
+    /// The pages written or kept so far, for the record of this site.
+    pages: std::sync::Mutex<Vec<Page>>,
+    /// How many pages were kept on the record's word, unread.
+    vouched: std::sync::atomic::AtomicUsize,
 }
 
 impl Staging {
@@ -134,6 +148,8 @@ impl Staging {
         let prefix = staging_prefix(out);
         let staging = match reusable(&parent, &prefix) {
             Some((dir, lock_path, lock)) => {
+                // Out first, so the site built in the folder never holds it.
+                let record = record::take_own(&dir);
                 let (left, empty) = inventory(&dir).map_err(io(&dir))?;
                 Staging {
                     out: out.to_path_buf(),
@@ -142,6 +158,10 @@ impl Staging {
                     lock: Some(lock),
                     left: std::sync::Mutex::new(left),
                     empty,
+                    record,
+                    output_record_overwritten: Default::default(),
+                    pages: Default::default(),
+                    vouched: Default::default(),
                 }
             }
             None => {
@@ -168,6 +188,10 @@ impl Staging {
                     lock: Some(lock),
                     left: Default::default(),
                     empty: Vec::new(),
+                    record: None,
+                    output_record_overwritten: Default::default(),
+                    pages: Default::default(),
+                    vouched: Default::default(),
                 };
                 std::fs::create_dir(&dir).map_err(io(&dir))?;
                 staging
@@ -175,6 +199,7 @@ impl Staging {
         };
         remove_stale(&parent, &prefix);
         assets.par_iter().try_for_each(|a| {
+            staging.taking_name(&a.rel);
             let to = staging.dir.join(&a.rel);
             if staging.was_there(&a.rel) {
                 if same_file(&a.source, &to) {
@@ -191,13 +216,19 @@ impl Staging {
         Ok(staging)
     }
 
+    /// Notes a file of the site written at `rel`: at the output's record's
+    /// name, that record is no longer there to keep.
+    fn taking_name(&self, rel: &str) {
+        if rel == record::OUTPUT {
+            self.output_record_overwritten
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
     /// Whether the reused folder held a file at `rel` that the build has
     /// not written yet; it is now the build's to write.
     fn was_there(&self, rel: &str) -> bool {
-        self.left
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(rel)
+        lock(&self.left).remove(rel)
     }
 
     /// Writes one file (safe to call from several threads at once), leaving
@@ -207,18 +238,48 @@ impl Staging {
     }
 
     fn put(&self, rel: &str, contents: &[u8]) -> Result<(), WriteError> {
+        self.taking_name(rel);
         let to = self.dir.join(rel);
+        let hash = record::hash(contents);
+        let stamp = self.put_at(rel, &to, contents, hash)?;
+        if let Some(stamp) = stamp {
+            let page = Page {
+                key: record::key(rel),
+                hash,
+                stamp,
+            };
+            lock(&self.pages).push(page);
+        }
+        Ok(())
+    }
+
+    /// Puts `contents` (hashing to `hash`) at `to`, `rel` in the folder,
+    /// and returns the file's stamp once they are there.
+    fn put_at(
+        &self,
+        rel: &str,
+        to: &Path,
+        contents: &[u8],
+        hash: [u64; 2],
+    ) -> Result<Option<Stamp>, WriteError> {
         if self.was_there(rel) {
-            if same_bytes(&to, contents) {
-                return Ok(());
+            let recorded = self.record.as_ref();
+            if let Some(stamp) = recorded.and_then(|r| r.vouches(rel, to, contents.len(), hash)) {
+                self.vouched
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(Some(stamp));
+            }
+            if let Some(same) = same_bytes(to, contents) {
+                return Ok(Stamp::from_metadata(&same));
             }
             // A new file, not a rewrite in place: the old one may be linked
             // from elsewhere (a deployment that hard-linked the site).
-            remove(&to);
+            remove(to);
         } else {
-            make_parent(&to)?;
+            make_parent(to)?;
         }
-        std::fs::write(&to, contents).map_err(io(&to))
+        let written = write_new(to, contents).map_err(io(to))?;
+        Ok(Stamp::from_metadata(&written))
     }
 
     /// Marks the staged folder as Seam's and puts it in place of the output.
@@ -228,12 +289,7 @@ impl Staging {
             b"This folder was written by Seam; `seam build` replaces it whole.\n",
         )?;
         // What the reused folder held that this build did not make.
-        let left = std::mem::take(
-            &mut *self
-                .left
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner),
-        );
+        let left = std::mem::take(&mut *lock(&self.left));
         for rel in &left {
             let _ = std::fs::remove_file(self.dir.join(rel));
         }
@@ -243,13 +299,24 @@ impl Staging {
             .iter()
             .filter_map(|rel| Path::new(rel).parent().map(Path::to_path_buf));
         remove_empty_folders(&self.dir, emptied.chain(self.empty.iter().cloned()));
+        // Made before the swap: the folder's identity goes with it.
+        let made = record::make(&self.dir, std::mem::take(&mut *lock(&self.pages)));
+        // The output's record leaves the folder before it is published.
+        let overwritten = self
+            .output_record_overwritten
+            .load(std::sync::atomic::Ordering::Relaxed);
+        let output_record = (!overwritten)
+            .then(|| record::take_output(&self.dir))
+            .flatten();
         let (out, staged) = (&self.out, &self.dir);
         if !out.exists() {
             return std::fs::rename(staged, out).map_err(io(out));
         }
         // After the swap, `staged` holds the previous site, kept for the
-        // next build to reuse when `self` drops.
+        // next build to reuse when `self` drops, with its own record (the
+        // output's until now) and the new output's.
         if exchange(staged, out) {
+            record::keep(staged, output_record.as_deref(), made.as_ref());
             return Ok(());
         }
         let old = self.dir.with_file_name(format!(
@@ -344,6 +411,10 @@ fn inventory(dir: &Path) -> std::io::Result<(rustc_hash::FxHashSet<String>, Vec<
             parent.1 = true;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        // The output's record is not the site's: it stays until the swap.
+        if rel == Path::new(record::OUTPUT) {
+            continue;
+        }
         let kind = entry.file_type();
         if kind.is_dir() {
             above.push((rel.to_path_buf(), false));
@@ -378,27 +449,39 @@ fn make_parent(file: &Path) -> Result<(), WriteError> {
     std::fs::create_dir_all(parent).map_err(io(parent))
 }
 
+/// Locks `m`, whatever a panicking thread left in it (a set or a list that
+/// holds what it held, panic or not).
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Writes `contents` into a new file at `path` and returns the file's
+/// metadata once they are in it.
+fn write_new(path: &Path, contents: &[u8]) -> std::io::Result<std::fs::Metadata> {
+    use std::io::Write;
+    let mut file = std::fs::File::create(path)?;
+    file.write_all(contents)?;
+    file.metadata()
+}
+
 /// Removes a file about to be written anew; one already gone is fine.
 fn remove(path: &Path) {
     let _ = std::fs::remove_file(path);
 }
 
-/// Whether the file at `path` holds exactly `contents`. Opened once and
-/// read with its length known (four system calls, where `metadata` then
-/// `fs::read` take six): a rebuild asks this of every page.
-fn same_bytes(path: &Path, contents: &[u8]) -> bool {
+/// The metadata of the file at `path` when it holds exactly `contents`.
+/// Opened once and read with its length known (four system calls, where
+/// `metadata` then `fs::read` take six): a rebuild asks this of every page
+/// its record does not vouch for.
+fn same_bytes(path: &Path, contents: &[u8]) -> Option<std::fs::Metadata> {
     use std::io::Read;
-    let Ok(mut file) = std::fs::File::open(path) else {
-        return false;
-    };
-    if !file
-        .metadata()
-        .is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
-    {
-        return false;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() != contents.len() as u64 {
+        return None;
     }
     let mut bytes = vec![0; contents.len()];
-    file.read_exact(&mut bytes).is_ok() && bytes == contents
+    (file.read_exact(&mut bytes).is_ok() && bytes == contents).then_some(meta)
 }
 
 /// Whether two files hold the same bytes, read a piece at a time.
@@ -617,16 +700,7 @@ mod tests {
         write_site(&out, &first, &assets).unwrap();
         // The kept site is the first one: age its files, and link one of
         // them from elsewhere, as a deployment might.
-        let kept = std::fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .find(|p| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .starts_with(STAGING_PREFIX)
-            })
-            .unwrap();
+        let kept = kept_site(tmp.path());
         let long_ago =
             std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
         for rel in ["same/index.html", "a/index.html", "img/logo.png"] {
@@ -693,6 +767,100 @@ mod tests {
                 "same/index.html"
             ]
         );
+    }
+
+    /// The kept previous site beside `out`.
+    fn kept_site(parent: &Path) -> PathBuf {
+        std::fs::read_dir(parent)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.is_dir()
+                    && p.file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .starts_with(STAGING_PREFIX)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_kept_sites_record_spares_reading_back_its_untouched_pages() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // Pages 0 to 2 are the same in every site, 3 to 5 are not.
+        let site = |n: usize| {
+            let body = |i: usize| match i {
+                0..=2 => format!("page {i}"),
+                _ => format!("page {i} of site {n}"),
+            };
+            (0..6)
+                .map(|i| file(&format!("p{i}/index.html"), &body(i)))
+                .collect::<Vec<_>>()
+        };
+        // The third build is the first to reuse a site that has a record
+        // (the first has no kept folder, the second keeps the first's site
+        // before any record of it was made).
+        for n in 1..=3 {
+            write_site(&out, &site(n), &[]).unwrap();
+        }
+        let kept = kept_site(tmp.path());
+        for name in [record::OWN, record::OUTPUT] {
+            assert!(kept.join(name).is_file(), "{name} in the kept site");
+            assert!(!out.join(name).exists(), "{name} is never published");
+        }
+        // The record was made as the second build ended: pages changed
+        // since so short a time are not vouched for. Let a minute pass.
+        let path = kept.join(record::OWN);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let taken = text.lines().nth(2).unwrap().to_string();
+        let secs: u64 = taken.split(' ').nth(1).unwrap().parse().unwrap();
+        let later = taken.replacen(&secs.to_string(), &(secs + 60).to_string(), 1);
+        std::fs::write(&path, text.replacen(&taken, &later, 1)).unwrap();
+        // One kept page changed behind the record's back, its length kept.
+        std::fs::write(kept.join("p0/index.html"), "PAGE 0").unwrap();
+
+        let fourth = site(4);
+        let staging = Staging::begin(&out, &[]).unwrap();
+        for f in &fourth {
+            staging.write(f).unwrap();
+        }
+        // The kept site is the second: pages 3 to 5 changed since; page 0
+        // did not, but its file was changed.
+        assert_eq!(
+            staging.vouched.load(std::sync::atomic::Ordering::Relaxed),
+            2,
+            "pages 1 and 2 kept unread"
+        );
+        staging.commit().unwrap();
+        for f in &fourth {
+            let bytes = std::fs::read(out.join(&f.path)).unwrap();
+            assert_eq!(bytes, f.contents, "{}", f.path);
+        }
+        // And the next build trusts the pages this one left, once settled.
+        let kept = kept_site(tmp.path());
+        assert!(kept.join(record::OUTPUT).is_file());
+        assert!(!out.join(record::OWN).exists() && !out.join(record::OUTPUT).exists());
+    }
+
+    #[test]
+    fn a_file_of_the_site_named_as_a_record_is_published_as_it_is() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let source = tmp.path().join("theirs");
+        std::fs::write(&source, "not a record").unwrap();
+        let assets = [Asset {
+            source,
+            rel: record::OUTPUT.into(),
+        }];
+        for n in 0..5 {
+            let page = file(record::OWN, &format!("page {n}"));
+            write_site(&out, std::slice::from_ref(&page), &assets).unwrap();
+            let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+            assert_eq!(read(record::OUTPUT), "not a record", "build {n}");
+            assert_eq!(read(record::OWN), format!("page {n}"), "build {n}");
+        }
     }
 
     #[test]
@@ -791,16 +959,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.html");
         std::fs::write(&a, "<p>one</p>").unwrap();
-        assert!(same_bytes(&a, b"<p>one</p>"));
-        assert!(!same_bytes(&a, b"<p>two</p>"), "same length, other bytes");
-        assert!(!same_bytes(&a, b"<p>one</p>\n"), "longer");
-        assert!(!same_bytes(&a, b"<p>one"), "shorter");
-        assert!(!same_bytes(&dir.path().join("missing"), b""));
+        assert!(same_bytes(&a, b"<p>one</p>").is_some());
+        assert!(
+            same_bytes(&a, b"<p>two</p>").is_none(),
+            "same length, other bytes"
+        );
+        assert!(same_bytes(&a, b"<p>one</p>\n").is_none(), "longer");
+        assert!(same_bytes(&a, b"<p>one").is_none(), "shorter");
+        assert!(same_bytes(&dir.path().join("missing"), b"").is_none());
         std::fs::create_dir(dir.path().join("folder")).unwrap();
-        assert!(!same_bytes(&dir.path().join("folder"), b""), "a folder");
+        assert!(
+            same_bytes(&dir.path().join("folder"), b"").is_none(),
+            "a folder"
+        );
         let empty = dir.path().join("empty");
         std::fs::write(&empty, "").unwrap();
-        assert!(same_bytes(&empty, b""));
+        assert!(same_bytes(&empty, b"").is_some());
     }
 
     #[test]

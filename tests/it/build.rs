@@ -103,23 +103,100 @@ fn same_inputs_and_date_give_byte_identical_output() {
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
-    let files = |root: &std::path::Path| -> Vec<(String, Vec<u8>)> {
-        walkdir::WalkDir::new(root)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| {
-                (
-                    e.path().strip_prefix(root).unwrap().display().to_string(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
-    };
-    let (fa, fb) = (files(&a.path().join("site")), files(&b.path().join("site")));
+    let (fa, fb) = (
+        files_under(&a.path().join("site")),
+        files_under(&b.path().join("site")),
+    );
     assert!(fa.len() > 100);
     assert!(fa == fb, "two builds differ");
+}
+
+/// Every file under `root`, by path, with its bytes.
+fn files_under(root: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap().display().to_string();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// Replaces the first `from` in the file at `path` with `to` (as long), in
+/// place, as a tool that post-processes a published site might.
+fn edit_in_place(path: &std::path::Path, from: &str, to: &str) {
+    assert_eq!(from.len(), to.len());
+    let text = read(path.to_path_buf());
+    assert!(text.contains(from), "{} holds {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn rebuilds_over_kept_sites_and_their_records_equal_a_fresh_build() {
+    let tmp = copy_fixture(&example());
+    let root = tmp.path();
+    let out = root.join("site");
+    let args = ["--today", "2026-11-20", "--allow-errors", "--out"];
+    let build_into = |to: &std::path::Path| {
+        let mut all = args.to_vec();
+        all.push(to.to_str().unwrap());
+        let o = build(root, &all);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    };
+    let fresh = |n: usize| {
+        let to = root.join(format!("fresh-{n}"));
+        build_into(&to);
+        let files = files_under(&to);
+        std::fs::remove_dir_all(&to).unwrap();
+        files
+    };
+    for _ in 0..3 {
+        build_into(&out);
+    }
+    // Beside the output: the site before it, with the records of both.
+    let kept = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with(".seam-build-site-")
+        })
+        .expect("a kept site");
+    for name in [".seam-record", ".seam-record-output"] {
+        let path = kept.join(name);
+        let text = read(path.clone());
+        // As if the builds had been a minute apart, so the records vouch
+        // for the pages they wrote (not for pages changed just before).
+        let taken = text.lines().nth(2).unwrap().to_string();
+        let secs: u64 = taken.split(' ').nth(1).unwrap().parse().unwrap();
+        let later = taken.replacen(&secs.to_string(), &(secs + 60).to_string(), 1);
+        std::fs::write(&path, text.replacen(&taken, &later, 1)).unwrap();
+    }
+    // Pages changed behind the records' back: one published, one kept.
+    edit_in_place(&out.join("404.html"), "<html", "<HTML");
+    edit_in_place(&kept.join("404.html"), "<html", "<HTML");
+    // And a real edit.
+    let team = root.join("content/teams/payments.md");
+    let text = read(team.clone());
+    std::fs::write(&team, text.replacen("Payments", "Payment Rails", 1)).unwrap();
+    for n in 4..=6 {
+        build_into(&out);
+        let built = files_under(&out);
+        assert!(built.len() > 100);
+        assert!(
+            built == fresh(n),
+            "build {n} over kept sites differs from a fresh one"
+        );
+        for (rel, _) in &built {
+            assert!(!rel.contains(".seam-record"), "{rel} published");
+        }
+    }
 }
 
 #[test]
