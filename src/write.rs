@@ -240,31 +240,27 @@ impl Staging {
     fn put(&self, rel: &str, contents: &[u8]) -> Result<(), WriteError> {
         self.taking_name(rel);
         let to = self.dir.join(rel);
-        let hash = record::hash(contents);
-        let stamp = self.put_at(rel, &to, contents, hash)?;
-        if let Some(stamp) = stamp {
-            let page = Page {
-                key: record::key(rel),
-                hash,
-                stamp,
-            };
-            lock(&self.pages).push(page);
+        let (key, hash) = (record::key(rel), record::hash(contents));
+        if let Some(stamp) = self.put_at(rel, key, &to, contents, hash)? {
+            lock(&self.pages).push(Page { key, hash, stamp });
         }
         Ok(())
     }
 
-    /// Puts `contents` (hashing to `hash`) at `to`, `rel` in the folder,
-    /// and returns the file's stamp once they are there.
+    /// Puts `contents` (hashing to `hash`) at `to`, `rel` in the folder
+    /// (filed under `key` in records), and returns the file's stamp once
+    /// they are there.
     fn put_at(
         &self,
         rel: &str,
+        key: u64,
         to: &Path,
         contents: &[u8],
         hash: [u64; 2],
     ) -> Result<Option<Stamp>, WriteError> {
         if self.was_there(rel) {
             let recorded = self.record.as_ref();
-            if let Some(stamp) = recorded.and_then(|r| r.vouches(rel, to, contents.len(), hash)) {
+            if let Some(stamp) = recorded.and_then(|r| r.vouches(key, to, contents.len(), hash)) {
                 self.vouched
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(Some(stamp));
@@ -814,10 +810,7 @@ mod tests {
         // since so short a time are not vouched for. Let a minute pass.
         let path = kept.join(record::OWN);
         let text = std::fs::read_to_string(&path).unwrap();
-        let taken = text.lines().nth(2).unwrap().to_string();
-        let secs: u64 = taken.split(' ').nth(1).unwrap().parse().unwrap();
-        let later = taken.replacen(&secs.to_string(), &(secs + 60).to_string(), 1);
-        std::fs::write(&path, text.replacen(&taken, &later, 1)).unwrap();
+        std::fs::write(&path, record::made_later(&text, 60)).unwrap();
         // One kept page changed behind the record's back, its length kept.
         std::fs::write(kept.join("p0/index.html"), "PAGE 0").unwrap();
 

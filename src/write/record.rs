@@ -173,17 +173,16 @@ impl Record {
         Some(Record { pages })
     }
 
-    /// The file's stamp when the file at `path` (`rel` in the folder) is
+    /// The file's stamp when the file at `path` (filed under `key`) is
     /// the page the record holds with these bytes (their length and
     /// [`hash`]), as the build that made the record left it.
     pub(super) fn vouches(
         &self,
-        rel: &str,
+        key: u64,
         path: &Path,
         len: usize,
         hash: [u64; 2],
     ) -> Option<Stamp> {
-        let key = key(rel);
         let at = self.pages.partition_point(|p| p.key < key);
         let page = self.pages.get(at).filter(|p| p.key == key)?;
         let stamp = page.stamp;
@@ -271,6 +270,20 @@ impl Made {
     }
 }
 
+/// The record `text` as if it had been made `secs` seconds later, so that
+/// it vouches for pages written just before (tests cannot wait for them
+/// to settle).
+#[cfg(test)]
+pub(super) fn made_later(text: &str, secs: u64) -> String {
+    let taken = text.lines().nth(2).expect("a taken line");
+    let values: Vec<u64> = (taken.strip_prefix("taken ").expect("taken"))
+        .split(' ')
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    let later = format!("taken {} {}", values[0] + secs, values[1]);
+    text.replacen(taken, &later, 1)
+}
+
 /// Reads the kept folder `dir`'s own record and removes it, so the site
 /// built in the folder never holds it.
 pub(super) fn take_own(dir: &Path) -> Option<Record> {
@@ -343,17 +356,8 @@ mod tests {
     }
 
     /// A record made now, read as if made `later` seconds on.
-    fn made_later(dir: &Path, pages: Vec<Page>, later: u64) -> Option<Record> {
-        let text = text(dir, pages);
-        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-        let taken: Vec<u64> = lines[2]
-            .strip_prefix("taken ")
-            .unwrap()
-            .split(' ')
-            .map(|n| n.parse().unwrap())
-            .collect();
-        lines[2] = format!("taken {} {}", taken[0] + later, taken[1]);
-        Record::read(lines.join("\n").as_bytes(), dir)
+    fn read_later(dir: &Path, pages: Vec<Page>, later: u64) -> Option<Record> {
+        Record::read(made_later(&text(dir, pages), later).as_bytes(), dir)
     }
 
     #[test]
@@ -367,11 +371,11 @@ mod tests {
             page_at(dir, "rewritten.html", "same length"),
             page_at(dir, "replaced.html", "r"),
         ];
-        let record = made_later(dir, pages, 60).expect("a whole record of this folder");
+        let record = read_later(dir, pages, 60).expect("a whole record of this folder");
         assert_eq!(record.len(), 5);
         let vouches = |rel: &str, body: &str| {
             record
-                .vouches(rel, &dir.join(rel), body.len(), hash(body.as_bytes()))
+                .vouches(key(rel), &dir.join(rel), body.len(), hash(body.as_bytes()))
                 .is_some()
         };
         assert!(vouches("a/index.html", "alpha"));
@@ -411,10 +415,10 @@ mod tests {
         let dir = tmp.path();
         // Just written: changed at the record's making.
         let pages = vec![page_at(dir, "new.html", "n")];
-        let record = made_later(dir, pages, 0).unwrap();
+        let record = read_later(dir, pages, 0).unwrap();
         assert_eq!(record.len(), 0);
         let pages = vec![page_at(dir, "new.html", "n")];
-        let record = made_later(dir, pages, 60).unwrap();
+        let record = read_later(dir, pages, 60).unwrap();
         assert_eq!(record.len(), 1, "a minute old at the record's making");
     }
 
